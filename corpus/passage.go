@@ -1,0 +1,34 @@
+package corpus
+
+// Passage is a citable piece of a Document: a run of whole sentences from one
+// paragraph (or several short ones), small enough for one Discord embed field.
+type Passage struct {
+	// ID is a content hash of DocID and Text: stable across re-indexing as
+	// long as the text does not change.
+	ID string
+	// DocID and Title identify the document the passage comes from.
+	DocID string
+	Title string
+	// Paragraph is the 0-based index of the paragraph the passage starts in.
+	Paragraph int
+	// Start and End are byte offsets into the document's Body:
+	// Body[Start:End] == Text, always.
+	Start, End int
+	// Text is the verbatim passage.
+	Text string
+}
+
+// Span is a half-open byte range [Start, End) of a text.
+type Span struct {
+	Start, End int
+}
+
+// ChunkOptions control Chunk. Zero values mean the defaults.
+type ChunkOptions struct {
+	// MaxChars is the largest passage in characters (runes); default 800.
+	MaxChars int
+	// Overlap is how many characters of trailing whole sentences of one
+	// passage are repeated at the start of the next within a paragraph;
+	// default 0.
+	Overlap int
+}

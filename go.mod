@@ -1,0 +1,3 @@
+module github.com/briefing/briefing
+
+go 1.24
