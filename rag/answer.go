@@ -129,6 +129,6 @@ type IndexReport struct {
 
 // IndexProgress is reported while indexing.
 type IndexProgress struct {
-	Stage      string // "chunk", "embed", "write"
+	Stage       string // "chunk", "embed", "write"
 	Done, Total int
 }
