@@ -31,4 +31,8 @@ type ChunkOptions struct {
 	// passage are repeated at the start of the next within a paragraph;
 	// default 0.
 	Overlap int
+	// MinChars is the size below which a passage that ends its paragraph
+	// continues into the next one, so a heading or a one-line paragraph is
+	// not cited alone; default 100 (a quarter of MaxChars if that is less).
+	MinChars int
 }

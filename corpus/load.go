@@ -1,0 +1,113 @@
+package corpus
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"strings"
+)
+
+// ErrNoDocuments is returned by Load when the corpus holds no .md or .txt
+// file: answering from nothing is a configuration mistake, not a quiet state.
+var ErrNoDocuments = errors.New("corpus: no documents (.md or .txt files)")
+
+// LoadReport tells what Load saw besides the documents it returns, so the
+// caller can show it: nothing is skipped silently.
+type LoadReport struct {
+	// Skipped lists, sorted, the paths of files that are not documents (their
+	// extension is neither .md nor .txt) and of hidden directories (".git/"),
+	// which are not descended into.
+	Skipped []string
+}
+
+// Load reads every .md and .txt file of fsys, recursively and in path order,
+// and parses each with Parse (Document.Path is the path inside fsys).
+//
+// It reports every problem at once, joined with errors.Join: each document
+// that fails to parse (a *ParseError), and each ID used by more than one
+// file. On any problem it returns no documents, so a half-read corpus is
+// never indexed. A corpus without documents is ErrNoDocuments. Load stops
+// early with ctx's error when ctx is cancelled.
+func Load(ctx context.Context, fsys fs.FS) ([]Document, LoadReport, error) {
+	var (
+		docs   []Document
+		report LoadReport
+		errs   []error
+		byID   = make(map[string]string) // ID → path of the first file with it
+	)
+	walkErr := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
+		if ctxErr := ctx.Err(); ctxErr != nil {
+			return ctxErr
+		}
+		if err != nil {
+			// An unreadable directory or file is one more problem to
+			// report, not a reason to stop looking at the others.
+			errs = append(errs, fmt.Errorf("corpus: read %s: %w", p, err))
+			if d != nil && d.IsDir() && p != "." {
+				return fs.SkipDir
+			}
+			return nil
+		}
+		name := d.Name()
+		if d.IsDir() {
+			if p != "." && strings.HasPrefix(name, ".") {
+				report.Skipped = append(report.Skipped, p+"/")
+				return fs.SkipDir
+			}
+			return nil
+		}
+		switch strings.ToLower(path.Ext(name)) {
+		case ".md", ".txt":
+		default:
+			report.Skipped = append(report.Skipped, p)
+			return nil
+		}
+		data, err := fs.ReadFile(fsys, p)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("corpus: read %s: %w", p, err))
+			return nil
+		}
+		doc, err := Parse(p, data)
+		if err != nil {
+			errs = append(errs, err)
+			return nil
+		}
+		if first, dup := byID[doc.ID]; dup {
+			errs = append(errs, fmt.Errorf("corpus: duplicate document id %q in %s and %s", doc.ID, first, p))
+			return nil
+		}
+		byID[doc.ID] = p
+		docs = append(docs, doc)
+		return nil
+	})
+	if walkErr != nil {
+		errs = append(errs, fmt.Errorf("corpus: walk: %w", walkErr))
+	}
+	if len(errs) > 0 {
+		return nil, report, errors.Join(errs...)
+	}
+	if len(docs) == 0 {
+		return nil, report, ErrNoDocuments
+	}
+	return docs, report, nil
+}
+
+// LoadDir loads the corpus in directory dir with Load. A missing directory or
+// a path that is not a directory is reported as such, rather than as an
+// empty corpus.
+func LoadDir(ctx context.Context, dir string) ([]Document, LoadReport, error) {
+	info, err := os.Stat(dir)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, LoadReport{}, fmt.Errorf("corpus: directory %s does not exist: %w", dir, err)
+		}
+		return nil, LoadReport{}, fmt.Errorf("corpus: %w", err)
+	}
+	if !info.IsDir() {
+		return nil, LoadReport{}, fmt.Errorf("corpus: %s is not a directory", dir)
+	}
+	return Load(ctx, os.DirFS(dir))
+}
