@@ -133,7 +133,8 @@ type Reply struct {
 	// connection: no finish_reason, no [DONE].
 	Truncate      bool
 	TruncateAfter int
-	// Malformed sends a 200 with a body (or SSE chunk) that is not JSON.
+	// Malformed sends a 200 with a complete body (or SSE chunk) that is
+	// not valid JSON. (A body cut short is a dropped connection: Truncate.)
 	Malformed bool
 
 	// Vectors overrides the embeddings (one per input, in order). With
@@ -350,7 +351,7 @@ func (s *Server) handleChat(w http.ResponseWriter, r *http.Request) {
 	}
 	if reply.Malformed {
 		w.Header().Set("Content-Type", "application/json")
-		io.WriteString(w, `{"id": "`+id+`", "choices": [{"message": {"content": "unterminated`)
+		io.WriteString(w, `{"id": "`+id+`", "choices": [{"message": {"content": oops}}]}`)
 		return
 	}
 	writeJSON(w, map[string]any{
@@ -481,7 +482,7 @@ func (s *Server) handleEmbeddings(w http.ResponseWriter, r *http.Request) {
 	}
 	if reply.Malformed {
 		w.Header().Set("Content-Type", "application/json")
-		io.WriteString(w, `{"data": [{"embedding": [0.1, `)
+		io.WriteString(w, `{"data": [{"embedding": [0.1, oops]}]}`)
 		return
 	}
 	data := make([]any, len(req.Input))
