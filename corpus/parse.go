@@ -63,7 +63,8 @@ const bom = "\uFEFF"
 // A document may start with YAML front matter between two "---" lines, with
 // the keys id, title, lang, date, author and source (all optional, all
 // strings); any other key is rejected. Without a title the first non-empty
-// body line is used (Markdown '#' marks stripped); without a lang, DetectLang
+// body line is used (Markdown '#' marks stripped, shortened at a word to 120
+// characters), or the ID if there is none; without a lang, DetectLang
 // decides. A UTF-8 byte order mark is removed and line ends are normalised to
 // "\n" before offsets are taken, so Body is what passages index into.
 //
@@ -106,11 +107,14 @@ func Parse(name string, data []byte) (Document, error) {
 	}
 	doc.Body = body
 
+	if doc.ID == "" {
+		doc.ID = idFromName(name)
+	}
 	if doc.Title == "" {
 		doc.Title = titleFromBody(body)
 	}
-	if doc.ID == "" {
-		doc.ID = idFromName(name)
+	if doc.Title == "" {
+		doc.Title = doc.ID // a body of only '#' marks has no line to use
 	}
 	if doc.Lang == "" {
 		doc.Lang = DetectLang(body)
