@@ -131,6 +131,10 @@ func TestParseErrors(t *testing.T) {
 			wantIs: corpus.ErrFrontMatter,
 		},
 		{
+			name: "malformed YAML names its line", data: "---\nid: a\ntitle: x: y\n---\nbody",
+			wantLine: 3, wantIs: corpus.ErrFrontMatter, wantMsg: "f.md:3: bad front matter: mapping values",
+		},
+		{
 			name: "front matter not a mapping", data: "---\n- a\n- b\n---\nbody",
 			wantLine: 2, wantIs: corpus.ErrFrontMatter,
 		},
