@@ -1,0 +1,72 @@
+package main
+
+import (
+	"fmt"
+
+	"github.com/briefing/briefing/rag"
+	"github.com/spf13/cobra"
+)
+
+// newAskCmd builds "briefing ask QUESTION...".
+func newAskCmd(a *app) *cobra.Command {
+	var (
+		asJSON bool
+		topK   int
+		noLLM  bool
+	)
+	cmd := &cobra.Command{
+		Use:   "ask QUESTION... | ask -",
+		Short: "Answer a question with cited passages",
+		Long: `Answer a question from the corpus. The words of QUESTION are joined with
+spaces; "-" reads the question from stdin. The index is brought up to date
+first (nothing is embedded when the corpus is unchanged).
+
+The answer carries [n] markers; the sources below it quote each cited passage
+verbatim. A question the corpus does not cover is refused, citing nothing.`,
+		Example: `  briefing ask "Quando il parlamento russo ha ratificato il trattato?"
+  echo "When did North Korea approve the treaty?" | briefing ask -`,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) == 0 {
+				return usageErr(fmt.Errorf("%w: give a question as arguments, or \"-\" to read it from stdin", rag.ErrEmptyQuestion))
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			q, err := readQuestion(args, a.stdin)
+			if err != nil {
+				return err
+			}
+			override := func(c *Config) {
+				if cmd.Flags().Changed("top-k") {
+					c.Retrieval.TopK = topK
+				}
+			}
+			// Check the question against the configured limit before the
+			// corpus is read: a bad question should fail fast.
+			cfg, err := a.loadConfig(cmd, override)
+			if err != nil {
+				return err
+			}
+			if err := checkQuestion(q, cfg.Retrieval.MaxQuestionChars); err != nil {
+				return err
+			}
+			s, err := a.open(ctx, cmd, openOptions{override: override, noLLM: noLLM})
+			if err != nil {
+				return err
+			}
+			ans, err := s.eng.Answer(ctx, rag.Request{Question: q})
+			if err != nil {
+				return fmt.Errorf("answer: %w", err)
+			}
+			if asJSON {
+				return writeJSON(a.stdout, toAnswerJSON(ans))
+			}
+			return writeAnswer(a.stdout, ans)
+		},
+	}
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print the answer as JSON")
+	cmd.Flags().IntVar(&topK, "top-k", 0, "passages to retrieve (retrieval.top_k)")
+	cmd.Flags().BoolVar(&noLLM, "no-llm", false, "answer extractively even when an LLM is configured")
+	return cmd
+}

@@ -1,0 +1,174 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+
+	"github.com/briefing/briefing/corpus"
+	"github.com/briefing/briefing/internal/analysis"
+	"github.com/briefing/briefing/llm"
+	"github.com/briefing/briefing/rag"
+	"github.com/spf13/cobra"
+)
+
+// session is what a command works with once the configuration is loaded,
+// the corpus read and the index brought up to date.
+type session struct {
+	cfg    Config
+	logger *slog.Logger
+	docs   []corpus.Document
+	eng    engine
+	report rag.IndexReport
+}
+
+// openOptions tune app.open for one command. Zero values are the defaults.
+type openOptions struct {
+	// override applies the command's own flags to the configuration.
+	override func(*Config)
+	// progress receives indexing progress.
+	progress func(rag.IndexProgress)
+	// noLLM answers extractively even when an LLM is configured.
+	noLLM bool
+}
+
+// open loads the configuration, the corpus and the engine, and indexes the
+// corpus incrementally: unchanged passages reuse their stored vectors, so
+// this is cheap when nothing changed.
+func (a *app) open(ctx context.Context, cmd *cobra.Command, o openOptions) (*session, error) {
+	cfg, err := a.loadConfig(cmd, o.override)
+	if err != nil {
+		return nil, err
+	}
+	logger := newLogger(cfg, a.stderr)
+	docs, err := loadCorpus(ctx, cfg, logger)
+	if err != nil {
+		return nil, err
+	}
+	opts, err := a.engineOptions(cfg, logger)
+	if err != nil {
+		return nil, err
+	}
+	if o.noLLM {
+		opts.Generator = nil
+	}
+	eng, err := a.newEngine(ctx, opts)
+	if err != nil {
+		return nil, fmt.Errorf("open index: %w", err)
+	}
+	report, err := eng.Index(ctx, docs, o.progress)
+	if err != nil {
+		return nil, fmt.Errorf("index corpus: %w", err)
+	}
+	logger.Debug("index ready", "documents", len(docs), "passages", report.Passages,
+		"embedded", report.Embedded, "duration", report.Duration)
+	return &session{cfg: cfg, logger: logger, docs: docs, eng: eng, report: report}, nil
+}
+
+// loadCorpus reads the configured corpus directory, or the embedded corpus
+// when none is configured. Files that are not documents are logged, never
+// skipped silently.
+func loadCorpus(ctx context.Context, cfg Config, logger *slog.Logger) ([]corpus.Document, error) {
+	var (
+		docs   []corpus.Document
+		report corpus.LoadReport
+		err    error
+	)
+	if cfg.Corpus.Dir == "" {
+		docs, report, err = corpus.Load(ctx, corpus.Default())
+		if err != nil {
+			return nil, fmt.Errorf("load embedded corpus: %w", err)
+		}
+	} else {
+		docs, report, err = corpus.LoadDir(ctx, cfg.Corpus.Dir)
+		if err != nil {
+			return nil, fmt.Errorf("load corpus %s: %w", cfg.Corpus.Dir, err)
+		}
+	}
+	if len(report.Skipped) > 0 {
+		logger.Info("corpus: skipped files that are not .md or .txt", "files", report.Skipped)
+	}
+	return docs, nil
+}
+
+// engineOptions copies the configuration into rag.Options, building the LLM
+// client and the embedding provider when configured. Secrets are read here,
+// from the environment variables the configuration names, and go no further
+// than the clients.
+func (a *app) engineOptions(cfg Config, logger *slog.Logger) (rag.Options, error) {
+	indexDir, err := cfg.ResolveIndexDir()
+	if err != nil {
+		return rag.Options{}, err
+	}
+	opts := rag.Options{
+		IndexDir: indexDir,
+		Chunk: corpus.ChunkOptions{
+			MaxChars: cfg.Index.ChunkChars,
+			Overlap:  cfg.Index.ChunkOverlap,
+		},
+		TopK:             cfg.Retrieval.TopK,
+		MinScore:         cfg.Retrieval.MinScore,
+		MaxQuestionChars: cfg.Retrieval.MaxQuestionChars,
+		Logger:           logger,
+	}
+	// The glossary is the built-in one extended by the configured files.
+	glossary, err := analysis.LoadGlossary(cfg.Retrieval.GlossaryFiles...)
+	if err != nil {
+		return rag.Options{}, fmt.Errorf("retrieval.glossary_files: %w", err)
+	}
+	opts.Glossary = glossary
+	if cfg.Embedder.Provider == "hashed" {
+		opts.Embedder = rag.NewHashedEmbedder(cfg.Embedder.Dimensions, analysis.New(glossary))
+	}
+	// TODO(lead): pass llm.summary_token_budget and llm.rewrite_queries once
+	// rag.Options has fields for them.
+
+	if cfg.LLM.BaseURL != "" {
+		client, err := llm.New(a.llmConfig(cfg, cfg.LLM.BaseURL, cfg.LLM.APIKeyEnv, logger))
+		if err != nil {
+			return rag.Options{}, usageErr(fmt.Errorf("llm: %w", err))
+		}
+		opts.Generator = client
+	}
+	if cfg.Embedder.Provider == "openai" {
+		base, keyEnv := cfg.Embedder.BaseURL, cfg.Embedder.APIKeyEnv
+		if base == "" {
+			base = cfg.LLM.BaseURL
+		}
+		if keyEnv == "" {
+			keyEnv = cfg.LLM.APIKeyEnv
+		}
+		lc := a.llmConfig(cfg, base, keyEnv, logger)
+		lc.EmbeddingModel = cfg.Embedder.Model
+		lc.BatchSize = cfg.Embedder.BatchSize
+		client, err := llm.New(lc)
+		if err != nil {
+			return rag.Options{}, usageErr(fmt.Errorf("embedder: %w", err))
+		}
+		opts.Embedder = llm.NewEmbedder(client)
+	}
+	return opts, nil
+}
+
+// llmConfig builds an llm.Config for the server at baseURL whose key is in
+// the environment variable keyEnv (none when empty).
+func (a *app) llmConfig(cfg Config, baseURL, keyEnv string, logger *slog.Logger) llm.Config {
+	retries := cfg.LLM.MaxRetries
+	if retries == 0 {
+		retries = -1 // llm reads 0 as "default"; ours means none
+	}
+	var key string
+	if keyEnv != "" {
+		key = a.getenv(keyEnv)
+	}
+	return llm.Config{
+		BaseURL:     baseURL,
+		Model:       cfg.LLM.Model,
+		APIKey:      key,
+		Temperature: float32(cfg.LLM.Temperature),
+		MaxTokens:   cfg.LLM.MaxTokens,
+		Timeout:     cfg.LLM.Timeout,
+		MaxRetries:  retries,
+		Logger:      logger,
+	}
+}

@@ -1,0 +1,159 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/briefing/briefing/corpus"
+	"github.com/briefing/briefing/rag"
+)
+
+// The JSON shapes of --json output: snake_case, stable, and free of the
+// engine's internal types.
+
+type answerJSON struct {
+	Question       string         `json:"question"`
+	Lang           string         `json:"lang"`
+	Text           string         `json:"text"`
+	Refused        bool           `json:"refused"`
+	Generated      bool           `json:"generated"`
+	Fallback       bool           `json:"fallback"`
+	FallbackReason string         `json:"fallback_reason,omitempty"`
+	Citations      []citationJSON `json:"citations"`
+	Hits           []hitJSON      `json:"hits"`
+	TimingsMS      timingsJSON    `json:"timings_ms"`
+}
+
+type citationJSON struct {
+	N          int    `json:"n"`
+	PassageID  string `json:"passage_id"`
+	DocID      string `json:"doc_id"`
+	Title      string `json:"title"`
+	Paragraph  int    `json:"paragraph"`
+	Start      int    `json:"start"`
+	End        int    `json:"end"`
+	Quote      string `json:"quote"`
+	QuoteStart int    `json:"quote_start"`
+	QuoteEnd   int    `json:"quote_end"`
+}
+
+type hitJSON struct {
+	Rank      int     `json:"rank"`
+	Score     float64 `json:"score"`
+	Dense     float64 `json:"dense"`
+	Lexical   float64 `json:"lexical"`
+	PassageID string  `json:"passage_id"`
+	DocID     string  `json:"doc_id"`
+	Title     string  `json:"title"`
+	Paragraph int     `json:"paragraph"`
+	Start     int     `json:"start"`
+	End       int     `json:"end"`
+	Text      string  `json:"text"`
+}
+
+type timingsJSON struct {
+	Retrieval  float64 `json:"retrieval"`
+	Generation float64 `json:"generation"`
+	Total      float64 `json:"total"`
+}
+
+func toAnswerJSON(a rag.Answer) answerJSON {
+	out := answerJSON{
+		Question:       a.Question,
+		Lang:           a.Lang,
+		Text:           a.Text,
+		Refused:        a.Refused,
+		Generated:      a.Generated,
+		Fallback:       a.Fallback,
+		FallbackReason: a.FallbackReason,
+		Citations:      []citationJSON{},
+		Hits:           toHitsJSON(a.Hits),
+		TimingsMS: timingsJSON{
+			Retrieval:  ms(a.Timings.Retrieval.Seconds()),
+			Generation: ms(a.Timings.Generation.Seconds()),
+			Total:      ms(a.Timings.Total.Seconds()),
+		},
+	}
+	for _, c := range a.Citations {
+		out.Citations = append(out.Citations, citationJSON{
+			N:          c.N,
+			PassageID:  c.Passage.ID,
+			DocID:      c.Passage.DocID,
+			Title:      c.Passage.Title,
+			Paragraph:  c.Passage.Paragraph,
+			Start:      c.Passage.Start,
+			End:        c.Passage.End,
+			Quote:      c.Quote,
+			QuoteStart: c.QuoteStart,
+			QuoteEnd:   c.QuoteEnd,
+		})
+	}
+	return out
+}
+
+func toHitsJSON(hits []rag.Hit) []hitJSON {
+	out := []hitJSON{}
+	for _, h := range hits {
+		p := h.Passage
+		out = append(out, hitJSON{
+			Rank: h.Rank, Score: h.Score, Dense: h.Dense, Lexical: h.Lexical,
+			PassageID: p.ID, DocID: p.DocID, Title: p.Title, Paragraph: p.Paragraph,
+			Start: p.Start, End: p.End, Text: p.Text,
+		})
+	}
+	return out
+}
+
+// ms converts seconds to milliseconds rounded to a microsecond.
+func ms(seconds float64) float64 {
+	return float64(int64(seconds*1e6+0.5)) / 1e3
+}
+
+// writeJSON writes v indented, with a final newline.
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return fmt.Errorf("write json: %w", err)
+	}
+	return nil
+}
+
+// writeAnswer prints an answer for a person: the text with its [n] markers,
+// then the numbered sources with their verbatim quotes, then notes saying
+// whether the answer was refused, generated or a fallback.
+func writeAnswer(w io.Writer, a rag.Answer) error {
+	var b strings.Builder
+	if a.Refused {
+		b.WriteString("Not in the corpus: ")
+	}
+	b.WriteString(strings.TrimSpace(a.Text))
+	b.WriteString("\n")
+	if len(a.Citations) > 0 {
+		b.WriteString("\nSources:\n")
+		for _, c := range a.Citations {
+			fmt.Fprintf(&b, "[%d] %s — “%s”\n", c.N, c.Passage.Title, oneLine(c.Quote))
+		}
+	}
+	switch {
+	case a.Fallback:
+		fmt.Fprintf(&b, "\n(The LLM failed, so this is the extractive answer: %s)\n", a.FallbackReason)
+	case a.Generated:
+		b.WriteString("\n(Written by the LLM from the passages above; citations verified.)\n")
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// oneLine folds the line breaks of s into spaces.
+func oneLine(s string) string {
+	return strings.Join(strings.Fields(s), " ")
+}
+
+// passageRef names where a passage sits: document, paragraph, offsets.
+func passageRef(p corpus.Passage) string {
+	return fmt.Sprintf("%s ¶%d [%d:%d]", p.DocID, p.Paragraph, p.Start, p.End)
+}

@@ -1,0 +1,83 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/briefing/briefing/rag"
+	"github.com/spf13/cobra"
+)
+
+// newSearchCmd builds "briefing search QUERY...".
+func newSearchCmd(a *app) *cobra.Command {
+	var (
+		asJSON bool
+		k      int
+	)
+	cmd := &cobra.Command{
+		Use:   "search QUERY... | search -",
+		Short: "Show the passages retrieved for a query, with their scores",
+		Long: `Retrieve the passages a question would be answered from, without writing an
+answer: rank, fused score, dense (cosine) and lexical (BM25) scores, the
+document, paragraph and byte offsets, and the passage text.`,
+		Example: `  briefing search --k 3 "trattato di mutua difesa"`,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) == 0 {
+				return usageErr(fmt.Errorf("%w: give a query as arguments, or \"-\" to read it from stdin", rag.ErrEmptyQuestion))
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			q, err := readQuestion(args, a.stdin)
+			if err != nil {
+				return err
+			}
+			cfg, err := a.loadConfig(cmd, nil)
+			if err != nil {
+				return err
+			}
+			if err := checkQuestion(q, cfg.Retrieval.MaxQuestionChars); err != nil {
+				return err
+			}
+			if k < 0 {
+				return usageErr(fmt.Errorf("--k %d: want a positive number", k))
+			}
+			s, err := a.open(ctx, cmd, openOptions{})
+			if err != nil {
+				return err
+			}
+			hits, err := s.eng.Search(ctx, q, k)
+			if err != nil {
+				return fmt.Errorf("search: %w", err)
+			}
+			if asJSON {
+				return writeJSON(a.stdout, map[string]any{"query": q, "hits": toHitsJSON(hits)})
+			}
+			return writeHits(a.stdout, hits)
+		},
+	}
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print the passages as JSON")
+	cmd.Flags().IntVar(&k, "k", 0, "passages to return (default retrieval.top_k)")
+	return cmd
+}
+
+// writeHits prints retrieved passages for a person.
+func writeHits(w io.Writer, hits []rag.Hit) error {
+	if len(hits) == 0 {
+		_, err := fmt.Fprintln(w, "No passages found.")
+		return err
+	}
+	var b strings.Builder
+	for i, h := range hits {
+		if i > 0 {
+			b.WriteString("\n")
+		}
+		fmt.Fprintf(&b, "%d. score %.3f  dense %.3f  lexical %.3f  %s\n", h.Rank, h.Score, h.Dense, h.Lexical, passageRef(h.Passage))
+		fmt.Fprintf(&b, "   %s\n", h.Passage.Title)
+		fmt.Fprintf(&b, "   %s\n", oneLine(h.Passage.Text))
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}

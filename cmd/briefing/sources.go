@@ -1,0 +1,65 @@
+package main
+
+import (
+	"fmt"
+	"text/tabwriter"
+
+	"github.com/spf13/cobra"
+)
+
+// sourceJSON is one document of "sources --json".
+type sourceJSON struct {
+	ID       string `json:"id"`
+	Title    string `json:"title"`
+	Lang     string `json:"lang"`
+	Date     string `json:"date"`
+	Author   string `json:"author"`
+	Source   string `json:"source"`
+	Passages int    `json:"passages"`
+}
+
+// newSourcesCmd builds "briefing sources".
+func newSourcesCmd(a *app) *cobra.Command {
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   "sources",
+		Short: "List the documents of the corpus with their passage counts",
+		Args:  usageArgs(cobra.NoArgs),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			s, err := a.open(cmd.Context(), cmd, openOptions{})
+			if err != nil {
+				return err
+			}
+			docs := s.eng.Documents()
+			if asJSON {
+				out := []sourceJSON{}
+				for _, d := range docs {
+					out = append(out, sourceJSON{d.ID, d.Title, d.Lang, d.Date, d.Author, d.Source, d.Passages})
+				}
+				return writeJSON(a.stdout, out)
+			}
+			tw := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
+			fmt.Fprintln(tw, "ID\tLANG\tDATE\tPASSAGES\tTITLE")
+			for _, d := range docs {
+				date := d.Date
+				if date == "" {
+					date = "-"
+				}
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%s\n", d.ID, d.Lang, date, d.Passages, d.Title)
+			}
+			return tw.Flush()
+		},
+	}
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print the documents as JSON")
+	return cmd
+}
+
+// usageArgs makes a cobra argument validator's errors usage errors.
+func usageArgs(v cobra.PositionalArgs) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		if err := v(cmd, args); err != nil {
+			return usageErr(err)
+		}
+		return nil
+	}
+}

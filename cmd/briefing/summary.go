@@ -1,0 +1,75 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/briefing/briefing/corpus"
+	"github.com/briefing/briefing/rag"
+	"github.com/spf13/cobra"
+)
+
+// newSummaryCmd builds "briefing summary [--doc ID] [TOPIC...]".
+func newSummaryCmd(a *app) *cobra.Command {
+	var (
+		asJSON bool
+		docID  string
+		noLLM  bool
+	)
+	cmd := &cobra.Command{
+		Use:   "summary [--doc ID] [TOPIC...]",
+		Short: "Summarise the corpus, one document, or a topic, with citations",
+		Long: `Write a short cited briefing: of the whole corpus with no arguments, of one
+document with --doc (see "briefing sources" for the IDs), or of a topic given
+as words (optionally within --doc).`,
+		Example: `  briefing summary
+  briefing summary --doc russia-north-korea-alliance
+  briefing summary truppe nordcoreane`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			topic := strings.TrimSpace(strings.Join(args, " "))
+			cfg, err := a.loadConfig(cmd, nil)
+			if err != nil {
+				return err
+			}
+			if topic != "" {
+				if err := checkQuestion(topic, cfg.Retrieval.MaxQuestionChars); err != nil {
+					return err
+				}
+			}
+			s, err := a.open(ctx, cmd, openOptions{noLLM: noLLM})
+			if err != nil {
+				return err
+			}
+			if docID != "" && !slices.ContainsFunc(s.docs, func(d corpus.Document) bool { return d.ID == docID }) {
+				return fmt.Errorf("%w %q; the documents are: %s", rag.ErrUnknownDocument, docID, strings.Join(docIDs(s.docs), ", "))
+			}
+			sum, ok := s.eng.(summarizer)
+			if !ok {
+				return errors.New("summaries are not available in this build")
+			}
+			ans, err := sum.Summarize(ctx, rag.SummaryRequest{DocID: docID, Topic: topic})
+			if err != nil {
+				return fmt.Errorf("summarize: %w", err)
+			}
+			if asJSON {
+				return writeJSON(a.stdout, toAnswerJSON(ans))
+			}
+			return writeAnswer(a.stdout, ans)
+		},
+	}
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print the summary as JSON")
+	cmd.Flags().StringVar(&docID, "doc", "", "summarise only this document (an ID from \"briefing sources\")")
+	cmd.Flags().BoolVar(&noLLM, "no-llm", false, "summarise extractively even when an LLM is configured")
+	return cmd
+}
+
+func docIDs(docs []corpus.Document) []string {
+	ids := make([]string, len(docs))
+	for i, d := range docs {
+		ids[i] = d.ID
+	}
+	return ids
+}

@@ -1,0 +1,120 @@
+// Package eval measures how well an engine retrieves and answers, over a
+// file of questions with gold evidence (the format of shared/eval/dev.jsonl):
+// recall@k and MRR overall and per language, keyword accuracy, citation hit
+// rate, refusal accuracy, false refusals, and latency percentiles.
+package eval
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+)
+
+// Question is one line of an evaluation file.
+type Question struct {
+	// ID identifies the question in reports.
+	ID string `json:"id"`
+	// Lang is the language of the question ("it", "en").
+	Lang string `json:"lang"`
+	// Question is the text as a user would type it.
+	Question string `json:"question"`
+	// Evidence lists exact strings of the articles that answer the question.
+	Evidence []string `json:"evidence"`
+	// AnswerAny lists groups of strings: an answer is correct when it
+	// contains, case-insensitively, at least one string of every group.
+	AnswerAny [][]string `json:"answer_any"`
+	// Answerable is false when the corpus cannot answer the question.
+	Answerable bool `json:"answerable"`
+}
+
+// maxLine bounds one line of an evaluation file.
+const maxLine = 1 << 20
+
+// Load reads questions, one JSON object a line; blank lines are skipped.
+// Every problem is reported at once, each with its line number: malformed
+// JSON, unknown fields, a missing id, lang, question or answerable, a
+// duplicate id, and an answerable question without evidence.
+func Load(r io.Reader) ([]Question, error) {
+	var (
+		qs   []Question
+		errs []error
+		ids  = map[string]int{}
+	)
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 64*1024), maxLine)
+	line := 0
+	for sc.Scan() {
+		line++
+		text := bytes.TrimSpace(sc.Bytes())
+		if len(text) == 0 {
+			continue
+		}
+		var raw struct {
+			Question
+			Answerable *bool `json:"answerable"`
+		}
+		dec := json.NewDecoder(bytes.NewReader(text))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&raw); err != nil {
+			errs = append(errs, fmt.Errorf("line %d: %w", line, err))
+			continue
+		}
+		if dec.More() {
+			errs = append(errs, fmt.Errorf("line %d: more than one JSON value", line))
+			continue
+		}
+		q := raw.Question
+		var missing []string
+		if strings.TrimSpace(q.ID) == "" {
+			missing = append(missing, "id")
+		}
+		if strings.TrimSpace(q.Lang) == "" {
+			missing = append(missing, "lang")
+		}
+		if strings.TrimSpace(q.Question) == "" {
+			missing = append(missing, "question")
+		}
+		if raw.Answerable == nil {
+			missing = append(missing, "answerable")
+		}
+		if len(missing) > 0 {
+			errs = append(errs, fmt.Errorf("line %d: missing %s", line, strings.Join(missing, ", ")))
+			continue
+		}
+		q.Answerable = *raw.Answerable
+		if first, dup := ids[q.ID]; dup {
+			errs = append(errs, fmt.Errorf("line %d: duplicate id %q (first on line %d)", line, q.ID, first))
+			continue
+		}
+		ids[q.ID] = line
+		if q.Answerable && len(nonEmpty(q.Evidence)) == 0 {
+			errs = append(errs, fmt.Errorf("line %d: question %q is answerable but has no evidence", line, q.ID))
+			continue
+		}
+		qs = append(qs, q)
+	}
+	if err := sc.Err(); err != nil {
+		errs = append(errs, fmt.Errorf("line %d: %w", line+1, err))
+	}
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	if len(qs) == 0 {
+		return nil, errors.New("no questions")
+	}
+	return qs, nil
+}
+
+func nonEmpty(ss []string) []string {
+	var out []string
+	for _, s := range ss {
+		if s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}
