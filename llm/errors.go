@@ -48,11 +48,15 @@ func (e *Error) Error() string {
 	var b strings.Builder
 	b.WriteString("llm: ")
 	b.WriteString(e.Op)
-	b.WriteString(":")
+	detail := false
 	if e.Status != 0 {
-		fmt.Fprintf(&b, " status %d", e.Status)
+		fmt.Fprintf(&b, ": status %d", e.Status)
+		detail = true
 	}
 	if e.Attempts > 1 {
+		if !detail {
+			b.WriteString(":")
+		}
 		fmt.Fprintf(&b, " after %d attempts", e.Attempts)
 	}
 	if e.Err != nil {
