@@ -1,0 +1,7 @@
+// Package analysis turns text into the terms briefing's retrieval works on:
+// accent- and case-folded tokens, numbers normalised across Italian and
+// English conventions (4.000 = 4,000 = 4000), stop words dropped, words
+// stemmed with the Snowball stemmer of their language, and questions turned
+// into concepts whose alternatives include glossary translations, so an
+// English question can find an Italian passage without neural weights.
+package analysis

@@ -1,0 +1,310 @@
+package analysis
+
+import (
+	"sort"
+	"strings"
+)
+
+// Analyzer analyses documents and questions. It is immutable once built and
+// safe for concurrent use.
+type Analyzer struct {
+	glossary *Glossary
+}
+
+// New returns an Analyzer using g for cross-language query expansion; g may
+// be nil.
+func New(g *Glossary) *Analyzer {
+	if g == nil {
+		g = NewGlossary()
+	}
+	return &Analyzer{glossary: g}
+}
+
+// Glossary returns the analyzer's glossary.
+func (a *Analyzer) Glossary() *Glossary { return a.glossary }
+
+// Term is an analysed word of a document.
+type Term struct {
+	Stem  string
+	Word  string // folded surface form
+	Start int
+	End   int
+}
+
+// Terms analyses document text in lang: folded, stop words dropped, stemmed.
+func (a *Analyzer) Terms(text, lang string) []Term {
+	toks := Tokenize(text)
+	out := make([]Term, 0, len(toks))
+	for _, t := range toks {
+		if IsStop(t.Text, lang) {
+			continue
+		}
+		out = append(out, Term{Stem: Stem(t.Text, lang), Word: t.Text, Start: t.Start, End: t.End})
+	}
+	return out
+}
+
+// Alt is one way a concept can appear in a passage: all of Terms (stems).
+// Words holds, for each term, the folded word it came from (or "" when
+// unknown): matching also requires the passage's word to be close to it, so
+// that Snowball's derivational conflations ("popolazione" and "popolare"
+// both stem to "popol") do not pass for the same word.
+type Alt struct {
+	Terms  []string
+	Words  []string
+	Weight float64
+}
+
+// Key identifies the alternative's terms.
+func (a Alt) Key() string { return strings.Join(a.Terms, " ") }
+
+// Compatible reports whether word, found in a passage under the same stem,
+// is a form of want: equal, or differing only in the last three letters of
+// the longer one ("ratificato" ~ "ratificare", "soldato" ~ "soldati", but not
+// "popolazione" ~ "popolare"). An empty want accepts every form.
+func Compatible(word, want string) bool {
+	if want == "" || word == want {
+		return true
+	}
+	n := 0
+	for n < len(word) && n < len(want) && word[n] == want[n] {
+		n++
+	}
+	return n >= max(len(word), len(want))-3
+}
+
+// Concept is one thing a question asks about: a word or a glossary phrase
+// with the alternatives (own stems, translations) that express it.
+type Concept struct {
+	// Text is the question's wording of the concept, folded.
+	Text string
+	// Words are its folded content words, for cognate matching.
+	Words []string
+	// Alts are alternatives; a passage expresses the concept when it holds
+	// every term of at least one alternative.
+	Alts []Alt
+	// Translated is true when the glossary supplied alternatives.
+	Translated bool
+	// Number is true for a numeric concept ("1948").
+	Number bool
+}
+
+// Kind is the kind of answer a question expects.
+type Kind int
+
+// Answer kinds recognised from question words.
+const (
+	KindOther  Kind = iota
+	KindTime        // when, what year, quando, in che anno
+	KindNumber      // how many, how much, quanti, quante
+	KindPerson      // who, chi
+	KindPlace       // where, dove
+)
+
+// Query is an analysed question.
+type Query struct {
+	Lang     string
+	Concepts []Concept
+	Kind     Kind
+}
+
+// Query analyses a question asked in lang ("it" or "en"; other values
+// consult both stop lists).
+func (a *Analyzer) Query(text, lang string) Query {
+	toks := Tokenize(text)
+	words := make([]string, len(toks))
+	for i, t := range toks {
+		words[i] = t.Text
+	}
+	q := Query{Lang: lang, Kind: answerKind(words)}
+	g := a.glossary
+	seen := map[string]bool{}
+	for i := 0; i < len(words); {
+		n, entries := a.lookup(words[i:], lang)
+		if n == 0 {
+			w := words[i]
+			i++
+			if IsStop(w, lang) || queryFiller[w] || (len(w) == 1 && !toks[i-1].Number) {
+				continue
+			}
+			c := Concept{Text: w, Words: []string{w}, Number: toks[i-1].Number}
+			c.Alts = ownAlts(w, lang)
+			if !seen[c.Text] {
+				seen[c.Text] = true
+				q.Concepts = append(q.Concepts, c)
+			}
+			continue
+		}
+		phrase := words[i : i+n]
+		i += n
+		c := Concept{Text: strings.Join(phrase, " "), Translated: true}
+		for _, w := range phrase {
+			if !IsStop(w, lang) && !queryFiller[w] {
+				c.Words = append(c.Words, w)
+			}
+		}
+		if len(c.Words) == 0 {
+			// Phrases of function words only ("how many") steer the
+			// answer kind, not the search.
+			continue
+		}
+		alts := map[string]Alt{}
+		add := func(terms, words []string, w float64) {
+			if len(terms) == 0 {
+				return
+			}
+			k := strings.Join(terms, " ") + "|" + strings.Join(words, " ")
+			if old, ok := alts[k]; !ok || old.Weight < w {
+				alts[k] = Alt{Terms: terms, Words: words, Weight: w}
+			}
+		}
+		for _, alt := range ownPhraseAlts(phrase, lang) {
+			add(alt.Terms, alt.Words, alt.Weight)
+		}
+		for _, e := range entries {
+			for _, v := range g.entries[e] {
+				add(v.stems, v.words, 1)
+				// Stemmed the other language's way too: English words
+				// stand in Italian text ("Hudson Institute", "know-how")
+				// and are stemmed there as Italian.
+				other := make([]string, len(v.words))
+				for i, w := range v.words {
+					other[i] = Stem(w, otherLang(v.lang))
+				}
+				add(other, v.words, 1)
+			}
+		}
+		c.Alts = sortedAlts(alts)
+		if !seen[c.Text] {
+			seen[c.Text] = true
+			q.Concepts = append(q.Concepts, c)
+		}
+	}
+	return q
+}
+
+// lookup finds the longest glossary phrase at the start of words, by surface
+// form first and by stems second (so "ratifies" finds "ratify").
+func (a *Analyzer) lookup(words []string, lang string) (int, []int) {
+	g := a.glossary
+	max := g.maxWords
+	if max > len(words) {
+		max = len(words)
+	}
+	for n := max; n >= 1; n-- {
+		if n == 1 && (IsStop(words[0], lang) || queryFiller[words[0]]) {
+			break
+		}
+		// A phrase may hold stop words ("corea del nord") but not start or
+		// end with one, or it would swallow the question's function words.
+		if n > 1 && (isFunction(words[0], lang) || isFunction(words[n-1], lang)) {
+			continue
+		}
+		if e, ok := g.bySurface[strings.Join(words[:n], " ")]; ok {
+			return n, e
+		}
+		for _, l := range langsFor(lang) {
+			var stems []string
+			for _, w := range words[:n] {
+				if !IsStop(w, l) {
+					stems = append(stems, Stem(w, l))
+				}
+			}
+			if len(stems) == 0 {
+				continue
+			}
+			if e, ok := g.byStem[l+":"+strings.Join(stems, " ")]; ok {
+				return n, e
+			}
+		}
+	}
+	return 0, nil
+}
+
+func otherLang(l string) string {
+	if l == "it" {
+		return "en"
+	}
+	return "it"
+}
+
+func isFunction(w, lang string) bool { return IsStop(w, lang) || queryFiller[w] }
+
+func langsFor(lang string) []string {
+	switch lang {
+	case "en":
+		return []string{"en", "it"}
+	default:
+		return []string{"it", "en"}
+	}
+}
+
+// ownAlts are the stems of an untranslated word in both languages: an
+// English question may name an Italian word (a cognate, a name) and the
+// corpus may hold documents in either language.
+func ownAlts(w, lang string) []Alt {
+	alts := map[string]Alt{}
+	for _, l := range langsFor(lang) {
+		s := Stem(w, l)
+		alts[s] = Alt{Terms: []string{s}, Words: []string{w}, Weight: 1}
+	}
+	return sortedAlts(alts)
+}
+
+func ownPhraseAlts(phrase []string, lang string) []Alt {
+	var out []Alt
+	for _, l := range langsFor(lang) {
+		var stems, words []string
+		for _, w := range phrase {
+			if !IsStop(w, l) && !queryFiller[w] {
+				stems = append(stems, Stem(w, l))
+				words = append(words, w)
+			}
+		}
+		if len(stems) > 0 {
+			out = append(out, Alt{Terms: stems, Words: words, Weight: 1})
+		}
+	}
+	return out
+}
+
+func sortedAlts(m map[string]Alt) []Alt {
+	out := make([]Alt, 0, len(m))
+	for _, a := range m {
+		out = append(out, a)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Key() < out[j].Key() })
+	return out
+}
+
+// answerKind reads the question words.
+func answerKind(words []string) Kind {
+	has := func(seq ...string) bool {
+		for i := 0; i+len(seq) <= len(words); i++ {
+			ok := true
+			for j, s := range seq {
+				if words[i+j] != s {
+					ok = false
+					break
+				}
+			}
+			if ok {
+				return true
+			}
+		}
+		return false
+	}
+	switch {
+	case has("how", "many"), has("how", "much"), has("quanti"), has("quante"), has("quanto"), has("quanta"),
+		has("what", "number"), has("numero"):
+		return KindNumber
+	case has("when"), has("quando"), has("what", "year"), has("which", "year"), has("what", "date"),
+		has("che", "anno"), has("quale", "anno"), has("che", "data"), has("quale", "data"), has("how", "long"):
+		return KindTime
+	case has("who"), has("whom"), has("chi"):
+		return KindPerson
+	case has("where"), has("dove"):
+		return KindPlace
+	}
+	return KindOther
+}

@@ -1,0 +1,143 @@
+package analysis
+
+import (
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/runes"
+	"golang.org/x/text/transform"
+	"golang.org/x/text/unicode/norm"
+)
+
+// Token is a word or number of a text.
+type Token struct {
+	// Text is the folded form: lower case, no diacritics, numbers normalised.
+	Text string
+	// Start and End are byte offsets of the token in the original text.
+	Start, End int
+	// Number is true for numeric tokens.
+	Number bool
+}
+
+// Fold lower-cases s and strips diacritics ("Perché" -> "perche").
+func Fold(s string) string {
+	ascii := true
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			ascii = false
+			break
+		}
+	}
+	if ascii {
+		return strings.ToLower(s)
+	}
+	t := transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
+	out, _, err := transform.String(t, s)
+	if err != nil {
+		out = s
+	}
+	return strings.ToLower(out)
+}
+
+func isWordRune(r rune) bool {
+	return unicode.IsLetter(r) || unicode.IsDigit(r)
+}
+
+// Tokenize splits text into word and number tokens. Apostrophes and hyphens
+// split words ("l’Unione" -> "l", "unione"; "Jong-Un" -> "jong", "un"), so
+// elided Italian articles fall out as stop words. Digit groups joined by a
+// thousands separator are one number ("10.000" -> "10000"), a decimal comma
+// becomes a point ("3,5" -> "3.5"), and "50mila" becomes "50000".
+func Tokenize(text string) []Token {
+	var toks []Token
+	i := 0
+	for i < len(text) {
+		r, size := utf8.DecodeRuneInString(text[i:])
+		if !isWordRune(r) {
+			i += size
+			continue
+		}
+		start := i
+		if unicode.IsDigit(r) {
+			end, num := scanNumber(text, i)
+			// A number glued to letters ("50mila", "2024a") stays one token.
+			wordEnd := end
+			for wordEnd < len(text) {
+				r2, s2 := utf8.DecodeRuneInString(text[wordEnd:])
+				if !unicode.IsLetter(r2) {
+					break
+				}
+				wordEnd += s2
+			}
+			if wordEnd > end {
+				suffix := Fold(text[end:wordEnd])
+				if n, ok := scaledNumber(num, suffix); ok {
+					toks = append(toks, Token{Text: n, Start: start, End: wordEnd, Number: true})
+				} else {
+					toks = append(toks, Token{Text: num + suffix, Start: start, End: wordEnd})
+				}
+				i = wordEnd
+				continue
+			}
+			toks = append(toks, Token{Text: num, Start: start, End: end, Number: true})
+			i = end
+			continue
+		}
+		for i < len(text) {
+			r2, s2 := utf8.DecodeRuneInString(text[i:])
+			if !isWordRune(r2) {
+				break
+			}
+			i += s2
+		}
+		toks = append(toks, Token{Text: Fold(text[start:i]), Start: start, End: i})
+	}
+	return toks
+}
+
+// scanNumber reads digits with thousands separators or a decimal mark from
+// text[i:], returning the end offset and the normalised number.
+func scanNumber(text string, i int) (int, string) {
+	var b strings.Builder
+	j := i
+	for j < len(text) && text[j] >= '0' && text[j] <= '9' {
+		b.WriteByte(text[j])
+		j++
+	}
+	for j+1 < len(text) && (text[j] == '.' || text[j] == ',') && text[j+1] >= '0' && text[j+1] <= '9' {
+		k := j + 1
+		for k < len(text) && text[k] >= '0' && text[k] <= '9' {
+			k++
+		}
+		group := text[j+1 : k]
+		// Exactly three digits not followed by another digit: a thousands
+		// group in either convention. Anything else is a decimal part.
+		if len(group) == 3 {
+			b.WriteString(group)
+		} else {
+			b.WriteByte('.')
+			b.WriteString(group)
+		}
+		j = k
+	}
+	return j, b.String()
+}
+
+// scaledNumber turns "50" + "mila" into "50000"; ok is false for other suffixes.
+func scaledNumber(num, suffix string) (string, bool) {
+	mult := map[string]float64{
+		"mila": 1e3, "k": 1e3, "thousand": 1e3,
+		"milioni": 1e6, "milione": 1e6, "mln": 1e6, "m": 1e6,
+		"miliardi": 1e9, "miliardo": 1e9, "mld": 1e9, "bn": 1e9,
+	}[suffix]
+	if mult == 0 {
+		return "", false
+	}
+	f, err := strconv.ParseFloat(num, 64)
+	if err != nil {
+		return "", false
+	}
+	return strconv.FormatFloat(f*mult, 'f', -1, 64), true
+}

@@ -1,0 +1,294 @@
+package rag
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+	"unicode"
+
+	"github.com/briefing/briefing/corpus"
+	"github.com/briefing/briefing/internal/analysis"
+)
+
+// Extractive answers quote the corpus: the sentences of the top passages that
+// best cover the question, each followed by its [n] citation.
+const (
+	// answerPassages is how many top passages offer sentences.
+	answerPassages = 3
+	// maxAnswerSentences bounds an extractive answer.
+	maxAnswerSentences = 3
+	// quoteChars is the target size of a citation's quote around its sentence.
+	quoteChars = 420
+)
+
+// Answer answers a question with cited passages, or refuses when the corpus
+// does not cover it (Answer.Refused, no citations). Errors are reserved for
+// bad questions (ErrEmptyQuestion, ErrQuestionTooLong, ErrInvalidText), a
+// missing index (ErrNoIndex) and cancellation; a failing LLM falls back to
+// the extractive answer.
+func (e *Engine) Answer(ctx context.Context, req Request) (Answer, error) {
+	start := time.Now()
+	q, err := e.checkQuestion(req.Question)
+	if err != nil {
+		return Answer{}, err
+	}
+	var extra []string
+	for _, t := range req.History {
+		extra = append(extra, t.Question)
+	}
+	r, err := e.retrieve(ctx, q, extra, e.opts.TopK)
+	if err != nil {
+		return Answer{}, err
+	}
+	a := Answer{Question: q, Lang: r.lang, Hits: r.hits}
+	a.Timings.Retrieval = r.took
+	if best(r.hits) < e.opts.MinScore {
+		a.Refused = true
+		a.Text = refusal(r.lang)
+	} else {
+		e.extract(r, &a)
+	}
+	a.Timings.Total = time.Since(start)
+	return a, nil
+}
+
+// refusal is the "not in the corpus" answer in the question's language.
+func refusal(lang string) string {
+	if lang == "it" {
+		return "Il corpus non tratta questo argomento: nessun passaggio dei documenti risponde alla domanda."
+	}
+	return "The corpus does not cover this: no passage of the documents answers the question."
+}
+
+// candidate is a sentence of a retrieved passage.
+type candidate struct {
+	hit   int // index into hits
+	span  corpus.Span
+	text  string
+	score float64
+	has   map[int]bool // concepts expressed
+}
+
+func (e *Engine) extract(r *retrieval, a *Answer) {
+	var cands []candidate
+	for hi, h := range r.hits {
+		if hi >= answerPassages {
+			break
+		}
+		if h.Score < e.opts.MinScore/2 {
+			continue
+		}
+		lang := r.snap.docLang(h.Passage.DocID)
+		for _, sp := range corpus.Sentences(h.Passage.Text) {
+			text := h.Passage.Text[sp.Start:sp.End]
+			has, cov := sentenceCoverage(e.analyzer, r.concepts, text, lang)
+			score := cov + 0.15*kindBonus(r.query.Kind, text) + 0.1/float64(hi+1)
+			cands = append(cands, candidate{hit: hi, span: sp, text: text, score: score, has: has})
+		}
+	}
+	sort.SliceStable(cands, func(i, j int) bool { return cands[i].score > cands[j].score })
+	var picked []candidate
+	covered := map[int]bool{}
+	for _, c := range cands {
+		if len(picked) == maxAnswerSentences {
+			break
+		}
+		if len(picked) > 0 {
+			// A further sentence must be nearly as good and say something
+			// about the question the earlier ones did not.
+			if c.score < 0.75*picked[0].score || !addsConcept(c.has, covered) {
+				continue
+			}
+		}
+		picked = append(picked, c)
+		for k := range c.has {
+			covered[k] = true
+		}
+	}
+	// Quote in reading order within each passage, passages in rank order.
+	sort.SliceStable(picked, func(i, j int) bool {
+		if picked[i].hit != picked[j].hit {
+			return picked[i].hit < picked[j].hit
+		}
+		return picked[i].span.Start < picked[j].span.Start
+	})
+	num := map[int]int{}
+	var b strings.Builder
+	b.WriteString(intro(a.Lang, r.snap, r.hits, picked))
+	for _, c := range picked {
+		n, ok := num[c.hit]
+		if !ok {
+			n = len(a.Citations) + 1
+			num[c.hit] = n
+			a.Citations = append(a.Citations, quoteCitation(n, r.hits[c.hit].Passage, []corpus.Span{c.span}))
+		} else {
+			a.Citations[n-1] = quoteCitation(n, r.hits[c.hit].Passage, append(citedSpans(a.Citations[n-1]), c.span))
+		}
+		fmt.Fprintf(&b, " “%s” [%d]", c.text, n)
+	}
+	a.Text = b.String()
+}
+
+// citedSpans recovers the passage-relative span of a citation's quote.
+func citedSpans(c Citation) []corpus.Span {
+	return []corpus.Span{{Start: c.QuoteStart - c.Passage.Start, End: c.QuoteEnd - c.Passage.Start}}
+}
+
+func intro(lang string, s *snapshot, hits []Hit, picked []candidate) string {
+	foreign := ""
+	for _, c := range picked {
+		if dl := s.docLang(hits[c.hit].Passage.DocID); dl != "" && dl != lang {
+			foreign = dl
+		}
+	}
+	if lang == "it" {
+		if foreign == "en" {
+			return "Secondo le fonti (in inglese):"
+		}
+		return "Secondo le fonti:"
+	}
+	if foreign == "it" {
+		return "According to the sources (in Italian):"
+	}
+	return "According to the sources:"
+}
+
+func addsConcept(has, covered map[int]bool) bool {
+	for k := range has {
+		if !covered[k] {
+			return true
+		}
+	}
+	return false
+}
+
+// sentenceCoverage is the weighted share of concepts a sentence expresses.
+func sentenceCoverage(a *analysis.Analyzer, concepts []concept, text, lang string) (map[int]bool, float64) {
+	stems := map[string][]string{} // stem -> words
+	for _, t := range a.Terms(text, lang) {
+		stems[t.Stem] = append(stems[t.Stem], t.Word)
+	}
+	has := map[int]bool{}
+	var got, all float64
+	for i, c := range concepts {
+		all += c.weight
+		for _, alt := range c.Alts {
+			ok := len(alt.Terms) > 0
+			for ti, t := range alt.Terms {
+				want := ""
+				if ti < len(alt.Words) {
+					want = alt.Words[ti]
+				}
+				found := false
+				for _, w := range stems[t] {
+					if analysis.Compatible(w, want) {
+						found = true
+						break
+					}
+				}
+				if !found {
+					ok = false
+					break
+				}
+			}
+			if ok {
+				has[i] = true
+				got += c.weight * alt.Weight
+				break
+			}
+		}
+	}
+	if all == 0 {
+		return has, 0
+	}
+	return has, got / all
+}
+
+var (
+	months = map[string]bool{}
+	scale  = map[string]bool{}
+)
+
+func init() {
+	for _, m := range strings.Fields(`gennaio febbraio marzo aprile maggio giugno luglio agosto settembre ottobre novembre dicembre
+		january february march april may june july august september october november december`) {
+		months[m] = true
+	}
+	for _, w := range strings.Fields(`decine centinaia migliaia milioni miliardi dozzine dozens hundreds thousands millions billions
+		mille cento dieci venti trenta quaranta cinquanta ten hundred thousand million billion meta half`) {
+		scale[w] = true
+	}
+}
+
+// kindBonus is 1 when a sentence holds what the question asks for: a number,
+// a date, a name.
+func kindBonus(k analysis.Kind, text string) float64 {
+	if k == analysis.KindOther {
+		return 0
+	}
+	toks := analysis.Tokenize(text)
+	for i, t := range toks {
+		switch k {
+		case analysis.KindNumber:
+			if t.Number || scale[t.Text] {
+				return 1
+			}
+		case analysis.KindTime:
+			if months[t.Text] || (t.Number && len(t.Text) == 4 && (t.Text[:2] == "19" || t.Text[:2] == "20")) ||
+				(t.Number && (t.Text == "anni" || (i+1 < len(toks) && (toks[i+1].Text == "anni" || toks[i+1].Text == "years")))) {
+				return 1
+			}
+		case analysis.KindPerson, analysis.KindPlace:
+			if i > 0 {
+				r := []rune(text[t.Start:t.End])
+				if len(r) > 1 && unicode.IsUpper(r[0]) {
+					return 1
+				}
+			}
+		}
+	}
+	return 0
+}
+
+// quoteCitation cites passage p around the given sentence spans (relative to
+// the passage): the sentences themselves plus their neighbours while the
+// quote stays near quoteChars, so the reader sees the context.
+func quoteCitation(n int, p corpus.Passage, spans []corpus.Span) Citation {
+	lo, hi := spans[0].Start, spans[0].End
+	for _, s := range spans[1:] {
+		lo, hi = min(lo, s.Start), max(hi, s.End)
+	}
+	sents := corpus.Sentences(p.Text)
+	for grew := true; grew; {
+		grew = false
+		for _, s := range sents {
+			if s.End <= lo && lo-s.Start+hi-lo <= quoteChars && !between(p.Text, s.End, lo) {
+				if s.Start < lo && hi-s.Start <= quoteChars {
+					lo, grew = s.Start, true
+				}
+			}
+			if s.Start >= hi && s.End-lo <= quoteChars && !between(p.Text, hi, s.Start) {
+				hi, grew = s.End, true
+			}
+		}
+	}
+	return Citation{N: n, Passage: p, Quote: p.Text[lo:hi], QuoteStart: p.Start + lo, QuoteEnd: p.Start + hi}
+}
+
+// between reports whether text[a:b] holds anything but white space: only
+// adjacent sentences are joined into a quote.
+func between(text string, a, b int) bool {
+	if a > b {
+		return true
+	}
+	return strings.TrimSpace(text[a:b]) != ""
+}
+
+func (s *snapshot) docLang(id string) string {
+	if i, ok := s.docByID[id]; ok {
+		return s.docs[i].Lang
+	}
+	return ""
+}

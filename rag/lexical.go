@@ -1,0 +1,259 @@
+package rag
+
+import (
+	"math"
+	"sort"
+	"strings"
+
+	"github.com/briefing/briefing/corpus"
+	"github.com/briefing/briefing/internal/analysis"
+)
+
+// BM25 parameters: the usual ones; passages are short and even in length.
+const (
+	bm25K1 = 1.2
+	bm25B  = 0.75
+	// cognateWeight discounts alternatives found by shared prefixes
+	// ("nuclear" ~ "nucleare") against exact stems and glossary entries.
+	cognateWeight = 0.7
+)
+
+type posting struct {
+	passage int
+	tf      int
+}
+
+// lexicon is the BM25 index over the analysed terms of every passage, and
+// the vocabulary used to find cognates of question words.
+type lexicon struct {
+	postings  map[string][]posting // folded word -> passages, ascending
+	stemWords map[string][]string  // stem -> the corpus words with that stem
+	lengths   []int                // terms per passage
+	avgLen    float64
+	words     []string          // sorted folded words of the corpus
+	wordStem  map[string]string // word -> stem in its document's language
+}
+
+func buildLexicon(a *analysis.Analyzer, passages []corpus.Passage, langOf func(docID string) string) *lexicon {
+	l := &lexicon{postings: map[string][]posting{}, stemWords: map[string][]string{},
+		lengths: make([]int, len(passages)), wordStem: map[string]string{}}
+	total := 0
+	tf := map[string]int{}
+	for i, p := range passages {
+		terms := a.Terms(p.Text, langOf(p.DocID))
+		l.lengths[i] = len(terms)
+		total += len(terms)
+		clear(tf)
+		for _, t := range terms {
+			tf[t.Word]++
+			if _, ok := l.wordStem[t.Word]; !ok {
+				l.wordStem[t.Word] = t.Stem
+				l.stemWords[t.Stem] = append(l.stemWords[t.Stem], t.Word)
+			}
+		}
+		for w, n := range tf {
+			l.postings[w] = append(l.postings[w], posting{passage: i, tf: n})
+		}
+	}
+	if len(passages) > 0 {
+		l.avgLen = float64(total) / float64(len(passages))
+	}
+	l.words = make([]string, 0, len(l.wordStem))
+	for w := range l.wordStem {
+		l.words = append(l.words, w)
+	}
+	sort.Strings(l.words)
+	return l
+}
+
+func (l *lexicon) n() int { return len(l.lengths) }
+
+// idf of a term found in df passages (BM25's, kept positive).
+func (l *lexicon) idf(df int) float64 {
+	n := float64(l.n())
+	return math.Log(1 + (n-float64(df)+0.5)/(float64(df)+0.5))
+}
+
+// passagesWith returns the passages holding every term of alt with the
+// summed BM25 contribution of those terms.
+func (l *lexicon) passagesWith(alt analysis.Alt) map[int]float64 {
+	var out map[int]float64
+	for i, t := range alt.Terms {
+		want := ""
+		if i < len(alt.Words) {
+			want = alt.Words[i]
+		}
+		tfs := l.termFreqs(t, want)
+		if len(tfs) == 0 {
+			return nil
+		}
+		idf := l.idf(len(tfs))
+		next := make(map[int]float64, len(tfs))
+		for p, n := range tfs {
+			if i > 0 {
+				if _, ok := out[p]; !ok {
+					continue
+				}
+			}
+			tf := float64(n)
+			norm := tf * (bm25K1 + 1) / (tf + bm25K1*(1-bm25B+bm25B*float64(l.lengths[p])/l.avgLen))
+			next[p] = out[p] + idf*norm
+		}
+		out = next
+	}
+	return out
+}
+
+// termFreqs counts, per passage, the words with stem whose form is
+// compatible with want.
+func (l *lexicon) termFreqs(stem, want string) map[int]int {
+	words := l.stemWords[stem]
+	if len(words) == 0 {
+		return nil
+	}
+	out := map[int]int{}
+	for _, w := range words {
+		if !analysis.Compatible(w, want) {
+			continue
+		}
+		for _, p := range l.postings[w] {
+			out[p.passage] += p.tf
+		}
+	}
+	return out
+}
+
+// concept is a question concept resolved against this corpus.
+type concept struct {
+	analysis.Concept
+	// weight is how much the concept says about where the answer is: the
+	// idf of its most common alternative, or the idf of an unseen term when
+	// the corpus never expresses it.
+	weight float64
+	// hits maps passage -> best BM25 contribution of any alternative.
+	hits map[int]float64
+}
+
+// resolve expands concepts with cognates from the vocabulary and finds the
+// passages expressing each.
+func (l *lexicon) resolve(q analysis.Query) []concept {
+	out := make([]concept, 0, len(q.Concepts))
+	for _, c := range q.Concepts {
+		rc := concept{Concept: c, hits: map[int]float64{}}
+		alts := append([]analysis.Alt(nil), c.Alts...)
+		if !c.Number {
+			alts = append(alts, l.cognates(c.Words)...)
+		}
+		maxDF := 0
+		for _, a := range alts {
+			ps := l.passagesWith(a)
+			if len(ps) > maxDF {
+				maxDF = len(ps)
+			}
+			for p, s := range ps {
+				if s*a.Weight > rc.hits[p] {
+					rc.hits[p] = s * a.Weight
+				}
+			}
+		}
+		rc.weight = l.idf(maxDF)
+		rc.Alts = alts
+		out = append(out, rc)
+	}
+	return out
+}
+
+// cognates finds corpus words sharing a long prefix with a question word:
+// at least 5 letters and 60% of the shorter word ("cooperation" ~
+// "cooperazione", "ratified" ~ "ratificato"). Only single-word concepts are
+// expanded; phrases rely on the glossary.
+func (l *lexicon) cognates(words []string) []analysis.Alt {
+	if len(words) != 1 {
+		return nil
+	}
+	w := words[0]
+	if len(w) < 5 {
+		return nil
+	}
+	prefix := w[:5]
+	i := sort.SearchStrings(l.words, prefix)
+	seen := map[string]bool{}
+	var out []analysis.Alt
+	for ; i < len(l.words) && strings.HasPrefix(l.words[i], prefix) && len(out) < 16; i++ {
+		v := l.words[i]
+		cpl := commonPrefix(w, v)
+		short := len(w)
+		if len(v) < short {
+			short = len(v)
+		}
+		if float64(cpl) < 0.6*float64(short) {
+			continue
+		}
+		s := l.wordStem[v]
+		if seen[s] {
+			continue
+		}
+		seen[s] = true
+		out = append(out, analysis.Alt{Terms: []string{s}, Words: []string{v}, Weight: cognateWeight})
+	}
+	return out
+}
+
+func commonPrefix(a, b string) int {
+	n := 0
+	for n < len(a) && n < len(b) && a[n] == b[n] {
+		n++
+	}
+	return n
+}
+
+// scored is a passage index with a score.
+type scored struct {
+	passage int
+	score   float64
+}
+
+// bm25 ranks passages by the sum over concepts of their best alternative.
+func bm25(concepts []concept, n int) []scored {
+	sum := map[int]float64{}
+	for _, c := range concepts {
+		for p, s := range c.hits {
+			sum[p] += s
+		}
+	}
+	out := make([]scored, 0, len(sum))
+	for p, s := range sum {
+		out = append(out, scored{p, s})
+	}
+	sortScored(out)
+	if len(out) > n {
+		out = out[:n]
+	}
+	return out
+}
+
+// coverage is the share of the question's concept weight that passage p
+// expresses: 1 when it holds every concept, near 0 when it only holds the
+// common ones ("Russia", "Corea") and misses what the question is about.
+func coverage(concepts []concept, p int) float64 {
+	var have, all float64
+	for _, c := range concepts {
+		all += c.weight
+		if _, ok := c.hits[p]; ok {
+			have += c.weight
+		}
+	}
+	if all == 0 {
+		return 0
+	}
+	return have / all
+}
+
+func sortScored(s []scored) {
+	sort.Slice(s, func(i, j int) bool {
+		if s[i].score != s[j].score {
+			return s[i].score > s[j].score
+		}
+		return s[i].passage < s[j].passage
+	})
+}

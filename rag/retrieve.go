@@ -1,0 +1,132 @@
+package rag
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"time"
+
+	"github.com/briefing/briefing/internal/analysis"
+)
+
+// rrfK is the reciprocal rank fusion constant of Cormack et al.; 60 is the
+// value that works without tuning.
+const rrfK = 60
+
+// retrieval is what a question found, kept for the answer stage.
+type retrieval struct {
+	snap     *snapshot
+	lang     string
+	query    analysis.Query
+	concepts []concept
+	hits     []Hit
+	took     time.Duration
+}
+
+// Search returns up to k passages for query, best first (k <= 0: TopK).
+// Hit.Score is the share of the question's weight the passage covers; the
+// order is that of the fused dense and lexical rankings.
+func (e *Engine) Search(ctx context.Context, query string, k int) ([]Hit, error) {
+	q, err := e.checkQuestion(query)
+	if err != nil {
+		return nil, err
+	}
+	r, err := e.retrieve(ctx, q, nil, k)
+	if err != nil {
+		return nil, err
+	}
+	return r.hits, nil
+}
+
+// retrieve runs the hybrid search. extra are further texts (earlier turns of
+// a conversation) whose concepts count at half weight.
+func (e *Engine) retrieve(ctx context.Context, q string, extra []string, k int) (*retrieval, error) {
+	start := time.Now()
+	s := e.cur.Load()
+	if s == nil {
+		return nil, ErrNoIndex
+	}
+	if k <= 0 {
+		k = e.opts.TopK
+	}
+	lang := detectLang(q)
+	aq := e.analyzer.Query(q, lang)
+	r := &retrieval{snap: s, lang: lang, query: aq}
+	r.concepts = s.lex.resolve(aq)
+	for _, x := range extra {
+		for _, c := range s.lex.resolve(e.analyzer.Query(x, detectLang(x))) {
+			c.weight /= 2
+			r.concepts = append(r.concepts, c)
+		}
+	}
+	if len(aq.Concepts) == 0 {
+		r.took = time.Since(start)
+		return r, nil
+	}
+	depth := max(4*k, 20)
+	lex := bm25(r.concepts, depth)
+
+	qv, err := e.embedder.EmbedQuery(ctx, q)
+	if err != nil {
+		return nil, fmt.Errorf("rag: embed question: %w", err)
+	}
+	dense, err := s.vec.query(ctx, qv, depth)
+	if err != nil {
+		return nil, fmt.Errorf("rag: %w", err)
+	}
+
+	fused := map[int]*Hit{}
+	get := func(p int) *Hit {
+		h, ok := fused[p]
+		if !ok {
+			h = &Hit{Passage: s.passages[p]}
+			fused[p] = h
+		}
+		return h
+	}
+	rrf := map[int]float64{}
+	for rank, sc := range lex {
+		get(sc.passage).Lexical = sc.score
+		rrf[sc.passage] += 1 / float64(rrfK+rank+1)
+	}
+	for rank, d := range dense {
+		p, ok := s.byID[d.ID]
+		if !ok {
+			continue
+		}
+		get(p).Dense = float64(d.Similarity)
+		rrf[p] += 1 / float64(rrfK+rank+1)
+	}
+	order := make([]scored, 0, len(fused))
+	for p := range fused {
+		fused[p].Score = coverage(r.concepts, p)
+		order = append(order, scored{p, rrf[p] + fused[p].Score/float64(rrfK)})
+	}
+	sortScored(order)
+	if len(order) > k {
+		order = order[:k]
+	}
+	for i, o := range order {
+		h := fused[o.passage]
+		h.Rank = i + 1
+		r.hits = append(r.hits, *h)
+	}
+	r.took = time.Since(start)
+	return r, nil
+}
+
+// best returns the highest Score among hits.
+func best(hits []Hit) float64 {
+	b := 0.0
+	for _, h := range hits {
+		b = max(b, h.Score)
+	}
+	return b
+}
+
+// byScore orders hits by Score, keeping rank order among equals.
+func byScore(hits []Hit) []Hit {
+	out := append([]Hit(nil), hits...)
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Score > out[j].Score })
+	return out
+}

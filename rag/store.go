@@ -1,0 +1,224 @@
+package rag
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
+	"time"
+
+	chromem "github.com/philippgille/chromem-go"
+
+	"github.com/briefing/briefing/corpus"
+)
+
+// On disk an index is a generation directory holding manifest.json (settings,
+// documents, passages) and vectors.gob.gz (the chromem-go collection), named
+// by the file CURRENT. A new generation is written completely beside the live
+// one and CURRENT is replaced by rename, so a crash or a full disk leaves the
+// previous index intact.
+const (
+	currentFile    = "CURRENT"
+	manifestFile   = "manifest.json"
+	vectorsFile    = "vectors.gob.gz"
+	collectionName = "passages"
+	formatVersion  = 1
+)
+
+// manifest records what an index was built from and with.
+type manifest struct {
+	Version   int              `json:"version"`
+	Settings  string           `json:"settings"`
+	Built     time.Time        `json:"built"`
+	Documents []docRecord      `json:"documents"`
+	Passages  []corpus.Passage `json:"passages"`
+}
+
+type docRecord struct {
+	ID       string `json:"id"`
+	Title    string `json:"title"`
+	Lang     string `json:"lang"`
+	Date     string `json:"date,omitempty"`
+	Author   string `json:"author,omitempty"`
+	Source   string `json:"source,omitempty"`
+	Path     string `json:"path"`
+	Hash     string `json:"hash"`
+	Passages int    `json:"passages"`
+}
+
+// vectorStore is the dense side of the index: an in-memory chromem-go
+// collection, exported to one file per generation.
+type vectorStore struct {
+	db   *chromem.DB
+	coll *chromem.Collection
+}
+
+// noEmbed guards the collection: the engine always supplies vectors, and a
+// call here would mean chromem-go tried to reach a default provider.
+func noEmbed(context.Context, string) ([]float32, error) {
+	return nil, errors.New("rag: vectors are supplied by the engine")
+}
+
+func newVectorStore(ctx context.Context, ids []string, vecs [][]float32) (*vectorStore, error) {
+	db := chromem.NewDB()
+	coll, err := db.CreateCollection(collectionName, nil, noEmbed)
+	if err != nil {
+		return nil, fmt.Errorf("create collection: %w", err)
+	}
+	if len(ids) > 0 {
+		docs := make([]chromem.Document, len(ids))
+		for i, id := range ids {
+			docs[i] = chromem.Document{ID: id, Embedding: vecs[i]}
+		}
+		if err := coll.AddDocuments(ctx, docs, runtime.GOMAXPROCS(0)); err != nil {
+			return nil, fmt.Errorf("add vectors: %w", err)
+		}
+	}
+	return &vectorStore{db: db, coll: coll}, nil
+}
+
+// vector returns the stored vector of a passage, if any.
+func (v *vectorStore) vector(ctx context.Context, id string) ([]float32, bool) {
+	d, err := v.coll.GetByID(ctx, id)
+	if err != nil || len(d.Embedding) == 0 {
+		return nil, false
+	}
+	return d.Embedding, true
+}
+
+// query returns the n nearest passage IDs with cosine similarities.
+func (v *vectorStore) query(ctx context.Context, q []float32, n int) ([]chromem.Result, error) {
+	if c := v.coll.Count(); n > c {
+		n = c
+	}
+	if n == 0 {
+		return nil, nil
+	}
+	res, err := v.coll.QueryEmbedding(ctx, q, n, nil, nil)
+	if err != nil {
+		return nil, fmt.Errorf("dense query: %w", err)
+	}
+	return res, nil
+}
+
+// writeGeneration persists m and the vectors in a new generation directory
+// under dir and points CURRENT at it. Older generations are removed after the
+// switch; failing to remove them is not an error.
+func writeGeneration(dir string, m *manifest, vs *vectorStore) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("create index dir: %w", err)
+	}
+	name := "gen-" + strconv.FormatInt(time.Now().UnixNano(), 10)
+	tmp := filepath.Join(dir, name+".tmp")
+	if err := os.MkdirAll(tmp, 0o755); err != nil {
+		return fmt.Errorf("create generation: %w", err)
+	}
+	ok := false
+	defer func() {
+		if !ok {
+			os.RemoveAll(tmp)
+		}
+	}()
+	data, err := json.Marshal(m)
+	if err != nil {
+		return fmt.Errorf("encode manifest: %w", err)
+	}
+	if err := writeFileSync(filepath.Join(tmp, manifestFile), data); err != nil {
+		return err
+	}
+	if err := vs.db.ExportToFile(filepath.Join(tmp, vectorsFile), true, "", collectionName); err != nil {
+		return fmt.Errorf("export vectors: %w", err)
+	}
+	final := filepath.Join(dir, name)
+	if err := os.Rename(tmp, final); err != nil {
+		return fmt.Errorf("publish generation: %w", err)
+	}
+	ok = true
+	curTmp := filepath.Join(dir, currentFile+".tmp")
+	if err := writeFileSync(curTmp, []byte(name+"\n")); err != nil {
+		os.RemoveAll(final)
+		return err
+	}
+	if err := os.Rename(curTmp, filepath.Join(dir, currentFile)); err != nil {
+		os.RemoveAll(final)
+		return fmt.Errorf("switch index: %w", err)
+	}
+	syncDir(dir)
+	entries, _ := os.ReadDir(dir)
+	for _, e := range entries {
+		if e.IsDir() && strings.HasPrefix(e.Name(), "gen-") && e.Name() != name {
+			os.RemoveAll(filepath.Join(dir, e.Name()))
+		}
+	}
+	return nil
+}
+
+func writeFileSync(path string, data []byte) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return fmt.Errorf("write %s: %w", filepath.Base(path), err)
+	}
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		return fmt.Errorf("write %s: %w", filepath.Base(path), err)
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return fmt.Errorf("sync %s: %w", filepath.Base(path), err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("close %s: %w", filepath.Base(path), err)
+	}
+	return nil
+}
+
+func syncDir(dir string) {
+	if d, err := os.Open(dir); err == nil {
+		d.Sync()
+		d.Close()
+	}
+}
+
+// errNoStoredIndex means dir holds no index yet.
+var errNoStoredIndex = errors.New("no stored index")
+
+// readGeneration loads the generation CURRENT names.
+func readGeneration(dir string) (*manifest, *vectorStore, error) {
+	cur, err := os.ReadFile(filepath.Join(dir, currentFile))
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil, errNoStoredIndex
+	}
+	if err != nil {
+		return nil, nil, fmt.Errorf("read %s: %w", currentFile, err)
+	}
+	gen := filepath.Join(dir, strings.TrimSpace(string(cur)))
+	data, err := os.ReadFile(filepath.Join(gen, manifestFile))
+	if err != nil {
+		return nil, nil, fmt.Errorf("read manifest: %w", err)
+	}
+	var m manifest
+	if err := json.Unmarshal(data, &m); err != nil {
+		return nil, nil, fmt.Errorf("decode manifest: %w", err)
+	}
+	if m.Version != formatVersion {
+		return nil, nil, fmt.Errorf("index format %d, want %d", m.Version, formatVersion)
+	}
+	db := chromem.NewDB()
+	if err := db.ImportFromFile(filepath.Join(gen, vectorsFile), ""); err != nil {
+		return nil, nil, fmt.Errorf("import vectors: %w", err)
+	}
+	coll := db.GetCollection(collectionName, noEmbed)
+	if coll == nil {
+		return nil, nil, fmt.Errorf("import vectors: no %q collection", collectionName)
+	}
+	if coll.Count() != len(m.Passages) {
+		return nil, nil, fmt.Errorf("index is inconsistent: %d vectors for %d passages", coll.Count(), len(m.Passages))
+	}
+	return &m, &vectorStore{db: db, coll: coll}, nil
+}
