@@ -46,7 +46,7 @@ func PassageID(docID, text string) string {
 // MaxChars becomes a passage of its own and is the only way a passage can
 // exceed the limit. A passage that ends its paragraph shorter than MinChars,
 // such as a heading, continues into the next paragraph, so headings travel
-// with the text they introduce; Paragraph is then the index of the first
+// with the text they introduce, and so does a paragraph ending in a colon; Paragraph is then the index of the first
 // paragraph. With Overlap > 0, a passage starts by repeating the trailing
 // whole sentences, up to Overlap characters, of the previous passage of the
 // same paragraph.
@@ -105,7 +105,10 @@ func Chunk(doc Document, opts ChunkOptions) []Passage {
 		}
 		whole := cur.start <= p.Start
 		short := runes(cur.start, cur.end) < opts.MinChars || isHeading(body[p.Start:p.End])
-		if whole && short && pi < len(paras)-1 {
+		// A paragraph ending in a colon introduces the next one (a quote,
+		// a list): keep them together when they fit.
+		intro := strings.HasSuffix(body[p.Start:p.End], ":")
+		if (whole && short || intro) && pi < len(paras)-1 {
 			continue // carry into the next paragraph
 		}
 		emit(cur.start, cur.end, cur.para)

@@ -146,13 +146,15 @@ func (e *Engine) newSnapshot(m *manifest, vs *vectorStore) *snapshot {
 	for i, p := range m.Passages {
 		s.byID[p.ID] = i
 	}
-	s.lex = buildLexicon(e.analyzer, s.passages, func(id string) string {
-		if i, ok := s.docByID[id]; ok {
-			return s.docs[i].Lang
-		}
-		return ""
-	})
+	s.lex = buildLexicon(e.analyzer, s.passages, s.meta)
 	return s
+}
+
+func (s *snapshot) meta(docID string) docMeta {
+	if i, ok := s.docByID[docID]; ok {
+		return docMeta{lang: s.docs[i].Lang, author: analysis.Fold(strings.TrimSpace(s.docs[i].Author))}
+	}
+	return docMeta{}
 }
 
 // Ready reports whether an index is loaded.

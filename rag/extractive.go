@@ -17,8 +17,8 @@ import (
 const (
 	// answerPassages is how many top passages offer sentences.
 	answerPassages = 3
-	// maxAnswerSentences bounds an extractive answer.
-	maxAnswerSentences = 3
+	// maxAnswerSentences bounds the excerpts of an extractive answer.
+	maxAnswerSentences = 2
 	// quoteChars is the target size of a citation's quote around its sentence.
 	quoteChars = 420
 )
@@ -62,7 +62,7 @@ func refusal(lang string) string {
 	return "The corpus does not cover this: no passage of the documents answers the question."
 }
 
-// candidate is a sentence of a retrieved passage.
+// candidate is a run of consecutive sentences of a retrieved passage.
 type candidate struct {
 	hit   int // index into hits
 	span  corpus.Span
@@ -70,6 +70,17 @@ type candidate struct {
 	score float64
 	has   map[int]bool // concepts expressed
 }
+
+// Windows of up to maxWindowSentences consecutive sentences (and at most
+// maxWindowChars) compete: a reader gets a coherent excerpt, and an answer
+// spread over two sentences ("officials said X. After losses, Y.") is found
+// whole. Each extra sentence costs a little, so one sentence that says it
+// all wins.
+const (
+	maxWindowSentences = 3
+	maxWindowChars     = 520
+	extraSentenceCost  = 0.04
+)
 
 func (e *Engine) extract(r *retrieval, a *Answer) {
 	var cands []candidate
@@ -80,12 +91,24 @@ func (e *Engine) extract(r *retrieval, a *Answer) {
 		if h.Score < e.opts.MinScore/2 {
 			continue
 		}
-		lang := r.snap.docLang(h.Passage.DocID)
-		for _, sp := range corpus.Sentences(h.Passage.Text) {
-			text := h.Passage.Text[sp.Start:sp.End]
-			has, cov := sentenceCoverage(e.analyzer, r.concepts, text, lang)
-			score := cov + 0.15*kindBonus(r.query.Kind, text) + 0.1/float64(hi+1)
-			cands = append(cands, candidate{hit: hi, span: sp, text: text, score: score, has: has})
+		meta := r.snap.meta(h.Passage.DocID)
+		sents := corpus.Sentences(h.Passage.Text)
+		for i := range sents {
+			for j := i; j < len(sents) && j < i+maxWindowSentences; j++ {
+				sp := corpus.Span{Start: sents[i].Start, End: sents[j].End}
+				if j > i && sp.End-sp.Start > maxWindowChars {
+					break
+				}
+				text := h.Passage.Text[sp.Start:sp.End]
+				// A window ending in a colon announces what follows: it
+				// never stands alone.
+				if strings.HasSuffix(text, ":") && j+1 < len(sents) {
+					continue
+				}
+				has, cov := sentenceCoverage(e.analyzer, r.concepts, text, meta)
+				score := cov + 0.15*kindBonus(r.query.Kind, text) + 0.1/float64(hi+1) - extraSentenceCost*float64(j-i)
+				cands = append(cands, candidate{hit: hi, span: sp, text: text, score: score, has: has})
+			}
 		}
 	}
 	sort.SliceStable(cands, func(i, j int) bool { return cands[i].score > cands[j].score })
@@ -96,9 +119,9 @@ func (e *Engine) extract(r *retrieval, a *Answer) {
 			break
 		}
 		if len(picked) > 0 {
-			// A further sentence must be nearly as good and say something
-			// about the question the earlier ones did not.
-			if c.score < 0.75*picked[0].score || !addsConcept(c.has, covered) {
+			// A further excerpt must be nearly as good, come from another
+			// passage and say something about the question the first did not.
+			if c.score < 0.75*picked[0].score || !addsConcept(c.has, covered) || overlapsPicked(picked, c) {
 				continue
 			}
 		}
@@ -129,6 +152,17 @@ func (e *Engine) extract(r *retrieval, a *Answer) {
 		fmt.Fprintf(&b, " “%s” [%d]", c.text, n)
 	}
 	a.Text = b.String()
+}
+
+// overlapsPicked reports whether c shares text with an excerpt already
+// chosen from the same passage.
+func overlapsPicked(picked []candidate, c candidate) bool {
+	for _, p := range picked {
+		if p.hit == c.hit && c.span.Start < p.span.End && p.span.Start < c.span.End {
+			return true
+		}
+	}
+	return false
 }
 
 // citedSpans recovers the passage-relative span of a citation's quote.
@@ -165,10 +199,13 @@ func addsConcept(has, covered map[int]bool) bool {
 }
 
 // sentenceCoverage is the weighted share of concepts a sentence expresses.
-func sentenceCoverage(a *analysis.Analyzer, concepts []concept, text, lang string) (map[int]bool, float64) {
+func sentenceCoverage(a *analysis.Analyzer, concepts []concept, text string, m docMeta) (map[int]bool, float64) {
 	stems := map[string][]string{} // stem -> words
-	for _, t := range a.Terms(text, lang) {
+	for _, t := range a.Terms(text, m.lang) {
 		stems[t.Stem] = append(stems[t.Stem], t.Word)
+	}
+	if namesAuthor(text, m.author) {
+		stems[analysis.AuthorTerm] = []string{analysis.AuthorTerm}
 	}
 	has := map[int]bool{}
 	var got, all float64

@@ -34,13 +34,23 @@ type lexicon struct {
 	wordStem  map[string]string // word -> stem in its document's language
 }
 
-func buildLexicon(a *analysis.Analyzer, passages []corpus.Passage, langOf func(docID string) string) *lexicon {
+// docMeta is what the lexicon needs of a passage's document.
+type docMeta struct {
+	lang   string
+	author string // folded
+}
+
+func buildLexicon(a *analysis.Analyzer, passages []corpus.Passage, meta func(docID string) docMeta) *lexicon {
 	l := &lexicon{postings: map[string][]posting{}, stemWords: map[string][]string{},
 		lengths: make([]int, len(passages)), wordStem: map[string]string{}}
 	total := 0
 	tf := map[string]int{}
 	for i, p := range passages {
-		terms := a.Terms(p.Text, langOf(p.DocID))
+		m := meta(p.DocID)
+		terms := a.Terms(p.Text, m.lang)
+		if namesAuthor(p.Text, m.author) {
+			terms = append(terms, analysis.Term{Stem: analysis.AuthorTerm, Word: analysis.AuthorTerm})
+		}
 		l.lengths[i] = len(terms)
 		total += len(terms)
 		clear(tf)
@@ -64,6 +74,11 @@ func buildLexicon(a *analysis.Analyzer, passages []corpus.Passage, langOf func(d
 	}
 	sort.Strings(l.words)
 	return l
+}
+
+// namesAuthor reports whether text names the (folded) author.
+func namesAuthor(text, author string) bool {
+	return author != "" && strings.Contains(analysis.Fold(text), author)
 }
 
 func (l *lexicon) n() int { return len(l.lengths) }

@@ -129,6 +129,7 @@ func (a *Analyzer) Query(text, lang string) Query {
 			}
 			c := Concept{Text: w, Words: []string{w}, Number: toks[i-1].Number}
 			c.Alts = ownAlts(w, lang)
+			c.Alts = withAuthor(c)
 			if !seen[c.Text] {
 				seen[c.Text] = true
 				q.Concepts = append(q.Concepts, c)
@@ -175,6 +176,7 @@ func (a *Analyzer) Query(text, lang string) Query {
 			}
 		}
 		c.Alts = sortedAlts(alts)
+		c.Alts = withAuthor(c)
 		if !seen[c.Text] {
 			seen[c.Text] = true
 			q.Concepts = append(q.Concepts, c)
@@ -219,6 +221,16 @@ func (a *Analyzer) lookup(words []string, lang string) (int, []int) {
 		}
 	}
 	return 0, nil
+}
+
+// withAuthor adds the AuthorTerm alternative to a concept asking for an author.
+func withAuthor(c Concept) []Alt {
+	for _, w := range c.Words {
+		if authorWords[w] {
+			return append(c.Alts, Alt{Terms: []string{AuthorTerm}, Weight: 1})
+		}
+	}
+	return c.Alts
 }
 
 func otherLang(l string) string {

@@ -41,7 +41,16 @@ var queryFiller = words(`
 tell me please explain describe know according reportedly allegedly exactly approximately roughly
 main mainly actually really kind sort name named does did do anything something happen happened happens
 dimmi spiegami spiega sai sapere secondo circa esattamente principalmente effettivamente davvero
+article articles analysis text piece articolo articoli analisi testo pezzo
 `)
+
+// authorWords ask who wrote a document: such a concept is also expressed by
+// a passage naming the document's author (AuthorTerm).
+var authorWords = words(`author authors writer wrote written autore autori autrice scrittore scritto scritta`)
+
+// AuthorTerm is the synthetic term a passage carries when it names its
+// document's author (a byline), so "who wrote it?" finds it.
+const AuthorTerm = "@author"
 
 func words(s string) map[string]bool {
 	m := make(map[string]bool)
