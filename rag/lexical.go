@@ -16,6 +16,8 @@ const (
 	// cognateWeight discounts alternatives found by shared prefixes
 	// ("nuclear" ~ "nucleare") against exact stems and glossary entries.
 	cognateWeight = 0.7
+	// absentEntityFactor multiplies the weight of a name the corpus lacks.
+	absentEntityFactor = 3
 )
 
 type posting struct {
@@ -172,6 +174,12 @@ func (l *lexicon) resolve(q analysis.Query) []concept {
 			}
 		}
 		rc.weight = l.idf(maxDF)
+		if maxDF == 0 && c.Entity {
+			// A name the corpus never mentions is what the question is
+			// about: the passages cannot answer it, however much else
+			// they share with the question.
+			rc.weight *= absentEntityFactor
+		}
 		rc.Alts = alts
 		out = append(out, rc)
 	}

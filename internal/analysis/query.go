@@ -3,6 +3,8 @@ package analysis
 import (
 	"sort"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 // Analyzer analyses documents and questions. It is immutable once built and
@@ -87,6 +89,9 @@ type Concept struct {
 	Translated bool
 	// Number is true for a numeric concept ("1948").
 	Number bool
+	// Entity is true when the question capitalises the concept mid-sentence
+	// ("Japan", "Cina"): a name the question is about.
+	Entity bool
 }
 
 // Kind is the kind of answer a question expects.
@@ -127,7 +132,7 @@ func (a *Analyzer) Query(text, lang string) Query {
 			if IsStop(w, lang) || queryFiller[w] || (len(w) == 1 && !toks[i-1].Number) {
 				continue
 			}
-			c := Concept{Text: w, Words: []string{w}, Number: toks[i-1].Number}
+			c := Concept{Text: w, Words: []string{w}, Number: toks[i-1].Number, Entity: isEntity(text, toks, i-1)}
 			c.Alts = ownAlts(w, lang)
 			c.Alts = withAuthor(c)
 			if !seen[c.Text] {
@@ -138,7 +143,7 @@ func (a *Analyzer) Query(text, lang string) Query {
 		}
 		phrase := words[i : i+n]
 		i += n
-		c := Concept{Text: strings.Join(phrase, " "), Translated: true}
+		c := Concept{Text: strings.Join(phrase, " "), Translated: true, Entity: isEntity(text, toks, i-n)}
 		for _, w := range phrase {
 			if !IsStop(w, lang) && !queryFiller[w] {
 				c.Words = append(c.Words, w)
@@ -221,6 +226,24 @@ func (a *Analyzer) lookup(words []string, lang string) (int, []int) {
 		}
 	}
 	return 0, nil
+}
+
+// isEntity reports whether token i of text is capitalised and not the first
+// word of a sentence, or is an acronym ("NATO").
+func isEntity(text string, toks []Token, i int) bool {
+	t := toks[i]
+	r, _ := utf8.DecodeRuneInString(text[t.Start:])
+	if !unicode.IsUpper(r) {
+		return false
+	}
+	if upper := strings.ToUpper(text[t.Start:t.End]); upper == text[t.Start:t.End] && t.End-t.Start > 1 {
+		return true
+	}
+	if i == 0 {
+		return false
+	}
+	gap := strings.TrimSpace(text[toks[i-1].End:t.Start])
+	return !strings.ContainsAny(gap, ".!?:")
 }
 
 // withAuthor adds the AuthorTerm alternative to a concept asking for an author.
