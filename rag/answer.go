@@ -106,6 +106,9 @@ type Request struct {
 type SummaryRequest struct {
 	DocID string
 	Topic string
+	// Lang is the language of the framing text ("it" or "en"); empty means
+	// the topic's language, or the documents' when there is no topic.
+	Lang string
 	// OnDelta as in Request.
 	OnDelta func(delta string)
 }

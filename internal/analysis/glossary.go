@@ -15,7 +15,7 @@ import (
 //	treaty, treaties, pact | trattato, trattati, patto
 type Glossary struct {
 	entries   [][]variant
-	bySurface map[string][]int // folded phrase -> entries
+	bySurface map[string][]int // language + folded phrase -> entries
 	byStem    map[string][]int // language + stemmed phrase -> entries
 	maxWords  int
 }
@@ -106,7 +106,8 @@ func (g *Glossary) add(entry []variant) {
 	idx := len(g.entries)
 	g.entries = append(g.entries, entry)
 	for _, v := range entry {
-		g.bySurface[v.surface] = appendOnce(g.bySurface[v.surface], idx)
+		k := v.lang + ":" + v.surface
+		g.bySurface[k] = appendOnce(g.bySurface[k], idx)
 		if len(v.stems) > 0 {
 			k := v.lang + ":" + strings.Join(v.stems, " ")
 			g.byStem[k] = appendOnce(g.byStem[k], idx)

@@ -207,8 +207,10 @@ func (a *Analyzer) lookup(words []string, lang string) (int, []int) {
 		if n > 1 && (isFunction(words[0], lang) || isFunction(words[n-1], lang)) {
 			continue
 		}
-		if e, ok := g.bySurface[strings.Join(words[:n], " ")]; ok {
-			return n, e
+		for _, l := range langsFor(lang) {
+			if e, ok := g.bySurface[l+":"+strings.Join(words[:n], " ")]; ok {
+				return n, e
+			}
 		}
 		for _, l := range langsFor(lang) {
 			var stems []string
