@@ -44,13 +44,8 @@ type engine interface {
 	Index(ctx context.Context, docs []corpus.Document, progress func(rag.IndexProgress)) (rag.IndexReport, error)
 	Search(ctx context.Context, query string, k int) ([]rag.Hit, error)
 	Answer(ctx context.Context, req rag.Request) (rag.Answer, error)
-	Documents() []rag.DocumentInfo
-}
-
-// summarizer is the engine's Summarize.
-// TODO(lead): fold into engine once rag.Engine has Summarize.
-type summarizer interface {
 	Summarize(ctx context.Context, req rag.SummaryRequest) (rag.Answer, error)
+	Documents() []rag.DocumentInfo
 }
 
 var _ engine = (*rag.Engine)(nil)
@@ -117,6 +112,7 @@ flags. See config.example.yaml.`,
 		},
 	}
 	root.CompletionOptions.DisableDefaultCmd = true
+	root.SuggestionsMinimumDistance = 2
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageErr(err) })
 	pf := root.PersistentFlags()
 	pf.StringVar(&a.configPath, "config", "", "configuration file (default $BRIEFING_CONFIG, else ~/.config/briefing/config.yaml if present)")

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -46,11 +45,7 @@ as words (optionally within --doc).`,
 			if docID != "" && !slices.ContainsFunc(s.docs, func(d corpus.Document) bool { return d.ID == docID }) {
 				return fmt.Errorf("%w %q; the documents are: %s", rag.ErrUnknownDocument, docID, strings.Join(docIDs(s.docs), ", "))
 			}
-			sum, ok := s.eng.(summarizer)
-			if !ok {
-				return errors.New("summaries are not available in this build")
-			}
-			ans, err := sum.Summarize(ctx, rag.SummaryRequest{DocID: docID, Topic: topic})
+			ans, err := s.eng.Summarize(ctx, rag.SummaryRequest{DocID: docID, Topic: topic})
 			if err != nil {
 				return fmt.Errorf("summarize: %w", err)
 			}
