@@ -1,0 +1,130 @@
+package main
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/briefing/briefing/internal/openaitest"
+	"github.com/briefing/briefing/rag"
+)
+
+func TestOpenAIEmbedderWiring(t *testing.T) {
+	t.Parallel()
+	dir := corpusDir(t, map[string]string{"treaty.md": docTreaty, "troops.md": docTroops})
+	tests := []struct {
+		name string
+		// env without the server URL, which each case adds under urlVar.
+		env     map[string]string
+		urlVar  string
+		wantKey string
+	}{
+		{
+			name: "own base URL and key",
+			env: map[string]string{
+				"BRIEFING_EMBEDDER_API_KEY_ENV": "EMBED_KEY",
+				"EMBED_KEY":                     "emb-secret-1",
+			},
+			urlVar:  "BRIEFING_EMBEDDER_BASE_URL",
+			wantKey: "emb-secret-1",
+		},
+		{
+			name:    "borrowed from llm",
+			env:     map[string]string{"OPENAI_API_KEY": "llm-secret-2"},
+			urlVar:  "BRIEFING_LLM_BASE_URL",
+			wantKey: "llm-secret-2",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			srv := openaitest.New(t)
+			env := map[string]string{
+				"BRIEFING_EMBEDDER_PROVIDER":   "openai",
+				"BRIEFING_EMBEDDER_MODEL":      "test-embed",
+				"BRIEFING_EMBEDDER_BATCH_SIZE": "2",
+				"BRIEFING_LOG_LEVEL":           "debug",
+				tt.urlVar:                      srv.URL(),
+			}
+			for k, v := range tt.env {
+				env[k] = v
+			}
+			r := cli(t, env, "", "--corpus", dir, "index", "--json")
+			if r.code != 0 {
+				t.Fatalf("exit %d, stderr:\n%s", r.code, r.stderr)
+			}
+			var rep indexJSON
+			if err := json.Unmarshal([]byte(r.stdout), &rep); err != nil {
+				t.Fatal(err)
+			}
+			reqs := srv.EmbeddingsRequests()
+			if len(reqs) == 0 {
+				t.Fatal("no embeddings request reached the server")
+			}
+			inputs := 0
+			for i, req := range reqs {
+				inputs += len(req.Input)
+				if req.Model != "test-embed" || len(req.Input) > 2 {
+					t.Errorf("request %d: model %q with %d inputs, want test-embed with at most 2", i, req.Model, len(req.Input))
+				}
+				if got := req.Header.Get("Authorization"); got != "Bearer "+tt.wantKey {
+					t.Errorf("request %d: Authorization %q, want the key from the named variable", i, got)
+				}
+			}
+			if inputs < rep.Embedded || rep.Embedded == 0 {
+				t.Errorf("%d texts sent for %d embedded passages", inputs, rep.Embedded)
+			}
+			if strings.Contains(r.stderr, tt.wantKey) {
+				t.Errorf("debug logs reveal the API key:\n%s", r.stderr)
+			}
+		})
+	}
+}
+
+func TestNoLLMSendsNothingToTheLLM(t *testing.T) {
+	t.Parallel()
+	srv := openaitest.New(t)
+	env := map[string]string{"BRIEFING_LLM_BASE_URL": srv.URL(), "BRIEFING_LOG_LEVEL": "warn"}
+	r := cli(t, env, "", "ask", "--no-llm", "Quando il parlamento russo ha ratificato il trattato?")
+	if r.code != 0 {
+		t.Fatalf("exit %d, stderr:\n%s", r.code, r.stderr)
+	}
+	if n := len(srv.Requests()); n != 0 {
+		t.Errorf("ask --no-llm made %d requests to the LLM server, want 0", n)
+	}
+	if strings.Contains(r.stdout, "LLM") {
+		t.Errorf("extractive answer is marked as an LLM one:\n%s", r.stdout)
+	}
+}
+
+func TestInvalidLLMSettingsAreUsageErrors(t *testing.T) {
+	t.Parallel()
+	r := cli(t, map[string]string{"BRIEFING_LLM_BASE_URL": "ftp://x", "BRIEFING_LLM_MODEL": ""}, "", "sources")
+	if r.code != 2 || !strings.Contains(r.stderr, `llm.base_url: "ftp://x" is not an http(s) URL`) {
+		t.Errorf("exit %d, stderr %q; want 2 naming llm.base_url", r.code, r.stderr)
+	}
+}
+
+func TestProgressLine(t *testing.T) {
+	t.Parallel()
+	var b strings.Builder
+	p := &progressLine{w: &b}
+	p.clear() // nothing shown yet: nothing to clear
+	if b.Len() != 0 {
+		t.Fatalf("clear before any progress wrote %q", b.String())
+	}
+	p.update(progressOf("embed", 3, 10))
+	p.update(progressOf("write", 0, 0))
+	p.clear()
+	want := "\r\033[Kindexing: embed 3/10\r\033[Kindexing: write\r\033[K"
+	if b.String() != want {
+		t.Errorf("progress = %q, want %q", b.String(), want)
+	}
+	if isTerminal(&b) {
+		t.Error("isTerminal(strings.Builder) = true")
+	}
+}
+
+func progressOf(stage string, done, total int) rag.IndexProgress {
+	return rag.IndexProgress{Stage: stage, Done: done, Total: total}
+}
