@@ -221,10 +221,15 @@ var logLevels = map[string]slog.Level{
 	"error": slog.LevelError,
 }
 
-// newLogger returns the CLI's logger on w: text unless log.format is json.
-func newLogger(cfg Config, w io.Writer) *slog.Logger {
+// newLogger returns a logger on w at log.level, in log.format or, when that
+// is empty, in defaultFormat ("text" for the CLI commands, "json" for serve).
+func newLogger(cfg Config, w io.Writer, defaultFormat string) *slog.Logger {
 	opts := &slog.HandlerOptions{Level: logLevels[cfg.Log.Level]}
-	if cfg.Log.Format == "json" {
+	format := cfg.Log.Format
+	if format == "" {
+		format = defaultFormat
+	}
+	if format == "json" {
 		return slog.New(slog.NewJSONHandler(w, opts))
 	}
 	return slog.New(slog.NewTextHandler(w, opts))

@@ -51,7 +51,7 @@ verbatim. A question the corpus does not cover is refused, citing nothing.`,
 			if err := checkQuestion(q, cfg.Retrieval.MaxQuestionChars); err != nil {
 				return err
 			}
-			s, err := a.open(ctx, cmd, openOptions{override: override, noLLM: noLLM})
+			s, err := a.open(ctx, cfg, openOptions{noLLM: noLLM})
 			if err != nil {
 				return err
 			}

@@ -9,7 +9,6 @@ import (
 	"github.com/briefing/briefing/internal/analysis"
 	"github.com/briefing/briefing/llm"
 	"github.com/briefing/briefing/rag"
-	"github.com/spf13/cobra"
 )
 
 // session is what a command works with once the configuration is loaded,
@@ -24,23 +23,17 @@ type session struct {
 
 // openOptions tune app.open for one command. Zero values are the defaults.
 type openOptions struct {
-	// override applies the command's own flags to the configuration.
-	override func(*Config)
 	// progress receives indexing progress.
 	progress func(rag.IndexProgress)
 	// noLLM answers extractively even when an LLM is configured.
 	noLLM bool
 }
 
-// open loads the configuration, the corpus and the engine, and indexes the
+// open loads the corpus and the engine configured by cfg, and indexes the
 // corpus incrementally: unchanged passages reuse their stored vectors, so
 // this is cheap when nothing changed.
-func (a *app) open(ctx context.Context, cmd *cobra.Command, o openOptions) (*session, error) {
-	cfg, err := a.loadConfig(cmd, o.override)
-	if err != nil {
-		return nil, err
-	}
-	logger := newLogger(cfg, a.stderr)
+func (a *app) open(ctx context.Context, cfg Config, o openOptions) (*session, error) {
+	logger := newLogger(cfg, a.stderr, "text")
 	docs, err := loadCorpus(ctx, cfg, logger)
 	if err != nil {
 		return nil, err

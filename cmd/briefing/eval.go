@@ -40,7 +40,11 @@ rate, refusal accuracy, false refusals, and latency percentiles.`,
 			if err != nil {
 				return err
 			}
-			s, err := a.open(ctx, cmd, openOptions{noLLM: noLLM})
+			cfg, err := a.loadConfig(cmd, nil)
+			if err != nil {
+				return err
+			}
+			s, err := a.open(ctx, cfg, openOptions{noLLM: noLLM})
 			if err != nil {
 				return err
 			}

@@ -37,13 +37,17 @@ failure leaves the old index serving. Progress is shown when stderr is a
 terminal.`,
 		Args: usageArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			cfg, err := a.loadConfig(cmd, nil)
+			if err != nil {
+				return err
+			}
 			var progress func(rag.IndexProgress)
 			if isTerminal(a.stderr) {
 				p := &progressLine{w: a.stderr}
 				progress = p.update
 				defer p.clear()
 			}
-			s, err := a.open(cmd.Context(), cmd, openOptions{progress: progress})
+			s, err := a.open(cmd.Context(), cfg, openOptions{progress: progress})
 			if err != nil {
 				return err
 			}

@@ -44,7 +44,7 @@ document, paragraph and byte offsets, and the passage text.`,
 			if k < 0 {
 				return usageErr(fmt.Errorf("--k %d: want a positive number", k))
 			}
-			s, err := a.open(ctx, cmd, openOptions{})
+			s, err := a.open(ctx, cfg, openOptions{})
 			if err != nil {
 				return err
 			}

@@ -26,7 +26,11 @@ func newSourcesCmd(a *app) *cobra.Command {
 		Short: "List the documents of the corpus with their passage counts",
 		Args:  usageArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			s, err := a.open(cmd.Context(), cmd, openOptions{})
+			cfg, err := a.loadConfig(cmd, nil)
+			if err != nil {
+				return err
+			}
+			s, err := a.open(cmd.Context(), cfg, openOptions{})
 			if err != nil {
 				return err
 			}

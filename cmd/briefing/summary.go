@@ -38,7 +38,7 @@ as words (optionally within --doc).`,
 					return err
 				}
 			}
-			s, err := a.open(ctx, cmd, openOptions{noLLM: noLLM})
+			s, err := a.open(ctx, cfg, openOptions{noLLM: noLLM})
 			if err != nil {
 				return err
 			}
