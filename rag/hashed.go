@@ -26,13 +26,19 @@ type HashedEmbedder struct {
 const DefaultDimensions = 512
 
 // NewHashedEmbedder returns a hashed embedder of dim dimensions (0: default)
-// expanding queries with a.
+// expanding queries with a (nil: the built-in glossary).
 func NewHashedEmbedder(dim int, a *analysis.Analyzer) *HashedEmbedder {
 	if dim <= 0 {
 		dim = DefaultDimensions
 	}
 	if a == nil {
-		a = analysis.New(nil)
+		g, err := analysis.DefaultGlossary()
+		if err != nil {
+			// The built-in glossary is tested to parse; without it the
+			// embedder still works, monolingually.
+			g = nil
+		}
+		a = analysis.New(g)
 	}
 	return &HashedEmbedder{dim: dim, analyzer: a}
 }
