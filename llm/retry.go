@@ -78,6 +78,8 @@ func (c *Client) retryWith(ctx context.Context, op string, zeroTemp bool, fn fun
 		case ctx.Err() != nil:
 			// The caller gave up: report its reason, not the symptom.
 			return &Error{Op: op, Status: status, Attempts: n, Err: fmt.Errorf("%w (last: %s)", ctx.Err(), cause(err))}
+		case timedOut && delivered:
+			err = fmt.Errorf("%w: %w after %s", ErrTruncated, ErrTimeout, c.cfg.Timeout)
 		case timedOut:
 			err = fmt.Errorf("%w after %s", ErrTimeout, c.cfg.Timeout)
 		default:
