@@ -1,0 +1,552 @@
+package bot
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/bwmarrin/discordgo"
+
+	"github.com/briefing/briefing/rag"
+)
+
+// storedAnswer is what the "Show sources" and feedback buttons find again.
+type storedAnswer struct {
+	Question string
+	Answer   rag.Answer
+}
+
+// newRef returns a short random reference: the question id of an answer,
+// or the id under which an error is logged.
+func newRef() string {
+	var b [4]byte
+	_, _ = rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}
+
+// begin registers a unit of work unless the bot is shutting down.
+func (b *Bot) begin() bool {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.stopping {
+		return false
+	}
+	b.active++
+	return true
+}
+
+// end finishes a unit of work started with begin.
+func (b *Bot) end() {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.active--
+	if b.stopping && b.active == 0 && b.idle != nil {
+		close(b.idle)
+		b.idle = nil
+	}
+}
+
+// stop refuses new work and returns a channel closed when the work in
+// flight is done.
+func (b *Bot) stop() <-chan struct{} {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.stopping = true
+	ch := make(chan struct{})
+	if b.active == 0 {
+		close(ch)
+	} else {
+		b.idle = ch
+	}
+	return ch
+}
+
+func userOf(i *discordgo.Interaction) *discordgo.User {
+	if i.Member != nil && i.Member.User != nil {
+		return i.Member.User
+	}
+	if i.User != nil {
+		return i.User
+	}
+	return &discordgo.User{}
+}
+
+// handle serves one interaction, whichever way it arrived. The reply work
+// runs on a context detached from ctx's cancellation, so a shutdown lets it
+// finish (within ShutdownTimeout) instead of cutting it off.
+func (b *Bot) handle(ctx context.Context, i *discordgo.Interaction, r responder) {
+	log := b.log.With("interaction_id", i.ID, "guild_id", i.GuildID, "channel_id", i.ChannelID, "user_id", userOf(i).ID)
+	ctx = context.WithoutCancel(ctx)
+	if !b.begin() {
+		if i.Type != discordgo.InteractionApplicationCommandAutocomplete {
+			b.ephemeral(ctx, log, r, t(localeLang(i.Locale)).ShuttingDown)
+		}
+		return
+	}
+	defer b.end()
+	switch i.Type {
+	case discordgo.InteractionApplicationCommand:
+		data := i.ApplicationCommandData()
+		log = log.With("command", data.Name)
+		log.Info("command received")
+		switch data.Name {
+		case cmdAsk:
+			b.ask(ctx, log, i, r)
+		case cmdSearch:
+			b.search(ctx, log, i, r)
+		case cmdSummary:
+			b.summary(ctx, log, i, r)
+		case cmdSources:
+			b.sources(ctx, log, i, r)
+		case cmdReload:
+			b.doReload(ctx, log, i, r)
+		case cmdHelp:
+			b.reply(ctx, log, r, renderHelp(localeLang(i.Locale))[0], true)
+		default:
+			log.Warn("unknown command")
+			b.ephemeral(ctx, log, r, t(localeLang(i.Locale)).Help)
+		}
+	case discordgo.InteractionApplicationCommandAutocomplete:
+		b.autocomplete(ctx, log, i, r)
+	case discordgo.InteractionMessageComponent:
+		b.component(ctx, log, i, r)
+	default:
+		log.Warn("unsupported interaction type", "type", int(i.Type))
+	}
+}
+
+func option(i *discordgo.Interaction, name string) string {
+	for _, o := range i.ApplicationCommandData().Options {
+		if o.Name == name && o.Type == discordgo.ApplicationCommandOptionString {
+			return strings.TrimSpace(o.StringValue())
+		}
+	}
+	return ""
+}
+
+// ephemeral responds with a short message only the user sees.
+func (b *Bot) ephemeral(ctx context.Context, log *slog.Logger, r responder, text string) {
+	b.reply(ctx, log, r, outMessage{Content: trimText(text, maxContent)}, true)
+}
+
+// reply responds at once with msg.
+func (b *Bot) reply(ctx context.Context, log *slog.Logger, r responder, msg outMessage, ephemeral bool) {
+	data := &discordgo.InteractionResponseData{Content: msg.Content, Embeds: msg.Embeds, Components: msg.Components}
+	if ephemeral {
+		data.Flags = discordgo.MessageFlagsEphemeral
+	}
+	if err := r.respond(ctx, &discordgo.InteractionResponse{Type: discordgo.InteractionResponseChannelMessageWithSource, Data: data}); err != nil {
+		log.Error("respond failed", "err", b.redact(err))
+	}
+}
+
+// deferReply acknowledges the interaction ("thinking…"); the answer is
+// edited in later.
+func (b *Bot) deferReply(ctx context.Context, log *slog.Logger, r responder, ephemeral bool) bool {
+	data := &discordgo.InteractionResponseData{}
+	if ephemeral {
+		data.Flags = discordgo.MessageFlagsEphemeral
+	}
+	if err := r.respond(ctx, &discordgo.InteractionResponse{Type: discordgo.InteractionResponseDeferredChannelMessageWithSource, Data: data}); err != nil {
+		log.Error("defer failed", "err", b.redact(err))
+		return false
+	}
+	return true
+}
+
+// send edits the deferred response into the first message and sends the
+// others as follow-ups (ephemeral when the reply is).
+func (b *Bot) send(ctx context.Context, log *slog.Logger, r responder, out []outMessage, ephemeral bool) {
+	for n, msg := range out {
+		var err error
+		if n == 0 {
+			content := msg.Content
+			embeds := msg.Embeds
+			if embeds == nil {
+				embeds = []*discordgo.MessageEmbed{}
+			}
+			components := msg.Components
+			if components == nil {
+				components = []discordgo.MessageComponent{}
+			}
+			err = r.edit(ctx, &discordgo.WebhookEdit{Content: &content, Embeds: &embeds, Components: &components})
+		} else {
+			p := &discordgo.WebhookParams{Content: msg.Content, Embeds: msg.Embeds, Components: msg.Components}
+			if ephemeral {
+				p.Flags = discordgo.MessageFlagsEphemeral
+			}
+			err = r.followup(ctx, p)
+		}
+		if err != nil {
+			log.Error("send reply failed", "part", n, "err", b.redact(err))
+			return
+		}
+	}
+}
+
+// redact hides the bot token from an error text before it is logged.
+func (b *Bot) redact(err error) string {
+	return redactErr(err, b.opts.Token).Error()
+}
+
+// userError maps an error to what the user reads; unexpected errors get a
+// reference under which the full error is logged.
+func (b *Bot) userError(log *slog.Logger, lang, question string, err error) string {
+	m := t(lang)
+	switch {
+	case errors.Is(err, rag.ErrEmptyQuestion):
+		return m.Empty
+	case errors.Is(err, rag.ErrQuestionTooLong):
+		return fmt.Sprintf(m.TooLong, runeLen(question), b.opts.MaxQuestionChars)
+	case errors.Is(err, rag.ErrInvalidText):
+		return m.InvalidText
+	case errors.Is(err, rag.ErrNoIndex):
+		return m.NoIndex
+	case errors.Is(err, rag.ErrUnknownDocument):
+		return m.UnknownDoc
+	}
+	ref := newRef()
+	b.metrics.Error()
+	log.Error("request failed", "ref", ref, "err", b.redact(err))
+	if errors.Is(err, context.DeadlineExceeded) {
+		return fmt.Sprintf(m.Timeout, ref)
+	}
+	return fmt.Sprintf(m.Internal, ref)
+}
+
+// admit applies, in order, the question length limit, the user's rate limit
+// and the concurrency cap. When it returns true the caller holds a slot and
+// must release it.
+func (b *Bot) admit(ctx context.Context, log *slog.Logger, r responder, user, question, lang string) bool {
+	m := t(lang)
+	if n := runeLen(question); n > b.opts.MaxQuestionChars {
+		log.Info("question too long", "chars", n)
+		b.ephemeral(ctx, log, r, fmt.Sprintf(m.TooLong, n, b.opts.MaxQuestionChars))
+		return false
+	}
+	if !b.limits.allow(user, time.Now()) {
+		log.Info("rate limited", "reason", "user")
+		b.metrics.RateLimited("user")
+		b.ephemeral(ctx, log, r, m.SlowDown)
+		return false
+	}
+	if !b.limits.acquire() {
+		log.Info("rate limited", "reason", "busy")
+		b.metrics.RateLimited("busy")
+		b.ephemeral(ctx, log, r, m.Busy)
+		return false
+	}
+	return true
+}
+
+func (b *Bot) ask(ctx context.Context, log *slog.Logger, i *discordgo.Interaction, r responder) {
+	q := option(i, "question")
+	lang := guessLang(q, i.Locale)
+	if q == "" {
+		b.ephemeral(ctx, log, r, t(lang).Empty)
+		return
+	}
+	if !b.admit(ctx, log, r, userOf(i).ID, q, lang) {
+		return
+	}
+	defer b.limits.release()
+	if !b.deferReply(ctx, log, r, false) {
+		return
+	}
+	id := newRef()
+	log = log.With("question_id", id)
+	start := time.Now()
+	actx, cancel := context.WithTimeout(ctx, b.opts.AnswerTimeout)
+	defer cancel()
+	st := b.newStreamer(ctx, log, r, q)
+	a, err := b.engine.Answer(actx, rag.Request{Question: q, OnDelta: st.delta})
+	st.stop()
+	if err != nil {
+		b.send(ctx, log, r, []outMessage{{Content: b.userError(log, lang, q, err)}}, false)
+		return
+	}
+	b.finishAnswer(ctx, log, r, "ask", id, q, q, a, start)
+}
+
+// finishAnswer records, logs, caches and sends an answer.
+func (b *Bot) finishAnswer(ctx context.Context, log *slog.Logger, r responder, kind, id, question, title string, a rag.Answer, start time.Time) {
+	lang := a.Lang
+	if lang == "" {
+		lang = guessLang(question, "")
+	}
+	took := time.Since(start)
+	b.metrics.Answered(kind, took, a.Refused, a.Fallback)
+	log.Info("answered", "lang", lang, "refused", a.Refused, "fallback", a.Fallback, "fallback_reason", a.FallbackReason,
+		"generated", a.Generated, "citations", len(a.Citations), "question_chars", runeLen(question), "duration_ms", took.Milliseconds())
+	b.answers.put(id, storedAnswer{Question: question, Answer: a})
+	b.send(ctx, log, r, renderAnswer(a, answerView{ID: id, Title: title, Lang: lang}), false)
+}
+
+func (b *Bot) search(ctx context.Context, log *slog.Logger, i *discordgo.Interaction, r responder) {
+	q := option(i, "query")
+	lang := guessLang(q, i.Locale)
+	if q == "" {
+		b.ephemeral(ctx, log, r, t(lang).Empty)
+		return
+	}
+	if !b.admit(ctx, log, r, userOf(i).ID, q, lang) {
+		return
+	}
+	defer b.limits.release()
+	if !b.deferReply(ctx, log, r, false) {
+		return
+	}
+	start := time.Now()
+	actx, cancel := context.WithTimeout(ctx, b.opts.AnswerTimeout)
+	defer cancel()
+	hits, err := b.engine.Search(actx, q, 5)
+	if err != nil {
+		b.send(ctx, log, r, []outMessage{{Content: b.userError(log, lang, q, err)}}, false)
+		return
+	}
+	b.metrics.Answered("search", time.Since(start), len(hits) == 0, false)
+	log.Info("searched", "hits", len(hits))
+	b.send(ctx, log, r, renderHits(q, hits, lang), false)
+}
+
+func (b *Bot) summary(ctx context.Context, log *slog.Logger, i *discordgo.Interaction, r responder) {
+	topic, doc := option(i, "topic"), option(i, "document")
+	lang := localeLang(i.Locale)
+	if topic != "" {
+		lang = guessLang(topic, i.Locale)
+	}
+	if !b.admit(ctx, log, r, userOf(i).ID, topic, lang) {
+		return
+	}
+	defer b.limits.release()
+	if !b.deferReply(ctx, log, r, false) {
+		return
+	}
+	id := newRef()
+	log = log.With("question_id", id)
+	title := t(lang).Summary
+	for _, part := range []string{topic, b.docTitle(doc)} {
+		if part != "" {
+			title += ": " + part
+			break
+		}
+	}
+	start := time.Now()
+	actx, cancel := context.WithTimeout(ctx, b.opts.AnswerTimeout)
+	defer cancel()
+	st := b.newStreamer(ctx, log, r, title)
+	a, err := b.engine.Summarize(actx, rag.SummaryRequest{DocID: doc, Topic: topic, OnDelta: st.delta})
+	st.stop()
+	if err != nil {
+		b.send(ctx, log, r, []outMessage{{Content: b.userError(log, lang, topic, err)}}, false)
+		return
+	}
+	if a.Lang == "" {
+		a.Lang = lang
+	}
+	b.finishAnswer(ctx, log, r, "summary", id, topic, title, a, start)
+}
+
+func (b *Bot) docTitle(id string) string {
+	if id == "" {
+		return ""
+	}
+	for _, d := range b.engine.Documents() {
+		if d.ID == id {
+			return d.Title
+		}
+	}
+	return id
+}
+
+func (b *Bot) sources(ctx context.Context, log *slog.Logger, i *discordgo.Interaction, r responder) {
+	if !b.deferReply(ctx, log, r, false) {
+		return
+	}
+	b.send(ctx, log, r, renderDocuments(b.engine.Documents(), localeLang(i.Locale)), false)
+}
+
+// isAdmin checks the member against the configured admin roles and users.
+// The Manage Server permission Discord reports is not enough: channel
+// overrides can expose /reload to anyone.
+func (b *Bot) isAdmin(i *discordgo.Interaction) bool {
+	u := userOf(i)
+	if u.ID != "" && slices.Contains(b.opts.AdminUserIDs, u.ID) {
+		return true
+	}
+	if i.Member != nil {
+		for _, role := range i.Member.Roles {
+			if slices.Contains(b.opts.AdminRoleIDs, role) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func (b *Bot) doReload(ctx context.Context, log *slog.Logger, i *discordgo.Interaction, r responder) {
+	m := t(localeLang(i.Locale))
+	if !b.isAdmin(i) {
+		log.Warn("reload denied: not an admin", "claims_manage_guild", i.Member != nil && i.Member.Permissions&discordgo.PermissionManageGuild != 0)
+		b.metrics.Reload("denied")
+		b.ephemeral(ctx, log, r, m.NotAdmin)
+		return
+	}
+	if b.reload == nil {
+		b.ephemeral(ctx, log, r, m.NoReload)
+		return
+	}
+	if !b.deferReply(ctx, log, r, true) {
+		return
+	}
+	// Reloads are serialised; questions keep being answered meanwhile.
+	b.reloadMu.Lock()
+	defer b.reloadMu.Unlock()
+	log.Info("reload started")
+	rep, err := b.reload(ctx)
+	if err != nil {
+		ref := newRef()
+		b.metrics.Reload("error")
+		log.Error("reload failed", "ref", ref, "err", b.redact(err))
+		b.send(ctx, log, r, []outMessage{{Content: trimText(fmt.Sprintf(m.ReloadFailed, ref, b.redact(err)), maxContent)}}, true)
+		return
+	}
+	b.metrics.Reload("ok")
+	log.Info("reload done", "added", rep.Added, "changed", rep.Changed, "removed", rep.Removed, "unchanged", rep.Unchanged,
+		"passages", rep.Passages, "embedded", rep.Embedded, "duration_ms", rep.Duration.Milliseconds())
+	text := fmt.Sprintf(m.ReloadOK, rep.Duration.Round(time.Millisecond), rep.Added, rep.Changed, rep.Removed, rep.Unchanged, rep.Passages, rep.Embedded)
+	b.send(ctx, log, r, []outMessage{{Content: text}}, true)
+}
+
+// autocomplete offers documents whose ID or title contains what the user
+// typed.
+func (b *Bot) autocomplete(ctx context.Context, log *slog.Logger, i *discordgo.Interaction, r responder) {
+	var typed string
+	for _, o := range i.ApplicationCommandData().Options {
+		if o.Focused {
+			typed = strings.ToLower(strings.TrimSpace(o.StringValue()))
+		}
+	}
+	choices := []*discordgo.ApplicationCommandOptionChoice{}
+	for _, d := range b.engine.Documents() {
+		if typed != "" && !strings.Contains(strings.ToLower(d.ID), typed) && !strings.Contains(strings.ToLower(d.Title), typed) {
+			continue
+		}
+		if len(d.ID) > maxChoiceName { // a value Discord would reject
+			continue
+		}
+		name := d.ID
+		if d.Title != "" {
+			name = trimText(oneLine(d.Title), maxChoiceName)
+		}
+		choices = append(choices, &discordgo.ApplicationCommandOptionChoice{Name: name, Value: d.ID})
+		if len(choices) == 25 {
+			break
+		}
+	}
+	if err := r.respond(ctx, &discordgo.InteractionResponse{
+		Type: discordgo.InteractionApplicationCommandAutocompleteResult,
+		Data: &discordgo.InteractionResponseData{Choices: choices},
+	}); err != nil {
+		log.Error("autocomplete failed", "err", b.redact(err))
+	}
+}
+
+// component handles the buttons under an answer.
+func (b *Bot) component(ctx context.Context, log *slog.Logger, i *discordgo.Interaction, r responder) {
+	id := i.MessageComponentData().CustomID
+	lang := localeLang(i.Locale)
+	switch {
+	case strings.HasPrefix(id, "src:"):
+		qid := strings.TrimPrefix(id, "src:")
+		sa, ok := b.answers.get(qid)
+		if !ok {
+			b.ephemeral(ctx, log, r, t(lang).SourcesGone)
+			return
+		}
+		if sa.Answer.Lang != "" {
+			lang = sa.Answer.Lang
+		}
+		out := renderFullSources(sa.Answer, lang)
+		log.Info("sources shown", "question_id", qid)
+		b.reply(ctx, log, r, out[0], true)
+		for _, msg := range out[1:] {
+			if err := r.followup(ctx, &discordgo.WebhookParams{Embeds: msg.Embeds, Flags: discordgo.MessageFlagsEphemeral}); err != nil {
+				log.Error("send sources failed", "err", b.redact(err))
+				return
+			}
+		}
+	case strings.HasPrefix(id, "fb:"):
+		parts := strings.SplitN(id, ":", 3)
+		if len(parts) != 3 || (parts[1] != "up" && parts[1] != "down") {
+			log.Warn("bad custom id", "custom_id", id)
+			return
+		}
+		if sa, ok := b.answers.get(parts[2]); ok && sa.Answer.Lang != "" {
+			lang = sa.Answer.Lang
+		}
+		b.metrics.Feedback(parts[1])
+		log.Info("feedback", "question_id", parts[2], "vote", parts[1])
+		b.ephemeral(ctx, log, r, t(lang).Thanks)
+	default:
+		log.Warn("unknown component", "custom_id", id)
+	}
+}
+
+// streamer edits a streamed answer in, at most once per interval.
+type streamer struct {
+	mu      sync.Mutex
+	text    strings.Builder
+	dirty   bool
+	done    chan struct{}
+	stopped chan struct{}
+}
+
+// newStreamer starts the editing loop; delta feeds it and stop ends it
+// (waiting for an edit in progress, so the final answer is edited last).
+func (b *Bot) newStreamer(ctx context.Context, log *slog.Logger, r responder, title string) *streamer {
+	s := &streamer{done: make(chan struct{}), stopped: make(chan struct{})}
+	go func() {
+		defer close(s.stopped)
+		tick := time.NewTicker(b.opts.StreamEditInterval)
+		defer tick.Stop()
+		for {
+			select {
+			case <-s.done:
+				return
+			case <-tick.C:
+			}
+			s.mu.Lock()
+			text, dirty := s.text.String(), s.dirty
+			s.dirty = false
+			s.mu.Unlock()
+			if !dirty || strings.TrimSpace(text) == "" {
+				continue
+			}
+			embeds := renderPartial(title, text)
+			if err := r.edit(ctx, &discordgo.WebhookEdit{Embeds: &embeds}); err != nil {
+				log.Warn("stream edit failed", "err", b.redact(err))
+			}
+		}
+	}()
+	return s
+}
+
+func (s *streamer) delta(d string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.text.WriteString(d)
+	s.dirty = true
+}
+
+func (s *streamer) stop() {
+	close(s.done)
+	<-s.stopped
+}

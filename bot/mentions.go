@@ -1,0 +1,173 @@
+package bot
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/bwmarrin/discordgo"
+
+	"github.com/briefing/briefing/rag"
+)
+
+// conversation is the recent history of a thread the bot created.
+type conversation struct {
+	mu    sync.Mutex
+	turns []rag.Turn
+}
+
+func (c *conversation) recent(n int) []rag.Turn {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if len(c.turns) > n {
+		return slices.Clone(c.turns[len(c.turns)-n:])
+	}
+	return slices.Clone(c.turns)
+}
+
+func (c *conversation) add(t rag.Turn, keep int) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.turns = append(c.turns, t)
+	if len(c.turns) > keep {
+		c.turns = slices.Clone(c.turns[len(c.turns)-keep:])
+	}
+}
+
+// channelAllowed reports whether mentions are answered in channelID.
+func (b *Bot) channelAllowed(channelID string) bool {
+	return slices.Contains(b.opts.MentionChannels, "all") || slices.Contains(b.opts.MentionChannels, channelID)
+}
+
+// stripMentions removes the bot's mention tokens from content.
+func stripMentions(content, botID string) string {
+	content = strings.ReplaceAll(content, "<@"+botID+">", " ")
+	content = strings.ReplaceAll(content, "<@!"+botID+">", " ")
+	return strings.TrimSpace(content)
+}
+
+// onMessage answers a mention in an allowed channel in a new thread on that
+// message, and any message in a thread the bot created as a follow-up with
+// the thread's recent turns as history.
+func (b *Bot) onMessage(ctx context.Context, m *discordgo.Message) {
+	botID := b.currentBotID()
+	if m.Author == nil || m.Author.Bot || m.Author.ID == botID || botID == "" {
+		return
+	}
+	conv, inThread := b.threads.get(m.ChannelID)
+	mentioned := slices.ContainsFunc(m.Mentions, func(u *discordgo.User) bool { return u.ID == botID })
+	if !inThread && !(mentioned && b.channelAllowed(m.ChannelID)) {
+		return
+	}
+	ctx = context.WithoutCancel(ctx)
+	if !b.begin() {
+		return
+	}
+	defer b.end()
+	log := b.log.With("message_id", m.ID, "guild_id", m.GuildID, "channel_id", m.ChannelID, "user_id", m.Author.ID, "thread_followup", inThread)
+
+	q := stripMentions(m.Content, botID)
+	if strings.TrimSpace(m.Content) == "" {
+		b.contentWarn.Do(func() {
+			log.Warn("message content is empty: the Message Content intent is not granted (enable it in the developer portal and set discord.message_content_intent); mentions degrade to a hint to use /ask")
+		})
+		if mentioned {
+			b.post(ctx, log, m.ChannelID, m.ID, outMessage{Content: t("en").NoContent})
+		}
+		return
+	}
+	lang := guessLang(q, "")
+	if q == "" {
+		b.post(ctx, log, m.ChannelID, m.ID, outMessage{Content: t(lang).Empty})
+		return
+	}
+	if !b.admitMessage(ctx, log, m, q, lang) {
+		return
+	}
+	defer b.limits.release()
+
+	channel := m.ChannelID
+	if !inThread {
+		th, err := b.api.MessageThreadStartComplex(m.ChannelID, m.ID, &discordgo.ThreadStart{
+			Name: trimText(oneLine(q), maxThreadName), AutoArchiveDuration: 1440, Type: discordgo.ChannelTypeGuildPublicThread,
+		}, discordgo.WithContext(ctx))
+		if err != nil {
+			log.Error("create thread failed", "err", b.redact(err))
+			return
+		}
+		channel = th.ID
+		conv = &conversation{}
+		b.threads.put(th.ID, conv)
+		log = log.With("thread_id", th.ID)
+	}
+	id := newRef()
+	log = log.With("question_id", id)
+	log.Info("mention received", "question_chars", runeLen(q))
+	start := time.Now()
+	actx, cancel := context.WithTimeout(ctx, b.opts.AnswerTimeout)
+	defer cancel()
+	a, err := b.engine.Answer(actx, rag.Request{Question: q, History: conv.recent(b.opts.ThreadHistory)})
+	if err != nil {
+		b.post(ctx, log, channel, "", outMessage{Content: b.userError(log, lang, q, err)})
+		return
+	}
+	conv.add(rag.Turn{Question: q, Answer: a.Text}, b.opts.ThreadHistory)
+	if a.Lang == "" {
+		a.Lang = lang
+	}
+	took := time.Since(start)
+	b.metrics.Answered("mention", took, a.Refused, a.Fallback)
+	log.Info("answered", "lang", a.Lang, "refused", a.Refused, "fallback", a.Fallback, "citations", len(a.Citations), "duration_ms", took.Milliseconds())
+	b.answers.put(id, storedAnswer{Question: q, Answer: a})
+	for _, msg := range renderAnswer(a, answerView{ID: id, Title: q, Lang: a.Lang}) {
+		if !b.post(ctx, log, channel, "", msg) {
+			return
+		}
+	}
+}
+
+// admitMessage is admit for messages: refusals are replies to the message.
+func (b *Bot) admitMessage(ctx context.Context, log *slog.Logger, m *discordgo.Message, q, lang string) bool {
+	msg := t(lang)
+	if n := runeLen(q); n > b.opts.MaxQuestionChars {
+		log.Info("question too long", "chars", n)
+		b.post(ctx, log, m.ChannelID, m.ID, outMessage{Content: fmt.Sprintf(msg.TooLong, n, b.opts.MaxQuestionChars)})
+		return false
+	}
+	if !b.limits.allow(m.Author.ID, time.Now()) {
+		b.metrics.RateLimited("user")
+		log.Info("rate limited", "reason", "user")
+		b.post(ctx, log, m.ChannelID, m.ID, outMessage{Content: msg.SlowDown})
+		return false
+	}
+	if !b.limits.acquire() {
+		b.metrics.RateLimited("busy")
+		log.Info("rate limited", "reason", "busy")
+		b.post(ctx, log, m.ChannelID, m.ID, outMessage{Content: msg.Busy})
+		return false
+	}
+	return true
+}
+
+// post sends msg to a channel, as a reply to replyTo when set; allowed
+// mentions are always none.
+func (b *Bot) post(ctx context.Context, log *slog.Logger, channelID, replyTo string, msg outMessage) bool {
+	send := &discordgo.MessageSend{
+		Content:         trimText(msg.Content, maxContent),
+		Embeds:          msg.Embeds,
+		Components:      msg.Components,
+		AllowedMentions: noMentions(),
+	}
+	if replyTo != "" {
+		send.Reference = &discordgo.MessageReference{MessageID: replyTo, ChannelID: channelID}
+	}
+	if _, err := b.api.ChannelMessageSendComplex(channelID, send, discordgo.WithContext(ctx)); err != nil {
+		log.Error("send message failed", "err", b.redact(err))
+		return false
+	}
+	return true
+}

@@ -1,0 +1,246 @@
+package bot
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/bwmarrin/discordgo"
+
+	"github.com/briefing/briefing/rag"
+)
+
+// Embed colours: answers blue, fallbacks amber, refusals grey.
+const (
+	colorAnswer   = 0x2B6CB0
+	colorFallback = 0xD69E2E
+	colorRefused  = 0x718096
+)
+
+// outMessage is one Discord message the bot sends: the first of a reply
+// edits the deferred response, the rest are follow-ups.
+type outMessage struct {
+	Content    string                       `json:"content,omitempty"`
+	Embeds     []*discordgo.MessageEmbed    `json:"embeds,omitempty"`
+	Components []discordgo.MessageComponent `json:"components,omitempty"`
+}
+
+// answerView is what renderAnswer needs besides the answer.
+type answerView struct {
+	// ID identifies the answer for the buttons and the footer reference.
+	ID string
+	// Title heads the answer: the question, or "Summary: topic".
+	Title string
+	// Lang of bot-authored words.
+	Lang string
+}
+
+// renderAnswer lays an answer out in messages within every Discord limit:
+// the text (split at paragraph, sentence or word boundaries, never inside a
+// [n] marker) in embed descriptions, then a Sources embed with one field per
+// citation quoting the passage (trimmed), a footer with the reference and
+// the fallback flag, and the buttons on the last message.
+func renderAnswer(a rag.Answer, v answerView) []outMessage {
+	m := t(v.Lang)
+	color := colorAnswer
+	if a.Fallback {
+		color = colorFallback
+	}
+	title := trimText(oneLine(v.Title), maxTitle)
+	if a.Refused {
+		color = colorRefused
+		title = "❔ " + m.Refused
+	}
+	var embeds []*discordgo.MessageEmbed
+	for i, chunk := range splitText(a.Text, maxDescription) {
+		e := &discordgo.MessageEmbed{Description: chunk, Color: color}
+		if i == 0 {
+			e.Title = title
+		}
+		embeds = append(embeds, e)
+	}
+	if len(embeds) == 0 {
+		embeds = append(embeds, &discordgo.MessageEmbed{Title: title, Color: color})
+	}
+	if !a.Refused && len(a.Citations) > 0 {
+		src := &discordgo.MessageEmbed{Title: m.Sources, Color: color}
+		embeds = append(embeds, src)
+		for _, c := range a.Citations {
+			quote := c.Quote
+			if quote == "" {
+				quote = c.Passage.Text
+			}
+			f := &discordgo.MessageEmbedField{
+				Name:  trimText(fmt.Sprintf("[%d] %s", c.N, oneLine(c.Passage.Title)), maxFieldName),
+				Value: "> " + trimText(oneLine(quote), maxFieldValue-2),
+			}
+			if len(src.Fields) >= maxFields || embedSize(src)+fieldSize(f) > maxEmbedTotal-maxFooter {
+				src = &discordgo.MessageEmbed{Title: m.SourcesCont, Color: color}
+				embeds = append(embeds, src)
+			}
+			src.Fields = append(src.Fields, f)
+		}
+	}
+	footer := m.Ref + " " + v.ID
+	if a.Fallback {
+		footer += " · " + m.Fallback
+	}
+	embeds[len(embeds)-1].Footer = &discordgo.MessageEmbedFooter{Text: trimText(footer, maxFooter)}
+	out := pack(embeds)
+	out[len(out)-1].Components = answerButtons(v.ID, m, !a.Refused && len(a.Citations) > 0)
+	return out
+}
+
+// renderPartial shows a streaming answer: the text so far, trimmed to one
+// embed.
+func renderPartial(title, text string) []*discordgo.MessageEmbed {
+	return []*discordgo.MessageEmbed{{
+		Title:       trimText(oneLine(title), maxTitle),
+		Description: trimText(text, maxDescription-2) + " ▌",
+		Color:       colorAnswer,
+	}}
+}
+
+// answerButtons are "Show sources" (when there are any) and 👍/👎. The
+// custom IDs carry the answer ID, the key of the answer cache.
+func answerButtons(id string, m msgs, sources bool) []discordgo.MessageComponent {
+	var row []discordgo.MessageComponent
+	if sources {
+		row = append(row, discordgo.Button{Label: m.ShowSources, Style: discordgo.SecondaryButton, CustomID: "src:" + id, Emoji: &discordgo.ComponentEmoji{Name: "📄"}})
+	}
+	row = append(row,
+		discordgo.Button{Style: discordgo.SecondaryButton, CustomID: "fb:up:" + id, Emoji: &discordgo.ComponentEmoji{Name: "👍"}},
+		discordgo.Button{Style: discordgo.SecondaryButton, CustomID: "fb:down:" + id, Emoji: &discordgo.ComponentEmoji{Name: "👎"}},
+	)
+	return []discordgo.MessageComponent{discordgo.ActionsRow{Components: row}}
+}
+
+// renderFullSources shows the cited passages in full (the "Show sources"
+// button), the cited quote in bold.
+func renderFullSources(a rag.Answer, lang string) []outMessage {
+	var embeds []*discordgo.MessageEmbed
+	for _, c := range a.Citations {
+		text := c.Passage.Text
+		if c.Quote != "" && strings.Contains(text, c.Quote) && !strings.Contains(c.Quote, "**") {
+			text = strings.Replace(text, c.Quote, "**"+c.Quote+"**", 1)
+		}
+		embeds = append(embeds, &discordgo.MessageEmbed{
+			Title:       trimText(fmt.Sprintf("[%d] %s", c.N, oneLine(c.Passage.Title)), maxTitle),
+			Description: trimText(text, maxDescription),
+			Color:       colorAnswer,
+			Footer:      &discordgo.MessageEmbedFooter{Text: trimText(fmt.Sprintf("%s · ¶%d", c.Passage.DocID, c.Passage.Paragraph+1), maxFooter)},
+		})
+	}
+	if len(embeds) == 0 {
+		return []outMessage{{Content: t(lang).SourcesGone}}
+	}
+	return pack(embeds)
+}
+
+// renderHits lists search results with their scores.
+func renderHits(query string, hits []rag.Hit, lang string) []outMessage {
+	m := t(lang)
+	e := &discordgo.MessageEmbed{Title: trimText(fmt.Sprintf(m.SearchTitle, oneLine(query)), maxTitle), Color: colorAnswer}
+	if len(hits) == 0 {
+		e.Description = m.NoHits
+		e.Color = colorRefused
+		return pack([]*discordgo.MessageEmbed{e})
+	}
+	embeds := []*discordgo.MessageEmbed{e}
+	for i, h := range hits {
+		rank := h.Rank
+		if rank == 0 {
+			rank = i + 1
+		}
+		f := &discordgo.MessageEmbedField{
+			Name:  trimText(fmt.Sprintf("%d. %s — %s %.2f", rank, oneLine(h.Passage.Title), m.Score, h.Score), maxFieldName),
+			Value: "> " + trimText(oneLine(h.Passage.Text), maxFieldValue-2),
+		}
+		if len(e.Fields) >= maxFields || embedSize(e)+fieldSize(f) > maxEmbedTotal {
+			e = &discordgo.MessageEmbed{Color: colorAnswer}
+			embeds = append(embeds, e)
+		}
+		e.Fields = append(e.Fields, f)
+	}
+	return pack(embeds)
+}
+
+// renderDocuments lists the indexed documents.
+func renderDocuments(docs []rag.DocumentInfo, lang string) []outMessage {
+	m := t(lang)
+	e := &discordgo.MessageEmbed{Title: m.Documents, Color: colorAnswer}
+	if len(docs) == 0 {
+		e.Description = m.NoDocuments
+		e.Color = colorRefused
+		return pack([]*discordgo.MessageEmbed{e})
+	}
+	embeds := []*discordgo.MessageEmbed{e}
+	for _, d := range docs {
+		parts := []string{"`" + d.ID + "`"}
+		for _, p := range []string{d.Date, d.Author, d.Source} {
+			if p != "" {
+				parts = append(parts, oneLine(p))
+			}
+		}
+		parts = append(parts, fmt.Sprintf("%d %s", d.Passages, m.Passages))
+		f := &discordgo.MessageEmbedField{
+			Name:  trimText(oneLine(d.Title), maxFieldName),
+			Value: trimText(strings.Join(parts, " · "), maxFieldValue),
+		}
+		if f.Name == "" {
+			f.Name = d.ID
+		}
+		if len(e.Fields) >= maxFields || embedSize(e)+fieldSize(f) > maxEmbedTotal {
+			e = &discordgo.MessageEmbed{Title: m.Documents + " " + m.Continued, Color: colorAnswer}
+			embeds = append(embeds, e)
+		}
+		e.Fields = append(e.Fields, f)
+	}
+	return pack(embeds)
+}
+
+// renderHelp is the /help text.
+func renderHelp(lang string) []outMessage {
+	m := t(lang)
+	return pack([]*discordgo.MessageEmbed{{Title: m.HelpTitle, Description: m.Help, Color: colorAnswer}})
+}
+
+func fieldSize(f *discordgo.MessageEmbedField) int { return runeLen(f.Name) + runeLen(f.Value) }
+
+// embedSize counts the characters Discord counts towards the 6,000 limit.
+func embedSize(e *discordgo.MessageEmbed) int {
+	n := runeLen(e.Title) + runeLen(e.Description)
+	if e.Footer != nil {
+		n += runeLen(e.Footer.Text)
+	}
+	if e.Author != nil {
+		n += runeLen(e.Author.Name)
+	}
+	for _, f := range e.Fields {
+		n += fieldSize(f)
+	}
+	return n
+}
+
+// pack groups embeds into messages of at most 10 embeds and 6,000
+// characters.
+func pack(embeds []*discordgo.MessageEmbed) []outMessage {
+	var out []outMessage
+	var cur []*discordgo.MessageEmbed
+	size := 0
+	for _, e := range embeds {
+		n := embedSize(e)
+		if len(cur) > 0 && (len(cur) >= maxEmbeds || size+n > maxEmbedTotal) {
+			out = append(out, outMessage{Embeds: cur})
+			cur, size = nil, 0
+		}
+		cur = append(cur, e)
+		size += n
+	}
+	if len(cur) > 0 {
+		out = append(out, outMessage{Embeds: cur})
+	}
+	if len(out) == 0 {
+		out = append(out, outMessage{})
+	}
+	return out
+}

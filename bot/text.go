@@ -1,0 +1,168 @@
+package bot
+
+import (
+	"strings"
+	"unicode"
+
+	"github.com/bwmarrin/discordgo"
+)
+
+// msgs holds every sentence a Discord user reads, by language ("en", "it").
+type msgs struct {
+	Sources, SourcesCont, Refused, Fallback, ShowSources, Thinking    string
+	SlowDown, Busy, TooLong, Empty, InvalidText, NoIndex, UnknownDoc  string
+	Internal, Timeout, NotAdmin, NoReload, ReloadOK, ReloadFailed     string
+	Reloading, Thanks, SourcesGone, ShuttingDown, SearchTitle, NoHits string
+	Score, Documents, NoDocuments, Passages, Summary, Ref, NoContent  string
+	HelpTitle, Help, Continued                                        string
+}
+
+var texts = map[string]msgs{
+	"en": {
+		Sources:      "Sources",
+		SourcesCont:  "Sources (continued)",
+		Refused:      "Not covered by the articles",
+		Fallback:     "⚠ Language model unavailable: extractive answer",
+		ShowSources:  "Show sources",
+		Thinking:     "Searching the articles…",
+		SlowDown:     "You are asking a little fast. Please wait a minute and try again.",
+		Busy:         "I am answering many questions right now. Please try again in a moment.",
+		TooLong:      "Your question is too long (%d characters; the limit is %d). Please shorten it.",
+		Empty:        "Please write a question with some words in it.",
+		InvalidText:  "I could not read that text. Please type the question again.",
+		NoIndex:      "The articles are not indexed yet. An admin can run /reload.",
+		UnknownDoc:   "I do not know that document. Pick one from the list.",
+		Internal:     "Something went wrong (ref %s).",
+		Timeout:      "That took too long (ref %s). Please try again.",
+		NotAdmin:     "Only the bot's admins can reload the corpus.",
+		NoReload:     "Reloading is not available on this deployment.",
+		ReloadOK:     "Corpus reloaded in %s: %d added, %d changed, %d removed, %d unchanged; %d passages (%d embedded).",
+		ReloadFailed: "Reload failed (ref %s); the previous index keeps answering.\n%s",
+		Reloading:    "Reloading…",
+		Thanks:       "Thanks for the feedback!",
+		SourcesGone:  "Those sources are no longer in memory. Ask the question again to see them.",
+		ShuttingDown: "The bot is restarting. Please try again in a minute.",
+		SearchTitle:  "Passages for “%s”",
+		NoHits:       "No passage matches that query.",
+		Score:        "score",
+		Documents:    "Documents",
+		NoDocuments:  "No documents are indexed yet.",
+		Passages:     "passages",
+		Summary:      "Summary",
+		Ref:          "ref",
+		NoContent:    "I cannot read message text here. Please use /ask instead.",
+		HelpTitle:    "How to use briefing",
+		Help: "I answer questions about a small set of news articles and cite the passages I rely on.\n\n" +
+			"• `/ask question:` ask anything about the articles; [n] markers point to the sources.\n" +
+			"• `/search query:` see the best matching passages, with scores.\n" +
+			"• `/summary [topic:] [document:]` a cited briefing of everything, a topic or one document.\n" +
+			"• `/sources` list the documents.\n" +
+			"• Mention me in an allowed channel: I answer in a thread, and follow-ups there keep the context.\n\n" +
+			"Use **Show sources** under an answer to read the full passages, and 👍/👎 to tell us how it went.",
+		Continued: "(continued)",
+	},
+	"it": {
+		Sources:      "Fonti",
+		SourcesCont:  "Fonti (continua)",
+		Refused:      "Non coperto dagli articoli",
+		Fallback:     "⚠ Modello linguistico non disponibile: risposta estrattiva",
+		ShowSources:  "Mostra fonti",
+		Thinking:     "Cerco negli articoli…",
+		SlowDown:     "Stai facendo domande un po' troppo in fretta. Aspetta un minuto e riprova.",
+		Busy:         "Sto rispondendo a molte domande in questo momento. Riprova tra poco.",
+		TooLong:      "La domanda è troppo lunga (%d caratteri; il limite è %d). Accorciala, per favore.",
+		Empty:        "Scrivi una domanda con qualche parola.",
+		InvalidText:  "Non riesco a leggere questo testo. Riscrivi la domanda.",
+		NoIndex:      "Gli articoli non sono ancora indicizzati. Un amministratore può usare /reload.",
+		UnknownDoc:   "Non conosco quel documento. Scegline uno dall'elenco.",
+		Internal:     "Qualcosa è andato storto (rif. %s).",
+		Timeout:      "Ci ho messo troppo (rif. %s). Riprova.",
+		NotAdmin:     "Solo gli amministratori del bot possono ricaricare il corpus.",
+		NoReload:     "La ricarica non è disponibile in questa installazione.",
+		ReloadOK:     "Corpus ricaricato in %s: %d aggiunti, %d modificati, %d rimossi, %d invariati; %d passaggi (%d calcolati).",
+		ReloadFailed: "Ricarica non riuscita (rif. %s); l'indice precedente continua a rispondere.\n%s",
+		Reloading:    "Ricarico…",
+		Thanks:       "Grazie per il riscontro!",
+		SourcesGone:  "Queste fonti non sono più in memoria. Rifai la domanda per vederle.",
+		ShuttingDown: "Il bot si sta riavviando. Riprova tra un minuto.",
+		SearchTitle:  "Passaggi per “%s”",
+		NoHits:       "Nessun passaggio corrisponde alla ricerca.",
+		Score:        "punteggio",
+		Documents:    "Documenti",
+		NoDocuments:  "Nessun documento è ancora indicizzato.",
+		Passages:     "passaggi",
+		Summary:      "Riassunto",
+		Ref:          "rif.",
+		NoContent:    "Qui non posso leggere il testo dei messaggi. Usa /ask.",
+		HelpTitle:    "Come usare briefing",
+		Help: "Rispondo a domande su un piccolo insieme di articoli e cito i passaggi su cui mi baso.\n\n" +
+			"• `/ask domanda:` chiedi qualsiasi cosa sugli articoli; i segni [n] rimandano alle fonti.\n" +
+			"• `/search testo:` i passaggi più pertinenti, con i punteggi.\n" +
+			"• `/summary [tema:] [documento:]` un riassunto con fonti di tutto, di un tema o di un documento.\n" +
+			"• `/sources` l'elenco dei documenti.\n" +
+			"• Menzionami in un canale abilitato: rispondo in un thread, e lì le domande successive tengono il contesto.\n\n" +
+			"Usa **Mostra fonti** sotto una risposta per leggere i passaggi completi, e 👍/👎 per dirci com'è andata.",
+		Continued: "(continua)",
+	},
+}
+
+// t returns the messages for lang, English when lang is not known.
+func t(lang string) msgs {
+	if m, ok := texts[lang]; ok {
+		return m
+	}
+	return texts["en"]
+}
+
+// localeLang maps a Discord locale to "it" or "en".
+func localeLang(l discordgo.Locale) string {
+	if strings.HasPrefix(string(l), "it") {
+		return "it"
+	}
+	return "en"
+}
+
+var (
+	itWords  = wordSet("il lo la i gli le un una di del della dei delle che è e non per con su sono come cosa chi quando dove perché quale quali ha hanno tra fra nel nella al alla anche più si ci")
+	itElided = wordSet("l dell nell all dall sull un d c quest dov com po")
+	enWords  = wordSet("the a an of and is are was were what who when where why how which does do did in on to for with by from that this it has have between about")
+)
+
+func wordSet(s string) map[string]bool {
+	m := make(map[string]bool)
+	for _, w := range strings.Fields(s) {
+		m[w] = true
+	}
+	return m
+}
+
+// guessLang says whether text reads as Italian or English by counting
+// function words; a tie goes to the user's locale. Only bot-authored text
+// (errors, headings) depends on it; the engine reports the answer's own
+// language.
+func guessLang(text string, locale discordgo.Locale) string {
+	var itN, enN int
+	for _, w := range strings.FieldsFunc(strings.ToLower(text), func(r rune) bool {
+		return !unicode.IsLetter(r) && r != '\''
+	}) {
+		if i := strings.IndexRune(w, '\''); i >= 0 { // dell'alleanza → dell
+			w = w[:i]
+			if itElided[w] {
+				itN++
+			}
+		}
+		if itWords[w] {
+			itN++
+		}
+		if enWords[w] {
+			enN++
+		}
+	}
+	switch {
+	case itN > enN:
+		return "it"
+	case enN > itN:
+		return "en"
+	}
+	return localeLang(locale)
+}
