@@ -374,14 +374,6 @@ func TestStreamTruncated(t *testing.T) {
 			wantRequests: 1,
 		},
 		{
-			name:         "stalls after text past the timeout",
-			replies:      []openaitest.Reply{{Chunks: []string{"one", " two"}, Truncate: true, TruncateAfter: 1, Delay: 0}, openaitest.Text("never")},
-			wantText:     "one",
-			wantDeltas:   "one",
-			wantErr:      llm.ErrTruncated,
-			wantRequests: 1,
-		},
-		{
 			name:         "malformed chunk after text",
 			replies:      []openaitest.Reply{{Text: "a b c d", Malformed: true}, openaitest.Text("never")},
 			wantText:     "a b",
