@@ -93,6 +93,10 @@ func (e *Engine) extract(r *retrieval, a *Answer) {
 		}
 		meta := r.snap.meta(h.Passage.DocID)
 		sents := corpus.Sentences(h.Passage.Text)
+		sentStems := make([]stemSet, len(sents))
+		for i, sp := range sents {
+			sentStems[i] = stemsOf(e.analyzer, h.Passage.Text[sp.Start:sp.End], meta)
+		}
 		for i := range sents {
 			for j := i; j < len(sents) && j < i+maxWindowSentences; j++ {
 				sp := corpus.Span{Start: sents[i].Start, End: sents[j].End}
@@ -105,7 +109,7 @@ func (e *Engine) extract(r *retrieval, a *Answer) {
 				if strings.HasSuffix(text, ":") && j+1 < len(sents) {
 					continue
 				}
-				has, cov := sentenceCoverage(e.analyzer, r.concepts, text, meta)
+				has, cov := coverStems(r.concepts, unionStems(sentStems[i:j+1]))
 				score := cov + 0.15*kindBonus(r.query.Kind, text) + 0.1/float64(hi+1) - extraSentenceCost*float64(j-i)
 				cands = append(cands, candidate{hit: hi, span: sp, text: text, score: score, has: has})
 			}
@@ -198,39 +202,45 @@ func addsConcept(has, covered map[int]bool) bool {
 	return false
 }
 
-// sentenceCoverage is the weighted share of concepts a sentence expresses.
-func sentenceCoverage(a *analysis.Analyzer, concepts []concept, text string, m docMeta) (map[int]bool, float64) {
-	stems := map[string][]string{} // stem -> words
+// stemSet maps the stems of a text to the words they come from.
+type stemSet map[string][]string
+
+func stemsOf(a *analysis.Analyzer, text string, m docMeta) stemSet {
+	stems := stemSet{}
 	for _, t := range a.Terms(text, m.lang) {
 		stems[t.Stem] = append(stems[t.Stem], t.Word)
 	}
 	if namesAuthor(text, m.author) {
 		stems[analysis.AuthorTerm] = []string{analysis.AuthorTerm}
 	}
+	return stems
+}
+
+func unionStems(sets []stemSet) stemSet {
+	if len(sets) == 1 {
+		return sets[0]
+	}
+	out := stemSet{}
+	for _, s := range sets {
+		for k, v := range s {
+			out[k] = append(out[k], v...)
+		}
+	}
+	return out
+}
+
+// sentenceCoverage is the weighted share of concepts a text expresses.
+func sentenceCoverage(a *analysis.Analyzer, concepts []concept, text string, m docMeta) (map[int]bool, float64) {
+	return coverStems(concepts, stemsOf(a, text, m))
+}
+
+func coverStems(concepts []concept, stems stemSet) (map[int]bool, float64) {
 	has := map[int]bool{}
 	var got, all float64
 	for i, c := range concepts {
 		all += c.weight
 		for _, alt := range c.Alts {
-			ok := len(alt.Terms) > 0
-			for ti, t := range alt.Terms {
-				want := ""
-				if ti < len(alt.Words) {
-					want = alt.Words[ti]
-				}
-				found := false
-				for _, w := range stems[t] {
-					if analysis.Compatible(w, want) {
-						found = true
-						break
-					}
-				}
-				if !found {
-					ok = false
-					break
-				}
-			}
-			if ok {
+			if altIn(alt, stems) {
 				has[i] = true
 				got += c.weight * alt.Weight
 				break
@@ -241,6 +251,30 @@ func sentenceCoverage(a *analysis.Analyzer, concepts []concept, text string, m d
 		return has, 0
 	}
 	return has, got / all
+}
+
+// altIn reports whether every term of alt is in stems in a compatible form.
+func altIn(alt analysis.Alt, stems stemSet) bool {
+	if len(alt.Terms) == 0 {
+		return false
+	}
+	for ti, t := range alt.Terms {
+		want := ""
+		if ti < len(alt.Words) {
+			want = alt.Words[ti]
+		}
+		found := false
+		for _, w := range stems[t] {
+			if analysis.Compatible(w, want) {
+				found = true
+				break
+			}
+		}
+		if !found {
+			return false
+		}
+	}
+	return true
 }
 
 var (

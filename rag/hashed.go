@@ -3,7 +3,6 @@ package rag
 import (
 	"context"
 	"fmt"
-	"hash/fnv"
 	"math"
 
 	"github.com/briefing/briefing/internal/analysis"
@@ -44,7 +43,7 @@ func NewHashedEmbedder(dim int, a *analysis.Analyzer) *HashedEmbedder {
 }
 
 // Name identifies the embedder and its settings.
-func (h *HashedEmbedder) Name() string { return fmt.Sprintf("hashed-v1/dim=%d", h.dim) }
+func (h *HashedEmbedder) Name() string { return fmt.Sprintf("hashed-v2/dim=%d", h.dim) }
 
 // EmbedDocuments embeds each text; it never fails unless ctx is done.
 func (h *HashedEmbedder) EmbedDocuments(ctx context.Context, texts []string) ([][]float32, error) {
@@ -72,41 +71,50 @@ func (h *HashedEmbedder) EmbedQuery(ctx context.Context, text string) ([]float32
 // n-grams (weight 1 shared), so long words do not dominate.
 func (h *HashedEmbedder) document(text string) []float32 {
 	v := make([]float32, h.dim)
+	stems := map[string][2]string{}
 	for _, t := range analysis.Tokenize(text) {
 		if analysis.IsStop(t.Text, "") {
 			continue
 		}
-		h.word(v, t.Text, 1)
+		st, ok := stems[t.Text]
+		if !ok {
+			st = [2]string{analysis.Stem(t.Text, "it"), analysis.Stem(t.Text, "en")}
+			stems[t.Text] = st
+		}
+		if st[0] == st[1] {
+			h.add(v, 's', st[0], 1)
+		} else {
+			h.add(v, 's', st[0], 0.5)
+			h.add(v, 's', st[1], 0.5)
+		}
+		h.ngrams(v, t.Text, 1)
 	}
 	normalize(v)
 	return v
 }
 
-func (h *HashedEmbedder) word(v []float32, w string, weight float64) {
-	it, en := analysis.Stem(w, "it"), analysis.Stem(w, "en")
-	if it == en {
-		h.add(v, "s:"+it, weight)
-	} else {
-		h.add(v, "s:"+it, weight/2)
-		h.add(v, "s:"+en, weight/2)
-	}
-	h.ngrams(v, w, weight)
-}
-
+// ngrams adds the character 3- to 5-grams of " w " sharing weight.
 func (h *HashedEmbedder) ngrams(v []float32, w string, weight float64) {
-	r := []rune(" " + w + " ")
-	var grams []string
+	var buf [64]rune
+	r := append(buf[:0], ' ')
+	for _, c := range w {
+		r = append(r, c)
+	}
+	r = append(r, ' ')
+	count := 0
 	for n := 3; n <= 5; n++ {
-		for i := 0; i+n <= len(r); i++ {
-			grams = append(grams, string(r[i:i+n]))
+		if len(r) >= n {
+			count += len(r) - n + 1
 		}
 	}
-	if len(grams) == 0 {
+	if count == 0 {
 		return
 	}
-	each := weight / float64(len(grams))
-	for _, g := range grams {
-		h.add(v, "g:"+g, each)
+	each := weight / float64(count)
+	for n := 3; n <= 5; n++ {
+		for i := 0; i+n <= len(r); i++ {
+			h.addRunes(v, r[i:i+n], each)
+		}
 	}
 }
 
@@ -123,7 +131,7 @@ func (h *HashedEmbedder) query(q analysis.Query) []float32 {
 		each := 1.0 / float64(len(c.Alts))
 		for _, a := range c.Alts {
 			for _, t := range a.Terms {
-				h.add(v, "s:"+t, each*a.Weight/float64(len(a.Terms)))
+				h.add(v, 's', t, each*a.Weight/float64(len(a.Terms)))
 				h.ngrams(v, t, 0.5*each*a.Weight/float64(len(a.Terms)))
 			}
 		}
@@ -132,10 +140,36 @@ func (h *HashedEmbedder) query(q analysis.Query) []float32 {
 	return v
 }
 
-func (h *HashedEmbedder) add(v []float32, feature string, weight float64) {
-	f := fnv.New64a()
-	f.Write([]byte(feature))
-	x := f.Sum64()
+// FNV-1a, inlined to hash features without allocating.
+const (
+	fnvOffset = 14695981039346656037
+	fnvPrime  = 1099511628211
+)
+
+// add hashes kind+feature into a signed bucket.
+func (h *HashedEmbedder) add(v []float32, kind byte, feature string, weight float64) {
+	x := uint64(fnvOffset)
+	x = (x ^ uint64(kind)) * fnvPrime
+	for i := 0; i < len(feature); i++ {
+		x = (x ^ uint64(feature[i])) * fnvPrime
+	}
+	h.bucket(v, x, weight)
+}
+
+func (h *HashedEmbedder) addRunes(v []float32, gram []rune, weight float64) {
+	x := uint64(fnvOffset)
+	x = (x ^ 'g') * fnvPrime
+	for _, r := range gram {
+		x = (x ^ uint64(r)) * fnvPrime
+	}
+	h.bucket(v, x, weight)
+}
+
+func (h *HashedEmbedder) bucket(v []float32, x uint64, weight float64) {
+	// Final avalanche so nearby hashes spread over buckets and signs.
+	x ^= x >> 33
+	x *= 0xff51afd7ed558ccd
+	x ^= x >> 33
 	i := int(x % uint64(h.dim))
 	if x>>63 == 1 {
 		weight = -weight

@@ -6,8 +6,6 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"golang.org/x/text/runes"
-	"golang.org/x/text/transform"
 	"golang.org/x/text/unicode/norm"
 )
 
@@ -21,24 +19,46 @@ type Token struct {
 	Number bool
 }
 
+// foldTable maps the accented Latin letters of U+00C0..U+024F to their lower
+// case base letter; it is computed once from Unicode decompositions and
+// never changes.
+var foldTable = func() [0x250]rune {
+	var t [0x250]rune
+	for r := rune(0); r < 0x250; r++ {
+		d := []rune(norm.NFD.String(string(r)))
+		t[r] = unicode.ToLower(d[0])
+	}
+	return t
+}()
+
 // Fold lower-cases s and strips diacritics ("Perché" -> "perche").
 func Fold(s string) string {
-	ascii := true
+	simple := true
 	for i := 0; i < len(s); i++ {
-		if s[i] >= utf8.RuneSelf {
-			ascii = false
+		if c := s[i]; c >= utf8.RuneSelf || ('A' <= c && c <= 'Z') {
+			simple = false
 			break
 		}
 	}
-	if ascii {
-		return strings.ToLower(s)
+	if simple {
+		return s
 	}
-	t := transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
-	out, _, err := transform.String(t, s)
-	if err != nil {
-		out = s
+	var b strings.Builder
+	b.Grow(len(s))
+	for _, r := range s {
+		switch {
+		case r < 0x250:
+			b.WriteRune(foldTable[r])
+		case unicode.Is(unicode.Mn, r):
+			// combining marks of decomposed input
+		default:
+			if d := []rune(norm.NFD.String(string(r))); len(d) > 0 {
+				r = d[0]
+			}
+			b.WriteRune(unicode.ToLower(r))
+		}
 	}
-	return strings.ToLower(out)
+	return b.String()
 }
 
 func isWordRune(r rune) bool {
