@@ -417,15 +417,9 @@ func decodeNode(n *yaml.Node, v reflect.Value, path string, errs *[]error) {
 	}
 }
 
-// unknownHint suggests the key probably meant, and where secrets go.
+// unknownHint suggests the key probably meant or, for what looks like a
+// secret, where secrets go.
 func unknownHint(section, key string, names []string) string {
-	lower := strings.ToLower(key)
-	if strings.Contains(lower, "token") || strings.Contains(lower, "secret") ||
-		strings.Contains(lower, "password") || (strings.Contains(lower, "key") && !strings.HasSuffix(lower, "_env")) {
-		if slices.Contains(names, "api_key_env") || slices.Contains(names, "token_env") {
-			return "; secrets are never read from the file: put them in the environment variable named by the *_env key"
-		}
-	}
 	best, bestDist := "", 3
 	for _, n := range names {
 		if d := editDistance(key, n); d < bestDist {
@@ -434,6 +428,12 @@ func unknownHint(section, key string, names []string) string {
 	}
 	if best != "" {
 		return fmt.Sprintf("; did you mean %q?", joinPath(section, best))
+	}
+	lower := strings.ToLower(key)
+	for _, s := range []string{"key", "token", "secret", "password"} {
+		if strings.Contains(lower, s) {
+			return "; secrets are never read from the file: put them in the environment variable named by the *_env key"
+		}
 	}
 	return ""
 }
@@ -732,5 +732,3 @@ func (c Config) ResolveIndexDir() (string, error) {
 		return c.Index.Dir, nil
 	}
 }
-
-func reflectValue(cfg Config) reflect.Value { return reflect.ValueOf(cfg) }

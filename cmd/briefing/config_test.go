@@ -283,6 +283,17 @@ func TestDecodeYAMLReportsEveryProblem(t *testing.T) {
 			notWant: "sk-live-secret",
 		},
 		{
+			name: "a misspelt *_env key is a typo, not a secret",
+			yaml: "discord:\n  token_en: X\n",
+			want: []string{`unknown key "discord.token_en" (line 2); did you mean "discord.token_env"?`},
+		},
+		{
+			name:    "a token in the file is refused without echoing it",
+			yaml:    "discord:\n  bot_token: abc.def\n",
+			want:    []string{`unknown key "discord.bot_token" (line 2); secrets are never read from the file`},
+			notWant: "abc.def",
+		},
+		{
 			name: "syntax error",
 			yaml: "llm:\n  model: [unclosed\n",
 			want: []string{"parse: yaml: line"},

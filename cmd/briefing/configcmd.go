@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"reflect"
 	"strings"
 	"text/tabwriter"
 
@@ -60,7 +61,7 @@ func newConfigCmd(a *app) *cobra.Command {
 // configYAML renders durations as "30s" rather than nanoseconds.
 func configYAML(cfg Config) map[string]any {
 	out := map[string]any{}
-	root := reflectValue(cfg)
+	root := reflect.ValueOf(cfg)
 	for _, k := range configKeys() {
 		v := root.FieldByIndex(k.Index)
 		var val any = v.Interface()
