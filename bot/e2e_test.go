@@ -666,4 +666,3 @@ func checkLimits(t *testing.T, raw []byte) {
 		t.Errorf("embeds total %d characters, over 6000", total)
 	}
 }
-

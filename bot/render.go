@@ -61,7 +61,18 @@ func renderAnswer(a rag.Answer, v answerView) []outMessage {
 	if len(embeds) == 0 {
 		embeds = append(embeds, &discordgo.MessageEmbed{Title: title, Color: color})
 	}
+	footer := m.Ref + " " + v.ID
+	if a.Fallback {
+		footer += " · " + m.Fallback
+	}
+	footer = trimText(footer, maxFooter)
 	if !a.Refused && len(a.Citations) > 0 {
+		// Quotes share a budget so that many citations still fit in a
+		// message or two; "Show sources" has the full passages.
+		quoteMax := maxFieldValue - 2
+		if n := len(a.Citations); n > 3 {
+			quoteMax = min(quoteMax, max(160, 4800/n))
+		}
 		src := &discordgo.MessageEmbed{Title: m.Sources, Color: color}
 		embeds = append(embeds, src)
 		for _, c := range a.Citations {
@@ -71,20 +82,16 @@ func renderAnswer(a rag.Answer, v answerView) []outMessage {
 			}
 			f := &discordgo.MessageEmbedField{
 				Name:  trimText(fmt.Sprintf("[%d] %s", c.N, oneLine(c.Passage.Title)), maxFieldName),
-				Value: "> " + trimText(oneLine(quote), maxFieldValue-2),
+				Value: "> " + trimText(oneLine(quote), quoteMax),
 			}
-			if len(src.Fields) >= maxFields || embedSize(src)+fieldSize(f) > maxEmbedTotal-maxFooter {
+			if len(src.Fields) >= maxFields || embedSize(src)+fieldSize(f) > maxEmbedTotal-runeLen(footer) {
 				src = &discordgo.MessageEmbed{Title: m.SourcesCont, Color: color}
 				embeds = append(embeds, src)
 			}
 			src.Fields = append(src.Fields, f)
 		}
 	}
-	footer := m.Ref + " " + v.ID
-	if a.Fallback {
-		footer += " · " + m.Fallback
-	}
-	embeds[len(embeds)-1].Footer = &discordgo.MessageEmbedFooter{Text: trimText(footer, maxFooter)}
+	embeds[len(embeds)-1].Footer = &discordgo.MessageEmbedFooter{Text: footer}
 	out := pack(embeds)
 	out[len(out)-1].Components = answerButtons(v.ID, m, !a.Refused && len(a.Citations) > 0)
 	return out

@@ -1,0 +1,223 @@
+package bot
+
+import (
+	"encoding/json"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/bwmarrin/discordgo"
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/briefing/briefing/corpus"
+	"github.com/briefing/briefing/rag"
+)
+
+var update = flag.Bool("update", false, "rewrite testdata/*.golden")
+
+func TestSplitText(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		in   string
+		max  int
+		want []string
+	}{
+		{"fits", "Short text [1].", 50, []string{"Short text [1]."}},
+		{"sentence end", "One two three [1]. Four five six [2].", 25, []string{"One two three [1].", "Four five six [2]."}},
+		{"marker stays with its text", "aaaa bbbb cccc [12] dddd", 17, []string{"aaaa bbbb", "cccc [12] dddd"}},
+		{"paragraph preferred", "First paragraph, here now\n\nSecond para. Is longer text", 40, []string{"First paragraph, here now", "Second para. Is longer text"}},
+		{"word never cut", "alpha beta gamma delta", 12, []string{"alpha beta", "gamma delta"}},
+		{"giant word cut outside marker", "abcdefgh[123]", 10, []string{"abcdefgh", "[123]"}},
+		{"runes not bytes", "è è è è è è", 5, []string{"è è è", "è è è"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			got := splitText(tt.in, tt.max)
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("splitText(%q, %d) (-want +got):\n%s", tt.in, tt.max, diff)
+			}
+			for _, p := range got {
+				if runeLen(p) > tt.max {
+					t.Errorf("piece %q has %d characters, over %d", p, runeLen(p), tt.max)
+				}
+			}
+		})
+	}
+}
+
+var markerRe = regexp.MustCompile(`\[\d+\]`)
+
+// FuzzSplitText: pieces fit, no word or marker is lost or cut.
+func FuzzSplitText(f *testing.F) {
+	f.Add("Lavrov arrived [1]. Kim met him [2][3]. The end.", 20)
+	f.Add("x[12345678]y z", 5)
+	f.Fuzz(func(t *testing.T, s string, max int) {
+		if max < 12 || max > 5000 || !strings.Contains(s, " ") && runeLen(s) > max {
+			return
+		}
+		pieces := splitText(s, max)
+		for _, p := range pieces {
+			if runeLen(p) > max {
+				t.Fatalf("piece over %d: %q", max, p)
+			}
+		}
+		if got, want := strings.Join(strings.Fields(strings.Join(pieces, " ")), " "), strings.Join(strings.Fields(s), " "); got != want {
+			t.Fatalf("words changed:\n got %q\nwant %q", got, want)
+		}
+		var gotM []string
+		for _, p := range pieces {
+			gotM = append(gotM, markerRe.FindAllString(p, -1)...)
+		}
+		if diff := cmp.Diff(markerRe.FindAllString(s, -1), gotM); diff != "" {
+			t.Fatalf("markers changed (-want +got):\n%s", diff)
+		}
+	})
+}
+
+func TestTrimText(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		in   string
+		max  int
+		want string
+	}{
+		{"short", 10, "short"},
+		{"one two three four", 12, "one two…"},
+		{"see [12] and more", 7, "see…"},
+		{"abcdef[12]", 9, "abcdef…"},
+	}
+	for _, tt := range tests {
+		if got := trimText(tt.in, tt.max); got != tt.want || runeLen(got) > tt.max {
+			t.Errorf("trimText(%q, %d) = %q, want %q", tt.in, tt.max, got, tt.want)
+		}
+	}
+}
+
+func TestGuessLang(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		text, locale, want string
+	}{
+		{"Chi è andato a Pyongyang e perché?", "en-US", "it"},
+		{"Who went to Pyongyang and why?", "it", "en"},
+		{"Lavrov Pyongyang", "it", "it"},
+		{"Lavrov Pyongyang", "en-GB", "en"},
+		{"Cos'è l'alleanza?", "en-US", "it"},
+		{"What's the deal?", "it", "en"},
+	}
+	for _, tt := range tests {
+		if got := guessLang(tt.text, discordLocale(tt.locale)); got != tt.want {
+			t.Errorf("guessLang(%q, %q) = %q, want %q", tt.text, tt.locale, got, tt.want)
+		}
+	}
+}
+
+var goldenPassage = corpus.Passage{
+	ID: "p1", DocID: "lavrov-pyongyang-visit", Title: "Lavrov a Pyongyang", Paragraph: 2,
+	Text: "Il ministro degli Esteri russo Sergej Lavrov è arrivato a Pyongyang per una visita di due giorni. Ha incontrato Kim Jong-un.",
+}
+
+func longAnswer() rag.Answer {
+	var sb strings.Builder
+	var cites []rag.Citation
+	for i := 1; i <= 28; i++ {
+		fmt.Fprintf(&sb, "Point %d of the briefing, with a citation right here [%d]. ", i, i)
+		sb.WriteString(strings.Repeat("More words to make the text long. ", 6))
+		if i%7 == 0 {
+			sb.WriteString("\n\n")
+		}
+		p := goldenPassage
+		p.Title = fmt.Sprintf("Article %d with a rather long title", i)
+		cites = append(cites, rag.Citation{N: i, Passage: p, Quote: strings.Repeat("Quoted passage words. ", 60)})
+	}
+	return rag.Answer{Lang: "en", Text: sb.String(), Citations: cites, Generated: true}
+}
+
+func TestRenderGolden(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		out  []outMessage
+	}{
+		{"answer_en", renderAnswer(rag.Answer{Lang: "en", Text: "Lavrov arrived in Pyongyang for two days [1].",
+			Citations: []rag.Citation{{N: 1, Passage: goldenPassage, Quote: "Sergej Lavrov è arrivato a Pyongyang"}}, Generated: true},
+			answerView{ID: "abcd1234", Title: "Who went to Pyongyang?", Lang: "en"})},
+		{"answer_it_fallback", renderAnswer(rag.Answer{Lang: "it", Fallback: true, Text: "Lavrov è arrivato a Pyongyang [1].",
+			Citations: []rag.Citation{{N: 1, Passage: goldenPassage, Quote: "Lavrov è arrivato a Pyongyang"}}},
+			answerView{ID: "abcd1234", Title: "Chi è andato a Pyongyang?", Lang: "it"})},
+		{"refusal_it", renderAnswer(rag.Answer{Lang: "it", Refused: true, Text: "Gli articoli non trattano questo argomento."},
+			answerView{ID: "abcd1234", Title: "Che tempo fa?", Lang: "it"})},
+		{"answer_long", renderAnswer(longAnswer(), answerView{ID: "abcd1234", Title: strings.Repeat("Very long question ", 20), Lang: "en"})},
+		{"full_sources", renderFullSources(rag.Answer{Citations: []rag.Citation{{N: 1, Passage: goldenPassage, Quote: "Ha incontrato Kim Jong-un."}}}, "it")},
+		{"search_en", renderHits("Lavrov visit", []rag.Hit{{Passage: goldenPassage, Score: 0.8734, Rank: 1}}, "en")},
+		{"documents_it", renderDocuments([]rag.DocumentInfo{{ID: "lavrov-pyongyang-visit", Title: "Lavrov a Pyongyang", Date: "2024-11-29", Source: "ANSA", Passages: 12}}, "it")},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			for i, m := range tt.out {
+				raw, err := json.Marshal(m)
+				if err != nil {
+					t.Fatal(err)
+				}
+				checkMessageLimits(t, i, m)
+				_ = raw
+			}
+			got, err := json.MarshalIndent(tt.out, "", "  ")
+			if err != nil {
+				t.Fatal(err)
+			}
+			path := filepath.Join("testdata", tt.name+".golden")
+			if *update {
+				if err := os.WriteFile(path, append(got, '\n'), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			want, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatalf("read golden (run go test ./bot -run TestRenderGolden -update): %v", err)
+			}
+			if diff := cmp.Diff(string(want), string(got)+"\n"); diff != "" {
+				t.Errorf("render differs from %s (-want +got):\n%s", path, diff)
+			}
+		})
+	}
+}
+
+// checkMessageLimits asserts every Discord limit on one message, and that
+// no [n] marker is cut.
+func checkMessageLimits(t *testing.T, i int, m outMessage) {
+	t.Helper()
+	if runeLen(m.Content) > maxContent || len(m.Embeds) > maxEmbeds {
+		t.Errorf("message %d: content %d, embeds %d", i, runeLen(m.Content), len(m.Embeds))
+	}
+	total := 0
+	for _, e := range m.Embeds {
+		total += embedSize(e)
+		if runeLen(e.Title) > maxTitle || runeLen(e.Description) > maxDescription || len(e.Fields) > maxFields {
+			t.Errorf("message %d: embed over limits", i)
+		}
+		for _, f := range e.Fields {
+			if runeLen(f.Name) > maxFieldName || runeLen(f.Value) > maxFieldValue || f.Value == "" {
+				t.Errorf("message %d: field over limits or empty", i)
+			}
+		}
+		if open := openMarker([]rune(e.Description)); open >= 0 {
+			t.Errorf("message %d: description ends inside a marker", i)
+		}
+		if strings.HasPrefix(strings.TrimLeft(e.Description, "0123456789"), "]") {
+			t.Errorf("message %d: description starts inside a marker", i)
+		}
+	}
+	if total > maxEmbedTotal {
+		t.Errorf("message %d: embeds total %d > %d", i, total, maxEmbedTotal)
+	}
+}
+
+func discordLocale(s string) discordgo.Locale { return discordgo.Locale(s) }
