@@ -128,6 +128,7 @@ flags. See config.example.yaml.`,
 		newSourcesCmd(a),
 		newEvalCmd(a),
 		newConfigCmd(a),
+		newServeCmd(a),
 	)
 	return root
 }

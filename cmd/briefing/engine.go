@@ -27,13 +27,19 @@ type openOptions struct {
 	progress func(rag.IndexProgress)
 	// noLLM answers extractively even when an LLM is configured.
 	noLLM bool
+	// logFormat is the default log format ("text" when empty).
+	logFormat string
 }
 
 // open loads the corpus and the engine configured by cfg, and indexes the
 // corpus incrementally: unchanged passages reuse their stored vectors, so
 // this is cheap when nothing changed.
 func (a *app) open(ctx context.Context, cfg Config, o openOptions) (*session, error) {
-	logger := newLogger(cfg, a.stderr, "text")
+	format := o.logFormat
+	if format == "" {
+		format = "text"
+	}
+	logger := newLogger(cfg, a.stderr, format)
 	docs, err := loadCorpus(ctx, cfg, logger)
 	if err != nil {
 		return nil, err
