@@ -75,7 +75,9 @@ type Answer struct {
 	// Fallback is true when an LLM was configured but failed or produced an
 	// unverifiable answer, so the extractive answer was used instead.
 	Fallback bool
-	// FallbackReason says why, for the operator's log (not for users).
+	// FallbackReason says why, in one short line for the operator's log
+	// (not for users): the LLM error ("llm: chat: status 500 after 4
+	// attempts: …"), a timeout, or "unverifiable: no valid citation".
 	FallbackReason string
 	// Hits are the passages retrieved for the question, best first.
 	Hits []Hit
@@ -97,7 +99,13 @@ type Request struct {
 	// help retrieval and generation resolve follow-ups. Optional.
 	History []Turn
 	// OnDelta, when set and an LLM is configured, receives the generated text
-	// as it streams (each call carries the new fragment). Optional.
+	// as it streams (each call carries the new fragment), from the calling
+	// goroutine. Optional. The fragments are the model's raw text: its
+	// citation numbers are not yet verified or renumbered, and when the
+	// stream fails or the answer is unverifiable the engine falls back to
+	// the extractive answer. The returned Answer.Text always supersedes
+	// what was streamed: show it in place of the fragments (the bot edits
+	// its message to the final text).
 	OnDelta func(delta string)
 }
 
@@ -109,7 +117,9 @@ type SummaryRequest struct {
 	// Lang is the language of the framing text ("it" or "en"); empty means
 	// the topic's language, or the documents' when there is no topic.
 	Lang string
-	// OnDelta as in Request.
+	// OnDelta as in Request: with an LLM it streams the final step of a
+	// generated summary (or, from the cache, the whole text at once);
+	// Answer.Text supersedes it.
 	OnDelta func(delta string)
 }
 

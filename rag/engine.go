@@ -42,6 +42,29 @@ type Options struct {
 	Glossary *analysis.Glossary
 	// Logger receives operational logs; nil discards.
 	Logger *slog.Logger
+
+	// The fields below matter only when Generator is set.
+
+	// GenerateTimeout bounds the LLM's part of an Answer or Summarize call
+	// (query rewrite, completion, retries): past it the extractive answer
+	// is returned, so a user always gets an answer within roughly this
+	// long (default 45s). The caller's ctx still bounds the whole call.
+	GenerateTimeout time.Duration
+	// RewriteQueries makes the engine translate a question whose language
+	// differs from the corpus's into the corpus language with one short
+	// completion (cached), and retrieve with both. The zero value is off:
+	// cmd sets it from llm.rewrite_queries (whose default is true).
+	RewriteQueries bool
+	// RewriteTimeout bounds one rewrite completion (default 10s); a rewrite
+	// that fails or times out is skipped and the glossary bridge alone
+	// serves the question.
+	RewriteTimeout time.Duration
+	// SummaryTokenBudget bounds the estimated prompt tokens of each map step
+	// of a generated summary (default 6000).
+	SummaryTokenBudget int
+	// MaxHistoryTurns is how many of the latest Request.History turns the
+	// prompt carries (default 3).
+	MaxHistoryTurns int
 }
 
 // Defaults of Options.
@@ -50,6 +73,11 @@ const (
 	DefaultMinScore         = 0.5
 	DefaultMaxQuestionChars = 2000
 	embedBatch              = 64
+
+	DefaultGenerateTimeout    = 45 * time.Second
+	DefaultRewriteTimeout     = 10 * time.Second
+	DefaultSummaryTokenBudget = 6000
+	DefaultMaxHistoryTurns    = 3
 )
 
 // Engine indexes a corpus and answers questions about it. It is safe for
@@ -64,6 +92,10 @@ type Engine struct {
 	log     *slog.Logger
 	cur     atomic.Pointer[snapshot]
 	indexMu sync.Mutex
+	// rewrites caches query translations by language pair and question;
+	// summaries caches generated summaries by index version and request.
+	rewrites  *lru[string, string]
+	summaries *lru[string, Answer]
 }
 
 // snapshot is one immutable index; queries hold on to it for their duration.
@@ -98,6 +130,18 @@ func New(ctx context.Context, opts Options) (*Engine, error) {
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
+	if opts.GenerateTimeout <= 0 {
+		opts.GenerateTimeout = DefaultGenerateTimeout
+	}
+	if opts.RewriteTimeout <= 0 {
+		opts.RewriteTimeout = DefaultRewriteTimeout
+	}
+	if opts.SummaryTokenBudget <= 0 {
+		opts.SummaryTokenBudget = DefaultSummaryTokenBudget
+	}
+	if opts.MaxHistoryTurns <= 0 {
+		opts.MaxHistoryTurns = DefaultMaxHistoryTurns
+	}
 	if opts.Glossary == nil {
 		g, err := analysis.DefaultGlossary()
 		if err != nil {
@@ -105,7 +149,8 @@ func New(ctx context.Context, opts Options) (*Engine, error) {
 		}
 		opts.Glossary = g
 	}
-	e := &Engine{opts: opts, analyzer: analysis.New(opts.Glossary), log: opts.Logger}
+	e := &Engine{opts: opts, analyzer: analysis.New(opts.Glossary), log: opts.Logger,
+		rewrites: newLRU[string, string](rewriteCacheSize), summaries: newLRU[string, Answer](summaryCacheSize)}
 	e.hashed = NewHashedEmbedder(0, e.analyzer)
 	e.embedder = opts.Embedder
 	if e.embedder == nil {

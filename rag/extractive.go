@@ -26,29 +26,81 @@ const (
 // Answer answers a question with cited passages, or refuses when the corpus
 // does not cover it (Answer.Refused, no citations). Errors are reserved for
 // bad questions (ErrEmptyQuestion, ErrQuestionTooLong, ErrInvalidText), a
-// missing index (ErrNoIndex) and cancellation; a failing LLM falls back to
-// the extractive answer.
+// missing index (ErrNoIndex) and cancellation of ctx, which stops the
+// request and is returned wrapped.
+//
+// Without a Generator the answer is extractive. With one, retrieval runs as
+// usual (on the question and, with RewriteQueries, its translation into the
+// corpus language); a question without evidence above MinScore is refused
+// without calling the LLM; otherwise the LLM answers from the top passages
+// within GenerateTimeout, its [n] citations are verified (invalid ones
+// removed) and renumbered 1..m in order of use, and Answer.Generated is set.
+// When the LLM fails, times out, or writes an answer with no valid citation
+// that is not a refusal, the extractive answer is returned instead with
+// Answer.Fallback and FallbackReason set, and one Warn line is logged.
 func (e *Engine) Answer(ctx context.Context, req Request) (Answer, error) {
 	start := time.Now()
 	q, err := e.checkQuestion(req.Question)
 	if err != nil {
 		return Answer{}, err
 	}
+	s := e.cur.Load()
+	if s == nil {
+		return Answer{}, ErrNoIndex
+	}
 	var extra []string
 	for _, t := range req.History {
 		extra = append(extra, t.Question)
 	}
-	r, err := e.retrieve(ctx, q, extra, e.opts.TopK)
+	llmCtx, cancel := ctx, context.CancelFunc(func() {})
+	if e.opts.Generator != nil {
+		llmCtx, cancel = context.WithTimeout(ctx, e.opts.GenerateTimeout)
+	}
+	defer cancel()
+	rewrite, rwErr := e.rewriteQuery(llmCtx, s, q)
+	if err := ctx.Err(); err != nil {
+		return Answer{}, fmt.Errorf("rag: answer: %w", err)
+	}
+	r, err := e.retrieveWith(ctx, q, rewrite, extra, e.opts.TopK)
 	if err != nil {
 		return Answer{}, err
 	}
 	a := Answer{Question: q, Lang: r.lang, Hits: r.hits}
 	a.Timings.Retrieval = r.took
-	if best(r.hits) < e.opts.MinScore {
+	logRewrite := func() {
+		if rwErr != nil {
+			e.log.Warn("query rewrite failed; retrieval used the glossary bridge only", "err", rwErr)
+		}
+	}
+	switch {
+	case best(r.hits) < e.opts.MinScore:
+		logRewrite()
 		a.Refused = true
 		a.Text = refusal(r.lang)
-	} else {
+	case e.opts.Generator == nil:
 		e.extract(r, &a)
+	default:
+		genStart := time.Now()
+		g, err := e.generateAnswer(llmCtx, r, q, req)
+		a.Timings.Generation = time.Since(genStart)
+		if cerr := ctx.Err(); cerr != nil {
+			return Answer{}, fmt.Errorf("rag: answer: %w", cerr)
+		}
+		if err != nil {
+			e.extract(r, &a)
+			a.Fallback, a.FallbackReason = true, reason(err)
+			attrs := []any{"reason", a.FallbackReason, "passages", len(r.hits), "generation_ms", a.Timings.Generation.Milliseconds()}
+			if rwErr != nil {
+				attrs = append(attrs, "rewrite_err", rwErr)
+			}
+			e.log.Warn("llm answer replaced by the extractive answer", attrs...)
+			break
+		}
+		logRewrite()
+		if g.removed > 0 {
+			e.log.Info("removed invalid citations from llm answer", "removed", g.removed, "kept", len(g.citations))
+		}
+		a.Text, a.Citations, a.Refused, a.Generated = g.text, g.citations, g.refused, true
 	}
 	a.Timings.Total = time.Since(start)
 	return a, nil
@@ -109,7 +161,7 @@ func (e *Engine) extract(r *retrieval, a *Answer) {
 				if strings.HasSuffix(text, ":") && j+1 < len(sents) {
 					continue
 				}
-				has, cov := coverStems(r.concepts, unionStems(sentStems[i:j+1]))
+				has, cov := r.cover(unionStems(sentStems[i : j+1]))
 				score := cov + 0.15*kindBonus(r.query.Kind, text) + 0.1/float64(hi+1) - extraSentenceCost*float64(j-i)
 				cands = append(cands, candidate{hit: hi, span: sp, text: text, score: score, has: has})
 			}
@@ -156,6 +208,24 @@ func (e *Engine) extract(r *retrieval, a *Answer) {
 		fmt.Fprintf(&b, " “%s” [%d]", c.text, n)
 	}
 	a.Text = b.String()
+}
+
+// cover is coverStems over the question's concepts or, when the rewrite's
+// concepts cover more, over those (their indices offset past the
+// question's so the two sets never collide).
+func (r *retrieval) cover(stems stemSet) (map[int]bool, float64) {
+	has, cov := coverStems(r.concepts, stems)
+	if r.rewrite == "" {
+		return has, cov
+	}
+	if h2, c2 := coverStems(r.altConcepts, stems); c2 > cov {
+		has = make(map[int]bool, len(h2))
+		for k := range h2 {
+			has[len(r.concepts)+k] = true
+		}
+		cov = c2
+	}
+	return has, cov
 }
 
 // overlapsPicked reports whether c shares text with an excerpt already

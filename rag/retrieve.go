@@ -19,8 +19,12 @@ type retrieval struct {
 	lang     string
 	query    analysis.Query
 	concepts []concept
-	hits     []Hit
-	took     time.Duration
+	// rewrite is the question translated into the corpus language, and
+	// altConcepts its concepts; both empty without a rewrite.
+	rewrite     string
+	altConcepts []concept
+	hits        []Hit
+	took        time.Duration
 }
 
 // Search returns up to k passages for query, best first (k <= 0: TopK).
@@ -41,6 +45,15 @@ func (e *Engine) Search(ctx context.Context, query string, k int) ([]Hit, error)
 // retrieve runs the hybrid search. extra are further texts (earlier turns of
 // a conversation) whose concepts count at half weight.
 func (e *Engine) retrieve(ctx context.Context, q string, extra []string, k int) (*retrieval, error) {
+	return e.retrieveWith(ctx, q, "", extra, k)
+}
+
+// retrieveWith is retrieve with an optional rewrite of q into the corpus
+// language (see rewriteQuery). With a rewrite, the lexical and dense
+// rankings of both texts are fused by RRF and a passage's Score is the
+// better of its coverage of the question's concepts and of the rewrite's.
+// Without one it is the offline search exactly.
+func (e *Engine) retrieveWith(ctx context.Context, q, rewrite string, extra []string, k int) (*retrieval, error) {
 	start := time.Now()
 	s := e.cur.Load()
 	if s == nil {
@@ -52,28 +65,28 @@ func (e *Engine) retrieve(ctx context.Context, q string, extra []string, k int) 
 	lang := detectLang(q)
 	aq := e.analyzer.Query(q, lang)
 	r := &retrieval{snap: s, lang: lang, query: aq}
-	r.concepts = s.lex.resolve(aq)
+	var history []concept
 	for _, x := range extra {
 		for _, c := range s.lex.resolve(e.analyzer.Query(x, detectLang(x))) {
 			c.weight /= 2
-			r.concepts = append(r.concepts, c)
+			history = append(history, c)
 		}
 	}
-	if len(aq.Concepts) == 0 {
+	r.concepts = append(s.lex.resolve(aq), history...)
+	texts := []string{q}
+	if rewrite != "" {
+		rq := e.analyzer.Query(rewrite, detectLang(rewrite))
+		if len(rq.Concepts) > 0 {
+			r.rewrite = rewrite
+			r.altConcepts = append(s.lex.resolve(rq), history...)
+			texts = append(texts, rewrite)
+		}
+	}
+	if len(aq.Concepts) == 0 && r.rewrite == "" {
 		r.took = time.Since(start)
 		return r, nil
 	}
 	depth := max(4*k, 20)
-	lex := bm25(r.concepts, depth)
-
-	qv, err := e.embedder.EmbedQuery(ctx, q)
-	if err != nil {
-		return nil, fmt.Errorf("rag: embed question: %w", err)
-	}
-	dense, err := s.vec.query(ctx, qv, depth)
-	if err != nil {
-		return nil, fmt.Errorf("rag: %w", err)
-	}
 
 	fused := map[int]*Hit{}
 	get := func(p int) *Hit {
@@ -85,21 +98,46 @@ func (e *Engine) retrieve(ctx context.Context, q string, extra []string, k int) 
 		return h
 	}
 	rrf := map[int]float64{}
-	for rank, sc := range lex {
-		get(sc.passage).Lexical = sc.score
-		rrf[sc.passage] += 1 / float64(rrfK+rank+1)
-	}
-	for rank, d := range dense {
-		p, ok := s.byID[d.ID]
-		if !ok {
-			continue
+	denseSeen := map[int]bool{}
+	for i, text := range texts {
+		concepts := r.concepts
+		if i == 1 {
+			concepts = r.altConcepts
 		}
-		get(p).Dense = float64(d.Similarity)
-		rrf[p] += 1 / float64(rrfK+rank+1)
+		for rank, sc := range bm25(concepts, depth) {
+			h := get(sc.passage)
+			if i == 0 || sc.score > h.Lexical {
+				h.Lexical = sc.score
+			}
+			rrf[sc.passage] += 1 / float64(rrfK+rank+1)
+		}
+		qv, err := e.embedder.EmbedQuery(ctx, text)
+		if err != nil {
+			return nil, fmt.Errorf("rag: embed question: %w", err)
+		}
+		dense, err := s.vec.query(ctx, qv, depth)
+		if err != nil {
+			return nil, fmt.Errorf("rag: %w", err)
+		}
+		for rank, d := range dense {
+			p, ok := s.byID[d.ID]
+			if !ok {
+				continue
+			}
+			h := get(p)
+			if !denseSeen[p] || float64(d.Similarity) > h.Dense {
+				h.Dense = float64(d.Similarity)
+			}
+			denseSeen[p] = true
+			rrf[p] += 1 / float64(rrfK+rank+1)
+		}
 	}
 	order := make([]scored, 0, len(fused))
 	for p := range fused {
 		fused[p].Score = coverage(r.concepts, p)
+		if r.rewrite != "" {
+			fused[p].Score = max(fused[p].Score, coverage(r.altConcepts, p))
+		}
 		order = append(order, scored{p, rrf[p] + fused[p].Score/float64(rrfK)})
 	}
 	sortScored(order)
