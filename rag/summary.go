@@ -24,13 +24,30 @@ const (
 
 // Summarize writes a cited briefing of the whole corpus (empty request), of
 // one document (DocID), or of a topic (Topic, optionally within DocID). A
-// topic the corpus does not cover is refused like a question.
+// topic the corpus does not cover is refused like a question, without
+// calling an LLM.
+//
+// Without a Generator the summary is extractive: the most central sentences
+// of the scope, each cited. With one it is written by map-reduce: the
+// scope's passages, numbered once for the whole request, are split into
+// groups of at most SummaryTokenBudget estimated tokens; each group is
+// summarised with [n] citations, and the partial summaries are merged
+// keeping them. Citations are verified against the numbers sent and
+// renumbered 1..m, quotes are verbatim, and the result is cached by index
+// version and request. Any failure (LLM error, GenerateTimeout, no valid
+// citation) returns the extractive summary with Answer.Fallback set and one
+// Warn line logged; cancellation of ctx returns its error.
 func (e *Engine) Summarize(ctx context.Context, req SummaryRequest) (Answer, error) {
 	start := time.Now()
 	s := e.cur.Load()
 	if s == nil {
 		return Answer{}, ErrNoIndex
 	}
+	llmCtx, cancel := ctx, context.CancelFunc(func() {})
+	if e.opts.Generator != nil {
+		llmCtx, cancel = context.WithTimeout(ctx, e.opts.GenerateTimeout)
+	}
+	defer cancel()
 	if req.DocID != "" {
 		if _, ok := s.docByID[req.DocID]; !ok {
 			return Answer{}, fmt.Errorf("%w: %q", ErrUnknownDocument, req.DocID)
@@ -44,7 +61,14 @@ func (e *Engine) Summarize(ctx context.Context, req SummaryRequest) (Answer, err
 		if err != nil {
 			return Answer{}, err
 		}
-		r, err := e.retrieve(ctx, q, nil, topicPassages*4)
+		rewrite, rwErr := e.rewriteQuery(llmCtx, s, q)
+		if err := ctx.Err(); err != nil {
+			return Answer{}, fmt.Errorf("rag: summarize: %w", err)
+		}
+		if rwErr != nil {
+			e.log.Warn("query rewrite failed; retrieval used the glossary bridge only", "err", rwErr)
+		}
+		r, err := e.retrieveWith(ctx, q, rewrite, nil, topicPassages*4)
 		if err != nil {
 			return Answer{}, err
 		}
@@ -78,6 +102,22 @@ func (e *Engine) Summarize(ctx context.Context, req SummaryRequest) (Answer, err
 	}
 	if err := ctx.Err(); err != nil {
 		return Answer{}, err
+	}
+	if e.opts.Generator != nil {
+		genStart := time.Now()
+		g, err := e.generateSummary(llmCtx, s, req, a.Lang, passages)
+		a.Timings.Generation = time.Since(genStart)
+		if cerr := ctx.Err(); cerr != nil {
+			return Answer{}, fmt.Errorf("rag: summarize: %w", cerr)
+		}
+		if err == nil {
+			a.Text, a.Citations, a.Generated = g.text, g.citations, true
+			a.Timings.Total = time.Since(start)
+			return a, nil
+		}
+		a.Fallback, a.FallbackReason = true, reason(err)
+		e.log.Warn("llm summary replaced by the extractive summary", "reason", a.FallbackReason,
+			"passages", len(passages), "generation_ms", a.Timings.Generation.Milliseconds())
 	}
 	picked := e.central(passages, focus, s)
 	e.writeSummary(&a, s, req.DocID, picked)

@@ -1,0 +1,126 @@
+package rag
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/briefing/briefing/corpus"
+	"github.com/briefing/briefing/internal/ground"
+)
+
+// Bounds of a generated summary.
+const (
+	// maxMapSteps bounds the map completions of one summary; passages
+	// past that many groups are left out (logged), so a huge scope costs
+	// at most maxMapSteps+1 completions.
+	maxMapSteps = 8
+	// mapParallel is how many map completions run at once.
+	mapParallel = 4
+)
+
+// summaryKey identifies a generated summary: the index version (build
+// time and passage count) and the request.
+func summaryKey(s *snapshot, req SummaryRequest, lang string) string {
+	return fmt.Sprintf("%d|%d|%s|%s|%s", s.built.UnixNano(), len(s.passages), req.DocID, strings.TrimSpace(req.Topic), lang)
+}
+
+// generateSummary writes a summary of passages in lang by map-reduce, or
+// returns it from the cache. With req.OnDelta the last completion (the
+// reduce, or the only map step) streams.
+func (e *Engine) generateSummary(ctx context.Context, s *snapshot, req SummaryRequest, lang string, passages []corpus.Passage) (generated, error) {
+	key := summaryKey(s, req, lang)
+	if a, ok := e.summaries.get(key); ok {
+		if req.OnDelta != nil {
+			req.OnDelta(a.Text)
+		}
+		return generated{text: a.Text, citations: slices.Clone(a.Citations)}, nil
+	}
+	sources := make([]ground.Source, len(passages))
+	for i, p := range passages {
+		sources[i] = e.source(s, i+1, p)
+	}
+	groups := ground.Batch(sources, e.opts.SummaryTokenBudget)
+	if len(groups) > maxMapSteps {
+		e.log.Info("summary scope exceeds the map steps; later passages left out",
+			"groups", len(groups), "max", maxMapSteps, "budget", e.opts.SummaryTokenBudget)
+		groups = groups[:maxMapSteps]
+	}
+	last := groups[len(groups)-1]
+	sent := passages[:last[len(last)-1].N]
+	topic := strings.TrimSpace(req.Topic)
+
+	partials := make([]string, len(groups))
+	errs := make([]error, len(groups))
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, mapParallel)
+	for i, g := range groups {
+		var onDelta func(string)
+		if len(groups) == 1 {
+			onDelta = req.OnDelta
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			select {
+			case sem <- struct{}{}:
+				defer func() { <-sem }()
+			case <-ctx.Done():
+				errs[i] = ctx.Err()
+				return
+			}
+			partials[i], errs[i] = e.mapStep(ctx, topic, lang, g, onDelta)
+		}()
+	}
+	wg.Wait()
+	var kept []string
+	for i, err := range errs {
+		if err != nil {
+			return generated{}, fmt.Errorf("summary map step %d of %d: %w", i+1, len(groups), err)
+		}
+		if partials[i] != "" {
+			kept = append(kept, partials[i])
+		}
+	}
+	if len(kept) == 0 {
+		return generated{}, fmt.Errorf("summary: %w in any map step", errUnverifiable)
+	}
+	text := kept[0]
+	if len(groups) > 1 {
+		var err error
+		text, err = e.complete(ctx, toMessages(ground.ReducePrompt(topic, lang, kept)), 0, req.OnDelta)
+		if err != nil {
+			return generated{}, fmt.Errorf("summary reduce step: %w", err)
+		}
+	}
+	g, err := e.check(s, text, lang, sent)
+	if err != nil {
+		return generated{}, fmt.Errorf("summary: %w", err)
+	}
+	if g.refused {
+		return generated{}, fmt.Errorf("summary: %w (the model refused)", errUnverifiable)
+	}
+	if g.removed > 0 {
+		e.log.Info("removed invalid citations from llm summary", "removed", g.removed, "kept", len(g.citations))
+	}
+	e.summaries.put(key, Answer{Text: g.text, Citations: slices.Clone(g.citations)})
+	return g, nil
+}
+
+// mapStep summarises one group of numbered passages and keeps only the
+// citations of that group. It returns "" for a partial that cites none of
+// them (or refuses), which the reduce step then does without.
+func (e *Engine) mapStep(ctx context.Context, topic, lang string, group []ground.Source, onDelta func(string)) (string, error) {
+	text, err := e.complete(ctx, toMessages(ground.MapPrompt(ground.SummaryInput{Topic: topic, Lang: lang, Passages: group})), 0, onDelta)
+	if err != nil {
+		return "", err
+	}
+	valid := func(n int) bool { return n >= group[0].N && n <= group[len(group)-1].N }
+	clean, _, _ := ground.Verify(strings.TrimSpace(text), valid)
+	if ground.IsRefusal(clean, lang) || ground.Unverifiable(clean, lang) {
+		return "", nil
+	}
+	return clean, nil
+}
