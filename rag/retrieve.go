@@ -49,10 +49,11 @@ func (e *Engine) retrieve(ctx context.Context, q string, extra []string, k int) 
 }
 
 // retrieveWith is retrieve with an optional rewrite of q into the corpus
-// language (see rewriteQuery). With a rewrite, the lexical and dense
-// rankings of both texts are fused by RRF and a passage's Score is the
-// better of its coverage of the question's concepts and of the rewrite's.
-// Without one it is the offline search exactly.
+// language (see rewriteQuery). With a rewrite, each text's lexical and
+// dense rankings are fused by RRF, the two fused runs are merged by each
+// passage's better score, and a passage's Score is the better of its
+// coverage of the question's concepts and of the rewrite's. Without one it
+// is the offline search exactly.
 func (e *Engine) retrieveWith(ctx context.Context, q, rewrite string, extra []string, k int) (*retrieval, error) {
 	start := time.Now()
 	s := e.cur.Load()
@@ -97,13 +98,20 @@ func (e *Engine) retrieveWith(ctx context.Context, q, rewrite string, extra []st
 		}
 		return h
 	}
-	rrf := map[int]float64{}
+	// Each text's lexical and dense rankings are fused by RRF, plus its
+	// coverage as a tie-breaker, as in the offline search. With a rewrite
+	// the two runs are merged by each passage's better run (CombMAX): a
+	// plain RRF over all four lists would let passages that both texts
+	// half-match outvote the passage only the rewrite finds, which is the
+	// one a foreign-language question is after.
+	fusedScore := map[int]float64{}
 	denseSeen := map[int]bool{}
 	for i, text := range texts {
 		concepts := r.concepts
 		if i == 1 {
 			concepts = r.altConcepts
 		}
+		rrf := map[int]float64{}
 		for rank, sc := range bm25(concepts, depth) {
 			h := get(sc.passage)
 			if i == 0 || sc.score > h.Lexical {
@@ -131,14 +139,21 @@ func (e *Engine) retrieveWith(ctx context.Context, q, rewrite string, extra []st
 			denseSeen[p] = true
 			rrf[p] += 1 / float64(rrfK+rank+1)
 		}
+		for p, v := range rrf {
+			cov := coverage(concepts, p)
+			fused[p].Score = max(fused[p].Score, cov)
+			if f, ok := fusedScore[p]; !ok || v+cov/rrfK > f {
+				fusedScore[p] = v + cov/rrfK
+			}
+		}
 	}
 	order := make([]scored, 0, len(fused))
 	for p := range fused {
-		fused[p].Score = coverage(r.concepts, p)
 		if r.rewrite != "" {
-			fused[p].Score = max(fused[p].Score, coverage(r.altConcepts, p))
+			// Score covers what either text asks, wherever it was found.
+			fused[p].Score = max(coverage(r.concepts, p), coverage(r.altConcepts, p))
 		}
-		order = append(order, scored{p, rrf[p] + fused[p].Score/float64(rrfK)})
+		order = append(order, scored{p, fusedScore[p]})
 	}
 	sortScored(order)
 	if len(order) > k {
