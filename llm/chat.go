@@ -54,6 +54,14 @@ func (c *Client) Generate(ctx context.Context, msgs []rag.Message) (string, erro
 	return comp.Text, err
 }
 
+// GenerateLimited is Generate with at most maxTokens of completion; it makes
+// *Client a rag.LimitedGenerator, so short tasks such as query rewriting
+// cannot run long.
+func (c *Client) GenerateLimited(ctx context.Context, msgs []rag.Message, maxTokens int) (string, error) {
+	comp, err := c.Chat(ctx, ChatRequest{Messages: msgs, MaxTokens: maxTokens})
+	return comp.Text, err
+}
+
 // Stream streams the completion of msgs, calling onDelta with each fragment,
 // and returns the whole text. A stream cut short returns the partial text
 // and an error wrapping ErrTruncated; once a fragment has been delivered no

@@ -583,3 +583,20 @@ func TestListModels(t *testing.T) {
 		t.Errorf("ListModels (-want +got):\n%s", diff)
 	}
 }
+
+var _ rag.LimitedGenerator = (*llm.Client)(nil)
+
+func TestGenerateLimitedCapsTokens(t *testing.T) {
+	t.Parallel()
+	srv := openaitest.New(t)
+	srv.OnChat(func(openaitest.ChatRequest) openaitest.Reply { return openaitest.Text("ok") })
+	c := newClient(t, srv, nil)
+	got, err := c.GenerateLimited(context.Background(), []rag.Message{{Role: "user", Content: "hi"}}, 64)
+	if err != nil || got != "ok" {
+		t.Fatalf("GenerateLimited = %q, %v", got, err)
+	}
+	reqs := srv.ChatRequests()
+	if len(reqs) != 1 || reqs[0].MaxTokens != 64 {
+		t.Errorf("max_tokens sent = %+v, want 64", reqs)
+	}
+}

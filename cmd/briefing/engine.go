@@ -119,8 +119,8 @@ func (a *app) engineOptions(cfg Config, logger *slog.Logger) (rag.Options, error
 	if cfg.Embedder.Provider == "hashed" {
 		opts.Embedder = rag.NewHashedEmbedder(cfg.Embedder.Dimensions, analysis.New(glossary))
 	}
-	// TODO(lead): pass llm.summary_token_budget and llm.rewrite_queries once
-	// rag.Options has fields for them.
+	opts.SummaryTokenBudget = cfg.LLM.SummaryTokenBudget
+	opts.RewriteQueries = cfg.LLM.RewriteQueries
 
 	if cfg.LLM.BaseURL != "" {
 		client, err := llm.New(a.llmConfig(cfg, cfg.LLM.BaseURL, cfg.LLM.APIKeyEnv, logger))

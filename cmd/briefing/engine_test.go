@@ -128,3 +128,44 @@ func TestProgressLine(t *testing.T) {
 func progressOf(stage string, done, total int) rag.IndexProgress {
 	return rag.IndexProgress{Stage: stage, Done: done, Total: total}
 }
+
+// TestLLMAnswerWiring: with llm.base_url set, ask sends the grounded prompt
+// with the key from the named variable, and prints the verified, cited
+// answer the model wrote; an English question is also rewritten for search.
+func TestLLMAnswerWiring(t *testing.T) {
+	t.Parallel()
+	srv := openaitest.New(t)
+	srv.OnChat(func(req openaitest.ChatRequest) openaitest.Reply {
+		if strings.HasPrefix(req.System(), "You translate search questions") {
+			return openaitest.Text("Quando la Corea del Nord ha approvato il trattato?")
+		}
+		return openaitest.Text("North Korea approved the treaty on 11 November [1]. The moon is made of cheese [7].")
+	})
+	env := map[string]string{
+		"BRIEFING_LLM_BASE_URL":    srv.URL(),
+		"BRIEFING_LLM_MODEL":       "test-model",
+		"MY_KEY":                   "sk-wiring-secret",
+		"BRIEFING_LLM_API_KEY_ENV": "MY_KEY",
+		"BRIEFING_INDEX_DIR":       "memory",
+		"BRIEFING_LOG_LEVEL":       "debug",
+	}
+	r := cli(t, env, "", "ask", "When did North Korea approve the treaty?")
+	if r.code != 0 {
+		t.Fatalf("exit %d, stderr:\n%s", r.code, r.stderr)
+	}
+	chats := srv.ChatRequests()
+	if len(chats) != 2 {
+		t.Fatalf("%d chat requests reached the LLM server, want a rewrite and an answer", len(chats))
+	}
+	for _, req := range srv.Requests() {
+		if got := req.Header.Get("Authorization"); got != "Bearer sk-wiring-secret" {
+			t.Errorf("Authorization = %q, want the key from MY_KEY", got)
+		}
+	}
+	if !strings.Contains(r.stdout, "11 November [1]") || strings.Contains(r.stdout, "[7]") {
+		t.Errorf("answer not the verified generated one:\n%s", r.stdout)
+	}
+	if strings.Contains(r.stdout+r.stderr, "sk-wiring-secret") {
+		t.Error("the API key was printed")
+	}
+}
