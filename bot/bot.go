@@ -24,6 +24,7 @@ import (
 	"time"
 
 	"github.com/bwmarrin/discordgo"
+	lru "github.com/hashicorp/golang-lru/v2"
 
 	"github.com/briefing/briefing/internal/ops"
 	"github.com/briefing/briefing/rag"
@@ -153,8 +154,8 @@ type Bot struct {
 	metrics *ops.Metrics
 
 	limits   *limiter
-	answers  *lru[string, storedAnswer]
-	threads  *lru[string, *conversation]
+	answers  *lru.Cache[string, storedAnswer]
+	threads  *lru.Cache[string, *conversation]
 	reloadMu sync.Mutex
 
 	appID atomic.Value // string
@@ -218,8 +219,8 @@ func New(opts Options, engine Engine, reload ReloadFunc, logger *slog.Logger) (*
 		pubKey:  pub,
 		metrics: ops.NewMetrics(),
 		limits:  newLimiter(opts.RatePerMinute, opts.RateBurst, opts.MaxConcurrent),
-		answers: newLRU[string, storedAnswer](512),
-		threads: newLRU[string, *conversation](1024),
+		answers: mustLRU[string, storedAnswer](512),
+		threads: mustLRU[string, *conversation](1024),
 	}
 	b.appID.Store(opts.AppID)
 	b.botID.Store("")

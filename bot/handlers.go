@@ -285,7 +285,7 @@ func (b *Bot) finishAnswer(ctx context.Context, log *slog.Logger, r responder, k
 	b.metrics.Answered(kind, took, a.Refused, a.Fallback)
 	log.Info("answered", "lang", lang, "refused", a.Refused, "fallback", a.Fallback, "fallback_reason", a.FallbackReason,
 		"generated", a.Generated, "citations", len(a.Citations), "question_chars", runeLen(question), "duration_ms", took.Milliseconds())
-	b.answers.put(id, storedAnswer{Question: question, Answer: a})
+	b.answers.Add(id, storedAnswer{Question: question, Answer: a})
 	b.send(ctx, log, r, renderAnswer(a, answerView{ID: id, Title: title, Lang: lang}), false)
 }
 
@@ -466,7 +466,7 @@ func (b *Bot) component(ctx context.Context, log *slog.Logger, i *discordgo.Inte
 	switch {
 	case strings.HasPrefix(id, "src:"):
 		qid := strings.TrimPrefix(id, "src:")
-		sa, ok := b.answers.get(qid)
+		sa, ok := b.answers.Get(qid)
 		if !ok {
 			b.ephemeral(ctx, log, r, t(lang).SourcesGone)
 			return
@@ -489,7 +489,7 @@ func (b *Bot) component(ctx context.Context, log *slog.Logger, i *discordgo.Inte
 			log.Warn("bad custom id", "custom_id", id)
 			return
 		}
-		if sa, ok := b.answers.get(parts[2]); ok && sa.Answer.Lang != "" {
+		if sa, ok := b.answers.Get(parts[2]); ok && sa.Answer.Lang != "" {
 			lang = sa.Answer.Lang
 		}
 		b.metrics.Feedback(parts[1])

@@ -1,7 +1,8 @@
 package bot
 
 import (
-	"container/list"
+	lru "github.com/hashicorp/golang-lru/v2"
+
 	"sync"
 	"sync/atomic"
 	"time"
@@ -70,48 +71,14 @@ func (l *limiter) acquire() bool {
 
 func (l *limiter) release() { <-l.slots }
 
-// lru is a small bounded map that forgets the least recently used entry.
-type lru[K comparable, V any] struct {
-	mu    sync.Mutex
-	max   int
-	order *list.List // front = most recent; values are K
-	items map[K]*list.Element
-	vals  map[K]V
-}
-
-func newLRU[K comparable, V any](max int) *lru[K, V] {
-	return &lru[K, V]{max: max, order: list.New(), items: make(map[K]*list.Element), vals: make(map[K]V)}
-}
-
-func (c *lru[K, V]) get(k K) (V, bool) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	e, ok := c.items[k]
-	if !ok {
-		var zero V
-		return zero, false
+// mustLRU returns a concurrency-safe LRU cache of size entries (a positive
+// constant, so lru.New cannot fail).
+func mustLRU[K comparable, V any](size int) *lru.Cache[K, V] {
+	c, err := lru.New[K, V](size)
+	if err != nil {
+		panic(err)
 	}
-	c.order.MoveToFront(e)
-	return c.vals[k], true
-}
-
-func (c *lru[K, V]) put(k K, v V) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if e, ok := c.items[k]; ok {
-		c.order.MoveToFront(e)
-		c.vals[k] = v
-		return
-	}
-	c.items[k] = c.order.PushFront(k)
-	c.vals[k] = v
-	for c.order.Len() > c.max {
-		old := c.order.Back()
-		c.order.Remove(old)
-		key := old.Value.(K)
-		delete(c.items, key)
-		delete(c.vals, key)
-	}
+	return c
 }
 
 func casSent(p *int32) bool { return atomic.CompareAndSwapInt32(p, 0, 1) }

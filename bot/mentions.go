@@ -58,7 +58,7 @@ func (b *Bot) onMessage(ctx context.Context, m *discordgo.Message) {
 	if m.Author == nil || m.Author.Bot || m.Author.ID == botID || botID == "" {
 		return
 	}
-	conv, inThread := b.threads.get(m.ChannelID)
+	conv, inThread := b.threads.Get(m.ChannelID)
 	mentioned := slices.ContainsFunc(m.Mentions, func(u *discordgo.User) bool { return u.ID == botID })
 	if !inThread && !(mentioned && b.channelAllowed(m.ChannelID)) {
 		return
@@ -101,7 +101,7 @@ func (b *Bot) onMessage(ctx context.Context, m *discordgo.Message) {
 		}
 		channel = th.ID
 		conv = &conversation{}
-		b.threads.put(th.ID, conv)
+		b.threads.Add(th.ID, conv)
 		log = log.With("thread_id", th.ID)
 	}
 	id := newRef()
@@ -122,7 +122,7 @@ func (b *Bot) onMessage(ctx context.Context, m *discordgo.Message) {
 	took := time.Since(start)
 	b.metrics.Answered("mention", took, a.Refused, a.Fallback)
 	log.Info("answered", "lang", a.Lang, "refused", a.Refused, "fallback", a.Fallback, "citations", len(a.Citations), "duration_ms", took.Milliseconds())
-	b.answers.put(id, storedAnswer{Question: q, Answer: a})
+	b.answers.Add(id, storedAnswer{Question: q, Answer: a})
 	for _, msg := range renderAnswer(a, answerView{ID: id, Title: q, Lang: a.Lang}) {
 		if !b.post(ctx, log, channel, "", msg) {
 			return

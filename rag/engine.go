@@ -16,6 +16,8 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	lru "github.com/hashicorp/golang-lru/v2"
+
 	"github.com/briefing/briefing/corpus"
 	"github.com/briefing/briefing/internal/analysis"
 )
@@ -94,8 +96,8 @@ type Engine struct {
 	indexMu sync.Mutex
 	// rewrites caches query translations by language pair and question;
 	// summaries caches generated summaries by index version and request.
-	rewrites  *lru[string, string]
-	summaries *lru[string, Answer]
+	rewrites  *lru.Cache[string, string]
+	summaries *lru.Cache[string, Answer]
 }
 
 // snapshot is one immutable index; queries hold on to it for their duration.
@@ -150,7 +152,7 @@ func New(ctx context.Context, opts Options) (*Engine, error) {
 		opts.Glossary = g
 	}
 	e := &Engine{opts: opts, analyzer: analysis.New(opts.Glossary), log: opts.Logger,
-		rewrites: newLRU[string, string](rewriteCacheSize), summaries: newLRU[string, Answer](summaryCacheSize)}
+		rewrites: mustLRU[string, string](rewriteCacheSize), summaries: mustLRU[string, Answer](summaryCacheSize)}
 	e.hashed = NewHashedEmbedder(0, e.analyzer)
 	e.embedder = opts.Embedder
 	if e.embedder == nil {

@@ -23,7 +23,7 @@ func (e *Engine) rewriteQuery(ctx context.Context, s *snapshot, q string) (strin
 		return "", nil
 	}
 	key := from + ">" + to + "\x00" + q
-	if rw, ok := e.rewrites.get(key); ok {
+	if rw, ok := e.rewrites.Get(key); ok {
 		return rw, nil
 	}
 	ctx, cancel := context.WithTimeout(ctx, e.opts.RewriteTimeout)
@@ -36,6 +36,6 @@ func (e *Engine) rewriteQuery(ctx context.Context, s *snapshot, q string) (strin
 	if !ok {
 		return "", fmt.Errorf("rewrite query: unusable completion (%d chars)", len(text))
 	}
-	e.rewrites.put(key, rw)
+	e.rewrites.Add(key, rw)
 	return rw, nil
 }

@@ -32,7 +32,7 @@ func summaryKey(s *snapshot, req SummaryRequest, lang string) string {
 // reduce, or the only map step) streams.
 func (e *Engine) generateSummary(ctx context.Context, s *snapshot, req SummaryRequest, lang string, passages []corpus.Passage) (generated, error) {
 	key := summaryKey(s, req, lang)
-	if a, ok := e.summaries.get(key); ok {
+	if a, ok := e.summaries.Get(key); ok {
 		if req.OnDelta != nil {
 			req.OnDelta(a.Text)
 		}
@@ -105,7 +105,7 @@ func (e *Engine) generateSummary(ctx context.Context, s *snapshot, req SummaryRe
 	if g.removed > 0 {
 		e.log.Info("removed invalid citations from llm summary", "removed", g.removed, "kept", len(g.citations))
 	}
-	e.summaries.put(key, Answer{Text: g.text, Citations: slices.Clone(g.citations)})
+	e.summaries.Add(key, Answer{Text: g.text, Citations: slices.Clone(g.citations)})
 	return g, nil
 }
 
