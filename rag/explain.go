@@ -26,7 +26,7 @@ func (e *Engine) Explain(ctx context.Context, question string) (string, error) {
 		for _, a := range c.Alts {
 			alts = append(alts, fmt.Sprintf("%s(%.1f)", a.Key(), a.Weight))
 		}
-		fmt.Fprintf(&b, "  %-24q weight=%.2f passages=%d alts=%s\n", c.Text, c.weight, len(c.hits), strings.Join(alts, " "))
+		fmt.Fprintf(&b, "  %-24q weight=%.2f passages=%d alts=%s\n", c.Text, c.weight, c.n, strings.Join(alts, " "))
 	}
 	for _, h := range r.hits {
 		fmt.Fprintf(&b, "  #%d score=%.2f dense=%.3f lex=%.2f %s[%d] %.70q\n", h.Rank, h.Score, h.Dense, h.Lexical, h.Passage.DocID, h.Passage.Paragraph, h.Passage.Text)

@@ -1,6 +1,7 @@
 package rag
 
 import (
+	"container/heap"
 	"math"
 	"sort"
 	"strings"
@@ -91,53 +92,106 @@ func (l *lexicon) idf(df int) float64 {
 	return math.Log(1 + (n-float64(df)+0.5)/(float64(df)+0.5))
 }
 
-// passagesWith returns the passages holding every term of alt with the
-// summed BM25 contribution of those terms.
-func (l *lexicon) passagesWith(alt analysis.Alt) map[int]float64 {
-	var out map[int]float64
+// phit is a passage with a partial score; lists of them are sorted by
+// passage.
+type phit struct {
+	passage int32
+	score   float32
+}
+
+// passagesWith returns, sorted by passage, the passages holding every term
+// of alt with the summed BM25 contribution of those terms.
+func (l *lexicon) passagesWith(alt analysis.Alt) []phit {
+	var out []phit
 	for i, t := range alt.Terms {
 		want := ""
 		if i < len(alt.Words) {
 			want = alt.Words[i]
 		}
-		tfs := l.termFreqs(t, want)
-		if len(tfs) == 0 {
+		ps := l.termPostings(t, want)
+		if len(ps) == 0 {
 			return nil
 		}
-		idf := l.idf(len(tfs))
-		next := make(map[int]float64, len(tfs))
-		for p, n := range tfs {
-			if i > 0 {
-				if _, ok := out[p]; !ok {
-					continue
-				}
+		idf := l.idf(len(ps))
+		part := func(p posting) float32 {
+			tf := float64(p.tf)
+			norm := tf * (bm25K1 + 1) / (tf + bm25K1*(1-bm25B+bm25B*float64(l.lengths[p.passage])/l.avgLen))
+			return float32(idf * norm)
+		}
+		if i == 0 {
+			out = make([]phit, len(ps))
+			for k, p := range ps {
+				out[k] = phit{int32(p.passage), part(p)}
 			}
-			tf := float64(n)
-			norm := tf * (bm25K1 + 1) / (tf + bm25K1*(1-bm25B+bm25B*float64(l.lengths[p])/l.avgLen))
-			next[p] = out[p] + idf*norm
+			continue
+		}
+		// Intersect: a phrase needs all its terms in the passage.
+		next := out[:0]
+		a, b := 0, 0
+		for a < len(out) && b < len(ps) {
+			switch pa, pb := int(out[a].passage), ps[b].passage; {
+			case pa < pb:
+				a++
+			case pa > pb:
+				b++
+			default:
+				next = append(next, phit{out[a].passage, out[a].score + part(ps[b])})
+				a++
+				b++
+			}
 		}
 		out = next
+		if len(out) == 0 {
+			return nil
+		}
 	}
 	return out
 }
 
-// termFreqs counts, per passage, the words with stem whose form is
-// compatible with want.
-func (l *lexicon) termFreqs(stem, want string) map[int]int {
-	words := l.stemWords[stem]
-	if len(words) == 0 {
-		return nil
+// termPostings returns, sorted by passage, the postings of the words with
+// stem whose form is compatible with want, their counts summed.
+func (l *lexicon) termPostings(stem, want string) []posting {
+	var lists [][]posting
+	for _, w := range l.stemWords[stem] {
+		if analysis.Compatible(w, want) {
+			if ps := l.postings[w]; len(ps) > 0 {
+				lists = append(lists, ps)
+			}
+		}
 	}
-	out := map[int]int{}
-	for _, w := range words {
-		if !analysis.Compatible(w, want) {
-			continue
-		}
-		for _, p := range l.postings[w] {
-			out[p.passage] += p.tf
-		}
+	switch len(lists) {
+	case 0:
+		return nil
+	case 1:
+		return lists[0]
+	}
+	out := lists[0]
+	for _, next := range lists[1:] {
+		out = mergePostings(out, next)
 	}
 	return out
+}
+
+// mergePostings merges two sorted posting lists, summing counts.
+func mergePostings(a, b []posting) []posting {
+	out := make([]posting, 0, len(a)+len(b))
+	i, j := 0, 0
+	for i < len(a) && j < len(b) {
+		switch {
+		case a[i].passage < b[j].passage:
+			out = append(out, a[i])
+			i++
+		case a[i].passage > b[j].passage:
+			out = append(out, b[j])
+			j++
+		default:
+			out = append(out, posting{a[i].passage, a[i].tf + b[j].tf})
+			i++
+			j++
+		}
+	}
+	out = append(out, a[i:]...)
+	return append(out, b[j:]...)
 }
 
 // concept is a question concept resolved against this corpus.
@@ -147,16 +201,23 @@ type concept struct {
 	// idf of its most common alternative, or the idf of an unseen term when
 	// the corpus never expresses it.
 	weight float64
-	// hits maps passage -> best BM25 contribution of any alternative.
-	hits map[int]float64
+	// hits holds, per passage, the best BM25 contribution of any
+	// alternative (0: the passage does not express the concept); n counts
+	// the passages expressing it. Dense, because common concepts touch a
+	// large share of the passages and a map would cost more.
+	hits []float32
+	n    int
 }
+
+// has reports whether passage p expresses the concept.
+func (c *concept) has(p int) bool { return c.hits[p] > 0 }
 
 // resolve expands concepts with cognates from the vocabulary and finds the
 // passages expressing each.
 func (l *lexicon) resolve(q analysis.Query) []concept {
 	out := make([]concept, 0, len(q.Concepts))
 	for _, c := range q.Concepts {
-		rc := concept{Concept: c, hits: map[int]float64{}}
+		rc := concept{Concept: c, hits: make([]float32, l.n())}
 		alts := append([]analysis.Alt(nil), c.Alts...)
 		if !c.Number {
 			alts = append(alts, l.cognates(c.Words)...)
@@ -164,12 +225,14 @@ func (l *lexicon) resolve(q analysis.Query) []concept {
 		maxDF := 0
 		for _, a := range alts {
 			ps := l.passagesWith(a)
-			if len(ps) > maxDF {
-				maxDF = len(ps)
-			}
-			for p, s := range ps {
-				if s*a.Weight > rc.hits[p] {
-					rc.hits[p] = s * a.Weight
+			maxDF = max(maxDF, len(ps))
+			w := float32(a.Weight)
+			for _, h := range ps {
+				if v := h.score * w; v > rc.hits[h.passage] {
+					if rc.hits[h.passage] == 0 {
+						rc.n++
+					}
+					rc.hits[h.passage] = v
 				}
 			}
 		}
@@ -236,23 +299,58 @@ type scored struct {
 	score   float64
 }
 
-// bm25 ranks passages by the sum over concepts of their best alternative.
+// bm25 ranks passages by the sum over concepts of their best alternative
+// and returns the top n.
 func bm25(concepts []concept, n int) []scored {
-	sum := map[int]float64{}
+	if len(concepts) == 0 {
+		return nil
+	}
+	sum := make([]float64, len(concepts[0].hits))
 	for _, c := range concepts {
 		for p, s := range c.hits {
-			sum[p] += s
+			sum[p] += float64(s)
 		}
 	}
-	out := make([]scored, 0, len(sum))
-	for p, s := range sum {
-		out = append(out, scored{p, s})
+	return topN(sum, n)
+}
+
+// topN selects the n highest positive scores with a bounded min-heap.
+func topN(scores []float64, n int) []scored {
+	h := make(minHeap, 0, n+1)
+	for p, s := range scores {
+		if s <= 0 || (len(h) == n && !better(scored{p, s}, h[0])) {
+			continue
+		}
+		heap.Push(&h, scored{p, s})
+		if len(h) > n {
+			heap.Pop(&h)
+		}
 	}
+	out := []scored(h)
 	sortScored(out)
-	if len(out) > n {
-		out = out[:n]
-	}
 	return out
+}
+
+// better orders scored entries: higher score, then lower passage.
+func better(a, b scored) bool {
+	if a.score != b.score {
+		return a.score > b.score
+	}
+	return a.passage < b.passage
+}
+
+// minHeap keeps the worst of the best n at its root.
+type minHeap []scored
+
+func (h minHeap) Len() int           { return len(h) }
+func (h minHeap) Less(i, j int) bool { return better(h[j], h[i]) }
+func (h minHeap) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
+func (h *minHeap) Push(x any)        { *h = append(*h, x.(scored)) }
+func (h *minHeap) Pop() any {
+	old := *h
+	x := old[len(old)-1]
+	*h = old[:len(old)-1]
+	return x
 }
 
 // coverage is the share of the question's concept weight that passage p
@@ -262,7 +360,7 @@ func coverage(concepts []concept, p int) float64 {
 	var have, all float64
 	for _, c := range concepts {
 		all += c.weight
-		if _, ok := c.hits[p]; ok {
+		if c.has(p) {
 			have += c.weight
 		}
 	}
