@@ -3,6 +3,10 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/ed25519"
+	"encoding/hex"
+	"encoding/json"
+	"net"
 	"net/http"
 	"strings"
 	"sync"
@@ -91,5 +95,117 @@ func TestServeNeedsAToken(t *testing.T) {
 	code := run(context.Background(), []string{"serve"}, strings.NewReader(""), &stdout, &stderr, func(string) string { return "" })
 	if code != exitUsage || !strings.Contains(stderr.String(), "BRIEFING_DISCORD_TOKEN") {
 		t.Errorf("serve without a token = %d, %q; want exit 2 naming the variable", code, stderr.String())
+	}
+}
+
+// freeAddr returns a loopback address nothing listens on right now.
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	return addr
+}
+
+// TestServeHTTPInteractions runs "briefing serve" in HTTP-interactions mode
+// with the real engine: a signed PING is answered, a signed /ask is
+// deferred in the HTTP reply and its answer edited in over REST, a bad
+// signature gets 401, and /healthz reports ready.
+func TestServeHTTPInteractions(t *testing.T) {
+	t.Parallel()
+	fake := discordtest.New(t, discordtest.Options{})
+	pub, priv, err := ed25519.GenerateKey(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	listen, ops := freeAddr(t), freeAddr(t)
+	env := map[string]string{
+		"BRIEFING_DISCORD_TOKEN":        strings.TrimPrefix(fake.Token(), "Bot "),
+		"BRIEFING_DISCORD_API_BASE_URL": fake.APIBase(),
+		"BRIEFING_DISCORD_APP_ID":       fake.AppID(),
+		"BRIEFING_DISCORD_HTTP_LISTEN":  listen,
+		"BRIEFING_DISCORD_PUBLIC_KEY":   hex.EncodeToString(pub),
+		"BRIEFING_INDEX_DIR":            "memory",
+		"BRIEFING_OPS_LISTEN":           ops,
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	runCtx, stop := context.WithCancel(ctx)
+	var stdout, stderr syncBuffer
+	done := make(chan int, 1)
+	go func() {
+		done <- run(runCtx, []string{"serve"}, strings.NewReader(""), &stdout, &stderr, func(k string) string { return env[k] })
+	}()
+
+	post := func(body string, key ed25519.PrivateKey) *http.Response {
+		t.Helper()
+		for i := 0; i < 100; i++ { // the server may still be starting: up to ~5 s
+			req, err := discordtest.SignedRequest("http://"+listen+"/interactions", key, time.Now(), []byte(body))
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp, err := http.DefaultClient.Do(req.WithContext(ctx))
+			if err == nil {
+				return resp
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+		t.Fatalf("interactions endpoint never answered\n%s", stderr.String())
+		return nil
+	}
+	resp := post(`{"type":1,"id":"1","application_id":"`+fake.AppID()+`","token":"t"}`, priv)
+	var pong struct{ Type int }
+	json.NewDecoder(resp.Body).Decode(&pong)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || pong.Type != 1 {
+		t.Fatalf("PING = %d type %d, want 200 PONG", resp.StatusCode, pong.Type)
+	}
+
+	_, otherKey, _ := ed25519.GenerateKey(nil)
+	resp = post(`{"type":1,"id":"1","application_id":"`+fake.AppID()+`","token":"t"}`, otherKey)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusUnauthorized {
+		t.Errorf("badly signed PING = %d, want 401", resp.StatusCode)
+	}
+
+	in := fake.Command(discordtest.Invoker{}, "ask", discordtest.Option{Name: "question", Value: "Quando il parlamento russo ha ratificato il trattato?"})
+	body, _ := json.Marshal(in.Payload)
+	resp = post(string(body), priv)
+	var deferred struct{ Type int }
+	json.NewDecoder(resp.Body).Decode(&deferred)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || deferred.Type != 5 {
+		t.Fatalf("/ask over HTTP = %d type %d, want 200 and a deferred reply (5)", resp.StatusCode, deferred.Type)
+	}
+	if _, err := fake.WaitFor(ctx, func(r discordtest.Request) bool {
+		return r.Method == http.MethodPatch && strings.Contains(r.Path, in.Token+"/messages/@original") &&
+			strings.Contains(string(r.Raw), "6 novembre")
+	}); err != nil {
+		t.Fatalf("answer not edited in over REST: %v\n%s", err, stderr.String())
+	}
+
+	health, err := http.Get("http://" + ops + "/healthz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	health.Body.Close()
+	if health.StatusCode != http.StatusOK {
+		t.Errorf("/healthz = %d, want 200", health.StatusCode)
+	}
+
+	stop()
+	select {
+	case code := <-done:
+		if code != exitOK {
+			t.Errorf("serve exited %d\n%s", code, stderr.String())
+		}
+	case <-ctx.Done():
+		t.Fatal("serve did not stop")
+	}
+	if strings.Contains(stderr.String(), env["BRIEFING_DISCORD_PUBLIC_KEY"]) || strings.Contains(stderr.String(), env["BRIEFING_DISCORD_TOKEN"]) {
+		t.Error("a secret appears in the logs")
 	}
 }
