@@ -405,10 +405,13 @@ func quoteCitation(n int, p corpus.Passage, spans []corpus.Span) Citation {
 	for grew := true; grew; {
 		grew = false
 		for _, s := range sents {
-			if s.End <= lo && lo-s.Start+hi-lo <= quoteChars && !between(p.Text, s.End, lo) {
-				if s.Start < lo && hi-s.Start <= quoteChars {
-					lo, grew = s.Start, true
-				}
+			// Context is whole sentences: not a heading, nor a sentence
+			// announcing (":") what the quote would leave out.
+			if t := p.Text[s.Start:s.End]; !endsSentence(t) && !strings.HasSuffix(t, "?") {
+				continue
+			}
+			if s.End <= lo && s.Start < lo && hi-s.Start <= quoteChars && !between(p.Text, s.End, lo) {
+				lo, grew = s.Start, true
 			}
 			if s.Start >= hi && s.End-lo <= quoteChars && !between(p.Text, hi, s.Start) {
 				hi, grew = s.End, true
