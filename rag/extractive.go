@@ -132,6 +132,7 @@ const (
 	maxWindowSentences = 3
 	maxWindowChars     = 520
 	extraSentenceCost  = 0.04
+	fragmentCost       = 0.1
 )
 
 func (e *Engine) extract(r *retrieval, a *Answer) {
@@ -163,6 +164,11 @@ func (e *Engine) extract(r *retrieval, a *Answer) {
 				}
 				has, cov := r.cover(unionStems(sentStems[i : j+1]))
 				score := cov + 0.15*kindBonus(r.query.Kind, text) + 0.1/float64(hi+1) - extraSentenceCost*float64(j-i)
+				if !endsSentence(text) && !strings.HasSuffix(text, "?") {
+					// A heading or a byline names things but says nothing
+					// about them.
+					score -= fragmentCost
+				}
 				cands = append(cands, candidate{hit: hi, span: sp, text: text, score: score, has: has})
 			}
 		}
