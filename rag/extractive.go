@@ -159,7 +159,7 @@ func (e *Engine) extract(r *retrieval, a *Answer) {
 				text := h.Passage.Text[sp.Start:sp.End]
 				// A window ending in a colon announces what follows: it
 				// never stands alone.
-				if strings.HasSuffix(text, ":") && j+1 < len(sents) {
+				if strings.HasSuffix(text, ":") {
 					continue
 				}
 				has, cov := r.cover(unionStems(sentStems[i : j+1]))

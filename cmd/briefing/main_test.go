@@ -444,7 +444,7 @@ func TestAskRendering(t *testing.T) {
 		{
 			name:   "refusal",
 			answer: rag.Answer{Text: "The corpus does not cover this.", Refused: true},
-			want:   "Not in the corpus: The corpus does not cover this.\n",
+			want:   "The corpus does not cover this.\n",
 		},
 		{
 			name: "LLM answer",

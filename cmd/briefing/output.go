@@ -127,9 +127,8 @@ func writeJSON(w io.Writer, v any) error {
 // whether the answer was refused, generated or a fallback.
 func writeAnswer(w io.Writer, a rag.Answer) error {
 	var b strings.Builder
-	if a.Refused {
-		b.WriteString("Not in the corpus: ")
-	}
+	// A refusal already says, in the question's language, that the corpus
+	// does not cover the question.
 	b.WriteString(strings.TrimSpace(a.Text))
 	b.WriteString("\n")
 	if len(a.Citations) > 0 {

@@ -202,15 +202,18 @@ func (a *Analyzer) lookup(words []string, lang string) (int, []int) {
 		if n == 1 && (IsStop(words[0], lang) || queryFiller[words[0]]) {
 			break
 		}
-		// A phrase may hold stop words ("corea del nord") but not start or
-		// end with one, or it would swallow the question's function words.
-		if n > 1 && (isFunction(words[0], lang) || isFunction(words[n-1], lang)) {
-			continue
-		}
+		// A phrase written in the glossary as such ("in exchange for",
+		// "corea del nord") matches word for word.
 		for _, l := range langsFor(lang) {
 			if e, ok := g.bySurface[l+":"+strings.Join(words[:n], " ")]; ok {
 				return n, e
 			}
+		}
+		// Matched by stems, a phrase must not start or end with a function
+		// word, or it would swallow the question's ("which country was
+		// the" would pass for "country").
+		if n > 1 && (isFunction(words[0], lang) || isFunction(words[n-1], lang)) {
+			continue
 		}
 		for _, l := range langsFor(lang) {
 			var stems []string
