@@ -220,3 +220,18 @@ func FuzzQuery(f *testing.F) {
 		}
 	})
 }
+
+func TestGlossaryPhraseAroundFunctionWords(t *testing.T) {
+	t.Parallel()
+	a := analysis.New(mustGlossary(t, "in exchange for | in cambio di\ncountry | paese\n"))
+	q := a.Query("What does Pyongyang get in exchange for its help?", "en")
+	c, ok := concept(q, "in exchange for")
+	if !ok || !hasTerms(c, "camb") {
+		t.Errorf("written phrase not matched: %+v", q.Concepts)
+	}
+	// By stems, a phrase may not swallow the function words around a word.
+	q = a.Query("Which country was the first?", "en")
+	if _, ok := concept(q, "country"); !ok {
+		t.Errorf("stem match swallowed function words: %+v", q.Concepts)
+	}
+}
