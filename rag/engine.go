@@ -354,7 +354,7 @@ func (e *Engine) Index(ctx context.Context, docs []corpus.Document, progress fun
 	m := &manifest{Version: formatVersion, Settings: settings, Built: time.Now().UTC(), Documents: records, Passages: passages}
 	if e.opts.IndexDir != "" {
 		progress(IndexProgress{Stage: "write", Done: 0, Total: 1})
-		if err := writeGeneration(e.opts.IndexDir, m, vs); err != nil {
+		if err := writeGeneration(ctx, e.opts.IndexDir, m, vs); err != nil {
 			return IndexReport{}, fmt.Errorf("rag: index: persist to %s: %w", e.opts.IndexDir, err)
 		}
 		progress(IndexProgress{Stage: "write", Done: 1, Total: 1})

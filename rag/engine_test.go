@@ -436,3 +436,44 @@ func TestConcurrentIndexCallsSerialise(t *testing.T) {
 		t.Errorf("4 concurrent Index calls embedded %d passages, want %d (once)", got, total)
 	}
 }
+
+// TestConcurrentWritersShareADirectory: engines in different processes (here
+// separate Engines) indexing into one directory at once all succeed, and
+// the directory ends readable, holding one generation.
+func TestConcurrentWritersShareADirectory(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	dir := t.TempDir()
+	docs := mustDefaultDocs(t)
+	var wg sync.WaitGroup
+	for i := 0; i < 6; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			set := append([]corpus.Document(nil), docs...)
+			set[0].Body += "\n\nParagrafo numero " + strconv.Itoa(i) + "."
+			e := mustEngine(t, dir, rag.Options{}, nil)
+			if _, err := e.Index(ctx, set, nil); err != nil {
+				t.Errorf("writer %d: %v", i, err)
+			}
+		}()
+	}
+	wg.Wait()
+	e := mustEngine(t, dir, rag.Options{}, nil)
+	if !e.Ready() || len(e.Documents()) != 2 {
+		t.Fatalf("after concurrent writers the index is not readable (ready=%v)", e.Ready())
+	}
+	entries, _ := os.ReadDir(dir)
+	gens := 0
+	for _, en := range entries {
+		if strings.HasPrefix(en.Name(), "gen-") {
+			gens++
+		}
+		if strings.HasSuffix(en.Name(), ".tmp") {
+			t.Errorf("temporary %s left behind", en.Name())
+		}
+	}
+	if gens != 1 {
+		t.Errorf("%d generations left, want 1", gens)
+	}
+}

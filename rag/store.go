@@ -9,10 +9,10 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
-	"strconv"
 	"strings"
 	"time"
 
+	"github.com/gofrs/flock"
 	chromem "github.com/philippgille/chromem-go"
 
 	"github.com/briefing/briefing/corpus"
@@ -107,16 +107,30 @@ func (v *vectorStore) query(ctx context.Context, q []float32, n int) ([]chromem.
 	return res, nil
 }
 
+// lockFile serialises writers of one index directory across processes: a
+// "briefing serve" reloading and a "briefing index" run may share it.
+const lockFile = "LOCK"
+
+// staleTemp is how old an unfinished generation must be before a writer
+// treats it as left behind by a crash.
+const staleTemp = time.Hour
+
 // writeGeneration persists m and the vectors in a new generation directory
-// under dir and points CURRENT at it. Older generations are removed after the
-// switch; failing to remove them is not an error.
-func writeGeneration(dir string, m *manifest, vs *vectorStore) error {
+// under dir and points CURRENT at it, holding dir's lock throughout. Older
+// generations are removed after the switch; failing to remove them is not
+// an error.
+func writeGeneration(ctx context.Context, dir string, m *manifest, vs *vectorStore) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("create index dir: %w", err)
 	}
-	name := "gen-" + strconv.FormatInt(time.Now().UnixNano(), 10)
-	tmp := filepath.Join(dir, name+".tmp")
-	if err := os.MkdirAll(tmp, 0o755); err != nil {
+	lock := flock.New(filepath.Join(dir, lockFile))
+	if _, err := lock.TryLockContext(ctx, 50*time.Millisecond); err != nil {
+		return fmt.Errorf("lock index dir: %w", err)
+	}
+	defer lock.Unlock()
+
+	tmp, err := os.MkdirTemp(dir, "gen-*.tmp")
+	if err != nil {
 		return fmt.Errorf("create generation: %w", err)
 	}
 	ok := false
@@ -135,26 +149,45 @@ func writeGeneration(dir string, m *manifest, vs *vectorStore) error {
 	if err := vs.db.ExportToFile(filepath.Join(tmp, vectorsFile), true, "", collectionName); err != nil {
 		return fmt.Errorf("export vectors: %w", err)
 	}
+	name := strings.TrimSuffix(filepath.Base(tmp), ".tmp")
 	final := filepath.Join(dir, name)
 	if err := os.Rename(tmp, final); err != nil {
 		return fmt.Errorf("publish generation: %w", err)
 	}
 	ok = true
-	curTmp := filepath.Join(dir, currentFile+".tmp")
+	cur, err := os.CreateTemp(dir, currentFile+"-*.tmp")
+	if err != nil {
+		os.RemoveAll(final)
+		return fmt.Errorf("switch index: %w", err)
+	}
+	curTmp := cur.Name()
+	cur.Close()
 	if err := writeFileSync(curTmp, []byte(name+"\n")); err != nil {
+		os.Remove(curTmp)
 		os.RemoveAll(final)
 		return err
 	}
 	if err := os.Rename(curTmp, filepath.Join(dir, currentFile)); err != nil {
+		os.Remove(curTmp)
 		os.RemoveAll(final)
 		return fmt.Errorf("switch index: %w", err)
 	}
 	syncDir(dir)
+	// Under the lock no other writer is mid-way: every other generation is
+	// superseded, and temporaries are a crashed writer's (old ones only, to
+	// be safe with writers that do not lock, such as older versions).
 	entries, _ := os.ReadDir(dir)
 	for _, e := range entries {
-		if e.IsDir() && strings.HasPrefix(e.Name(), "gen-") && e.Name() != name {
-			os.RemoveAll(filepath.Join(dir, e.Name()))
+		n := e.Name()
+		if !strings.HasPrefix(n, "gen-") && !strings.HasPrefix(n, currentFile+"-") || n == name {
+			continue
 		}
+		if strings.HasSuffix(n, ".tmp") {
+			if info, err := e.Info(); err != nil || time.Since(info.ModTime()) < staleTemp {
+				continue
+			}
+		}
+		os.RemoveAll(filepath.Join(dir, n))
 	}
 	return nil
 }
@@ -188,8 +221,18 @@ func syncDir(dir string) {
 // errNoStoredIndex means dir holds no index yet.
 var errNoStoredIndex = errors.New("no stored index")
 
-// readGeneration loads the generation CURRENT names.
+// readGeneration loads the generation CURRENT names. A writer in another
+// process may replace it between reading CURRENT and the generation: then
+// the read is tried once more.
 func readGeneration(dir string) (*manifest, *vectorStore, error) {
+	m, vs, err := readGenerationOnce(dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return readGenerationOnce(dir)
+	}
+	return m, vs, err
+}
+
+func readGenerationOnce(dir string) (*manifest, *vectorStore, error) {
 	cur, err := os.ReadFile(filepath.Join(dir, currentFile))
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil, errNoStoredIndex
