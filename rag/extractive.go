@@ -73,7 +73,7 @@ func (e *Engine) Answer(ctx context.Context, req Request) (Answer, error) {
 		}
 	}
 	switch {
-	case best(r.hits) < e.opts.MinScore:
+	case !e.evidenced(r):
 		logRewrite()
 		a.Refused = true
 		a.Text = refusal(r.lang)
@@ -104,6 +104,77 @@ func (e *Engine) Answer(ctx context.Context, req Request) (Answer, error) {
 	}
 	a.Timings.Total = time.Since(start)
 	return a, nil
+}
+
+// evidenced reports whether retrieval found evidence for the question: a
+// passage covering at least MinScore of its weight and, when the question
+// asks how many, holding a quantity next to one of its concepts ("4.000
+// soldati", "decine di migliaia di proiettili"): a passage that merely
+// shares the question's words cannot say how many.
+func (e *Engine) evidenced(r *retrieval) bool {
+	for _, h := range r.hits {
+		if h.Score < e.opts.MinScore {
+			continue
+		}
+		if r.query.Kind != analysis.KindNumber || quantityNear(e.analyzer, h.Passage.Text, r.snap.meta(h.Passage.DocID), r.concepts) ||
+			(len(r.altConcepts) > 0 && quantityNear(e.analyzer, h.Passage.Text, r.snap.meta(h.Passage.DocID), r.altConcepts)) {
+			return true
+		}
+	}
+	return false
+}
+
+// quantityWindow is how many words apart a quantity and the thing counted
+// may stand ("circa 4.000 soldati", "decine di migliaia di proiettili").
+const quantityWindow = 3
+
+// quantityNear reports whether text holds a number or a quantity word within
+// quantityWindow words of a word expressing one of the concepts.
+func quantityNear(a *analysis.Analyzer, text string, m docMeta, concepts []concept) bool {
+	toks := analysis.Tokenize(text)
+	var qty, hit []int
+	for i, t := range toks {
+		if t.Number || scale[t.Text] {
+			qty = append(qty, i)
+		}
+		if analysis.IsStop(t.Text, m.lang) {
+			continue
+		}
+		st := stemSet{analysis.Stem(t.Text, m.lang): {t.Text}}
+		for _, c := range concepts {
+			if c.Number {
+				continue
+			}
+			for _, alt := range c.Alts {
+				if len(alt.Terms) == 1 && altIn(alt, st) || len(alt.Terms) > 1 && anyTermIn(alt, st) {
+					hit = append(hit, i)
+					break
+				}
+			}
+		}
+	}
+	for _, q := range qty {
+		for _, h := range hit {
+			if d := q - h; d != 0 && d >= -quantityWindow && d <= quantityWindow {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// anyTermIn reports whether one term of a phrase alternative is in stems.
+func anyTermIn(alt analysis.Alt, stems stemSet) bool {
+	for i := range alt.Terms {
+		one := analysis.Alt{Terms: alt.Terms[i : i+1]}
+		if i < len(alt.Words) {
+			one.Words = alt.Words[i : i+1]
+		}
+		if altIn(one, stems) {
+			return true
+		}
+	}
+	return false
 }
 
 // refusal is the "not in the corpus" answer in the question's language.
@@ -164,9 +235,10 @@ func (e *Engine) extract(r *retrieval, a *Answer) {
 				}
 				has, cov := r.cover(unionStems(sentStems[i : j+1]))
 				score := cov + 0.15*kindBonus(r.query.Kind, text) + 0.1/float64(hi+1) - extraSentenceCost*float64(j-i)
-				if !endsSentence(text) && !strings.HasSuffix(text, "?") {
+				if !endsSentence(text) {
 					// A heading or a byline names things but says nothing
-					// about them.
+					// about them, and a window ending in a question asks
+					// rather than answers.
 					score -= fragmentCost
 				}
 				cands = append(cands, candidate{hit: hi, span: sp, text: text, score: score, has: has})

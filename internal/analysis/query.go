@@ -149,9 +149,9 @@ func (a *Analyzer) Query(text, lang string) Query {
 				c.Words = append(c.Words, w)
 			}
 		}
-		if len(c.Words) == 0 {
-			// Phrases of function words only ("how many") steer the
-			// answer kind, not the search.
+		if len(c.Words) == 0 || functionPhrase(g, entries) {
+			// Phrases of function words ("how many", "in che anno") steer
+			// the answer kind, not the search.
 			continue
 		}
 		alts := map[string]Alt{}
@@ -259,6 +259,20 @@ func withAuthor(c Concept) []Alt {
 		}
 	}
 	return c.Alts
+}
+
+// functionPhrase reports whether a matched glossary entry is a question
+// phrase: one of its variants is nothing but stop words ("quanti" for "how
+// many"), so it names no content a passage could hold.
+func functionPhrase(g *Glossary, entries []int) bool {
+	for _, e := range entries {
+		for _, v := range g.entries[e] {
+			if len(v.stems) == 0 {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 func otherLang(l string) string {

@@ -32,7 +32,7 @@ mustn my myself no nor not of off on once only or other ought our ours ourselves
 shouldn so some such than that the their theirs them themselves then there these they this those through to too
 under until up very was wasn we were weren what when where which while who whom why will with won would wouldn you
 your yours yourself yourselves s t d ll m re ve y also just now ever
-rather instead even still yet already quite
+rather instead even still yet already quite many much
 `)
 
 // queryFiller are words of questions that ask rather than describe: they
