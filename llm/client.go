@@ -46,7 +46,8 @@ type Config struct {
 	// MaxRetries is how many times a failed attempt is retried; 0 means 3,
 	// a negative value disables retries.
 	MaxRetries int
-	// Logger receives retries at Warn and requests at Debug; nil discards.
+	// Logger receives retries and requests at Debug (the caller logs the
+	// final failure); nil discards.
 	Logger *slog.Logger
 	// HTTPClient is used for every request (its Transport is wrapped, its
 	// Timeout should be zero since Timeout applies per attempt); nil uses a

@@ -10,6 +10,7 @@ import (
 	"sync"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -598,5 +599,89 @@ func TestGenerateLimitedCapsTokens(t *testing.T) {
 	reqs := srv.ChatRequests()
 	if len(reqs) != 1 || reqs[0].MaxTokens != 64 {
 		t.Errorf("max_tokens sent = %+v, want 64", reqs)
+	}
+}
+
+// TestRetriesLogAtDebug checks that a failure retried to exhaustion logs
+// nothing above Debug: the caller (rag's fallback) writes the one line an
+// operator sees per failure.
+func TestRetriesLogAtDebug(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name  string
+		reply openaitest.Reply
+	}{
+		{"500s", openaitest.Status(500, "boom")},
+		{"429 storm", openaitest.RateLimited("0")},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			var buf syncBuffer
+			logger := slog.New(slog.NewTextHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug}))
+			srv := openaitest.New(t)
+			srv.OnChat(func(openaitest.ChatRequest) openaitest.Reply { return tt.reply })
+			c := newClient(t, srv, func(c *llm.Config) { c.Logger = logger; c.MaxRetries = 2 })
+			if _, err := c.Generate(context.Background(), msgs); err == nil {
+				t.Fatal("Generate succeeded, want an error")
+			}
+			out := buf.String()
+			if got := strings.Count(out, "llm retry"); got != 2 {
+				t.Errorf("logged %d retries, want 2:\n%s", got, out)
+			}
+			for _, level := range []string{"level=WARN", "level=ERROR", "level=INFO"} {
+				if strings.Contains(out, level) {
+					t.Errorf("log has %s lines, want retries at Debug only:\n%s", level, out)
+				}
+			}
+		})
+	}
+}
+
+// TestErrorBodyCutAtRuneBoundary checks that a long undecodable error body
+// is shortened without splitting a multibyte character.
+func TestErrorBodyCutAtRuneBoundary(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name, body string
+		cut        bool
+	}{
+		{name: "two-byte runes across the limit", body: "BODY " + strings.Repeat("è", 150), cut: true},
+		{name: "three-byte runes across the limit", body: "BODY xy" + strings.Repeat("€", 100), cut: true},
+		{name: "four-byte runes across the limit", body: "BODY ab" + strings.Repeat("😀", 60), cut: true},
+		{name: "short body kept whole", body: "BODY <p>città chiusa</p>"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			srv := openaitest.New(t)
+			srv.OnChat(func(openaitest.ChatRequest) openaitest.Reply {
+				return openaitest.Reply{Status: 400, ErrorBody: tt.body}
+			})
+			c := newClient(t, srv, nil)
+			_, err := c.Generate(context.Background(), msgs)
+			if err == nil {
+				t.Fatal("Generate succeeded, want an error")
+			}
+			msg := err.Error()
+			if !utf8.ValidString(msg) {
+				t.Errorf("error %q is not valid UTF-8", msg)
+			}
+			i := strings.Index(msg, "BODY")
+			if i < 0 {
+				t.Fatalf("error %q lacks the body", msg)
+			}
+			kept := msg[i:]
+			if !tt.cut {
+				if kept != tt.body {
+					t.Errorf("error body = %q, want %q", kept, tt.body)
+				}
+				return
+			}
+			kept, ok := strings.CutSuffix(kept, "…")
+			if !ok || !strings.HasPrefix(tt.body, kept) || len(kept) > 200 || len(kept) < 197 {
+				t.Errorf("error body = %q (%d bytes), want a prefix of the body of 197..200 bytes and an ellipsis", kept, len(kept))
+			}
+		})
 	}
 }

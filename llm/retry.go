@@ -14,6 +14,7 @@ import (
 	"sync"
 	"syscall"
 	"time"
+	"unicode/utf8"
 
 	openai "github.com/sashabaranov/go-openai"
 )
@@ -95,7 +96,9 @@ func (c *Client) retryWith(ctx context.Context, op string, zeroTemp bool, fn fun
 			// back within its deadline.
 			return e
 		}
-		c.log.Warn("llm retry", "op", op, "attempt", n, "status", status, "wait", wait, "err", err)
+		// Debug, not Warn: the caller logs the final failure once, with
+		// its cause (rag's fallback line), so a failure is one line.
+		c.log.Debug("llm retry", "op", op, "attempt", n, "status", status, "wait", wait, "err", err)
 		t := time.NewTimer(wait)
 		select {
 		case <-ctx.Done():
@@ -184,10 +187,7 @@ func clean(err error) error {
 	}
 	var reqErr *openai.RequestError
 	if errors.As(err, &reqErr) {
-		body := string(reqErr.Body)
-		if len(body) > 200 {
-			body = body[:200] + "…"
-		}
+		body := truncate(string(reqErr.Body), maxBodyBytes)
 		if body == "" {
 			body = http.StatusText(reqErr.HTTPStatusCode)
 		}
@@ -199,6 +199,23 @@ func clean(err error) error {
 		return fmt.Errorf("%w: %w", ErrMalformed, err)
 	}
 	return err
+}
+
+// maxBodyBytes bounds the part of an undecodable error body kept in an
+// error message.
+const maxBodyBytes = 200
+
+// truncate cuts s to at most n bytes at a rune boundary, marking the cut
+// with an ellipsis, so a multibyte character is never split.
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	cut := n
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + "…"
 }
 
 func cause(err error) string {
