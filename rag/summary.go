@@ -167,6 +167,29 @@ func (e *Engine) central(passages []corpus.Passage, focus *retrieval, s *snapsho
 	}
 	var picked []summarySentence
 	used := make([]bool, len(cands))
+	if focus == nil {
+		// Every document in scope gets its most central sentence first: the
+		// centroid leans towards the longest document, and a briefing of
+		// the corpus that ignores an article misrepresents it.
+		bestOf := map[string]int{}
+		for i, c := range cands {
+			if j, ok := bestOf[c.passage.DocID]; !ok || c.score > cands[j].score {
+				bestOf[c.passage.DocID] = i
+			}
+		}
+		firsts := make([]int, 0, len(bestOf))
+		for _, i := range bestOf {
+			firsts = append(firsts, i)
+		}
+		sort.Slice(firsts, func(a, b int) bool { return cands[firsts[a]].score > cands[firsts[b]].score })
+		for _, i := range firsts {
+			if len(picked) == summarySentences {
+				break
+			}
+			used[i] = true
+			picked = append(picked, cands[i])
+		}
+	}
 	for len(picked) < summarySentences && len(picked) < len(cands) {
 		bestI, bestV := -1, -1e9
 		for i, c := range cands {

@@ -68,6 +68,20 @@ func TestSummaries(t *testing.T) {
 			}
 		})
 	}
+	// A corpus briefing cites every document, not only the longest.
+	a, err := e.Summarize(ctx, rag.SummaryRequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cited := map[string]bool{}
+	for _, c := range a.Citations {
+		cited[c.Passage.DocID] = true
+	}
+	for _, d := range docs {
+		if !cited[d.ID] {
+			t.Errorf("corpus summary does not cite %s:\n%s", d.ID, a.Text)
+		}
+	}
 	if _, err := e.Summarize(ctx, rag.SummaryRequest{DocID: "nope"}); !errors.Is(err, rag.ErrUnknownDocument) {
 		t.Errorf("Summarize(unknown doc) = %v, want ErrUnknownDocument", err)
 	}
