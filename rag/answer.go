@@ -25,8 +25,13 @@ var (
 // Hit is one retrieved passage with its scores.
 type Hit struct {
 	Passage corpus.Passage
-	// Score is the fused relevance in [0, 1]; higher is better.
+	// Score is the passage's relevance in [0, 1]: the share of the
+	// question's weight (its concepts, by IDF) the passage expresses. The
+	// relevance floor (Options.MinScore) applies to it.
 	Score float64
+	// Fused is the ranking score hits are ordered by: reciprocal rank fusion
+	// of the dense and lexical rankings, with Score as a tie-breaker.
+	Fused float64
 	// Dense is the cosine similarity of the dense search (0 if not found there).
 	Dense float64
 	// Lexical is the BM25 score (0 if not found there).

@@ -361,7 +361,7 @@ func (e *Engine) Index(ctx context.Context, docs []corpus.Document, progress fun
 	}
 	e.cur.Store(e.newSnapshot(m, vs))
 	rep.Duration = time.Since(start)
-	e.log.Info("index built", "documents", len(docs), "passages", rep.Passages, "embedded", rep.Embedded,
+	e.log.Debug("index built", "documents", len(docs), "passages", rep.Passages, "embedded", rep.Embedded,
 		"added", rep.Added, "changed", rep.Changed, "removed", rep.Removed, "rebuilt", rep.Rebuilt,
 		"duration_ms", rep.Duration.Milliseconds())
 	return rep, nil

@@ -27,9 +27,8 @@ type retrieval struct {
 	took        time.Duration
 }
 
-// Search returns up to k passages for query, best first (k <= 0: TopK).
-// Hit.Score is the share of the question's weight the passage covers; the
-// order is that of the fused dense and lexical rankings.
+// Search returns up to k passages for query, best first (k <= 0: TopK),
+// ordered by Hit.Fused; Hit.Score is each passage's relevance.
 func (e *Engine) Search(ctx context.Context, query string, k int) ([]Hit, error) {
 	q, err := e.checkQuestion(query)
 	if err != nil {
@@ -162,6 +161,7 @@ func (e *Engine) retrieveWith(ctx context.Context, q, rewrite string, extra []st
 	for i, o := range order {
 		h := fused[o.passage]
 		h.Rank = i + 1
+		h.Fused = o.score
 		r.hits = append(r.hits, *h)
 	}
 	r.took = time.Since(start)

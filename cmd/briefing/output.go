@@ -41,7 +41,8 @@ type citationJSON struct {
 
 type hitJSON struct {
 	Rank      int     `json:"rank"`
-	Score     float64 `json:"score"`
+	Score     float64 `json:"score"` // relevance in [0, 1]
+	Fused     float64 `json:"fused"`
 	Dense     float64 `json:"dense"`
 	Lexical   float64 `json:"lexical"`
 	PassageID string  `json:"passage_id"`
@@ -98,7 +99,7 @@ func toHitsJSON(hits []rag.Hit) []hitJSON {
 	for _, h := range hits {
 		p := h.Passage
 		out = append(out, hitJSON{
-			Rank: h.Rank, Score: h.Score, Dense: h.Dense, Lexical: h.Lexical,
+			Rank: h.Rank, Score: h.Score, Fused: h.Fused, Dense: h.Dense, Lexical: h.Lexical,
 			PassageID: p.ID, DocID: p.DocID, Title: p.Title, Paragraph: p.Paragraph,
 			Start: p.Start, End: p.End, Text: p.Text,
 		})

@@ -19,8 +19,10 @@ func newSearchCmd(a *app) *cobra.Command {
 		Use:   "search QUERY... | search -",
 		Short: "Show the passages retrieved for a query, with their scores",
 		Long: `Retrieve the passages a question would be answered from, without writing an
-answer: rank, fused score, dense (cosine) and lexical (BM25) scores, the
-document, paragraph and byte offsets, and the passage text.`,
+answer: rank, relevance (the share of the question's weight the passage
+expresses; the relevance floor applies to it), the fused ranking score the
+order follows, dense (cosine) and lexical (BM25) scores, the document,
+paragraph and byte offsets, and the passage text.`,
 		Example: `  briefing search --k 3 "trattato di mutua difesa"`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 0 {
@@ -74,7 +76,7 @@ func writeHits(w io.Writer, hits []rag.Hit) error {
 		if i > 0 {
 			b.WriteString("\n")
 		}
-		fmt.Fprintf(&b, "%d. score %.3f  dense %.3f  lexical %.3f  %s\n", h.Rank, h.Score, h.Dense, h.Lexical, passageRef(h.Passage))
+		fmt.Fprintf(&b, "%d. relevance %.3f  fused %.4f  dense %.3f  lexical %.3f  %s\n", h.Rank, h.Score, h.Fused, h.Dense, h.Lexical, passageRef(h.Passage))
 		fmt.Fprintf(&b, "   %s\n", h.Passage.Title)
 		fmt.Fprintf(&b, "   %s\n", oneLine(h.Passage.Text))
 	}
