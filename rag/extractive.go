@@ -283,7 +283,9 @@ func (e *Engine) extract(r *retrieval, a *Answer) {
 		} else {
 			a.Citations[n-1] = quoteCitation(n, r.hits[c.hit].Passage, append(citedSpans(a.Citations[n-1]), c.span))
 		}
-		fmt.Fprintf(&b, " “%s” [%d]", c.text, n)
+		// Line breaks inside a window (a quote over two paragraphs) would break
+		// the answer's flow; the citation keeps the verbatim text.
+		fmt.Fprintf(&b, " “%s” [%d]", strings.Join(strings.Fields(c.text), " "), n)
 	}
 	a.Text = b.String()
 }
