@@ -119,3 +119,71 @@ func TestCallerCancellationStopsTheRequest(t *testing.T) {
 		})
 	}
 }
+
+// TestCallerDeadlineGetsTheFallback checks the promise of an answer within
+// the caller's deadline when that deadline is shorter than GenerateTimeout
+// and the LLM hangs (in the answer, the stream, the query rewrite or a
+// summary): the extractive fallback comes back before the deadline, not a
+// context error.
+func TestCallerDeadlineGetsTheFallback(t *testing.T) {
+	t.Parallel()
+	docs := mustDefaultDocs(t)
+	const deadline = 900 * time.Millisecond
+	tests := []struct {
+		name     string
+		question string
+		stream   bool
+		rewrite  bool // RewriteQueries on, with a question to translate
+		summary  bool
+	}{
+		{name: "generate", question: ratifiedQ},
+		{name: "stream", question: ratifiedQ, stream: true},
+		{name: "rewrite and generate", question: "When did the Russian parliament ratify the treaty?", rewrite: true},
+		{name: "summary", summary: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			srv := openaitest.New(t)
+			srv.OnChat(func(openaitest.ChatRequest) openaitest.Reply { return openaitest.Reply{Hang: true} })
+			cfg := testLLMConfig(srv)
+			cfg.Timeout = 30 * time.Second // the client's own timeout is no help
+			e, logs := mustLLMEngine(t, srv, cfg, rag.Options{GenerateTimeout: 30 * time.Second, RewriteQueries: tt.rewrite}, docs)
+			ctx, cancel := context.WithTimeout(context.Background(), deadline)
+			defer cancel()
+			dl, _ := ctx.Deadline()
+			var a rag.Answer
+			var err error
+			if tt.summary {
+				a, err = e.Summarize(ctx, rag.SummaryRequest{DocID: "russia-north-korea-alliance"})
+			} else {
+				req := rag.Request{Question: tt.question}
+				if tt.stream {
+					req.OnDelta = func(string) {}
+				}
+				a, err = e.Answer(ctx, req)
+			}
+			returned := time.Now()
+			if err != nil {
+				t.Fatalf("got error %v, want the extractive fallback", err)
+			}
+			if !returned.Before(dl) {
+				t.Errorf("returned %v after the caller's deadline", returned.Sub(dl))
+			}
+			if !a.Fallback || a.Generated || len(a.Citations) == 0 {
+				t.Fatalf("Answer = %q (fallback %v, generated %v, %d citations), want the extractive fallback",
+					a.Text, a.Fallback, a.Generated, len(a.Citations))
+			}
+			if !strings.Contains(a.FallbackReason, "deadline exceeded") {
+				t.Errorf("FallbackReason = %q, want it to name the deadline", a.FallbackReason)
+			}
+			if warns := logs.lines("WARN"); len(warns) != 1 {
+				t.Errorf("warn lines = %q, want exactly one", warns)
+			}
+			if len(srv.ChatRequests()) == 0 {
+				t.Error("no chat request reached the server, so the test proves nothing")
+			}
+			checkCitations(t, docs, a)
+		})
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/briefing/briefing/corpus"
@@ -47,6 +48,50 @@ func (e *Engine) complete(ctx context.Context, msgs []Message, maxTokens int, on
 	return g.Generate(ctx, msgs)
 }
 
+// minFallbackMargin is the least time kept back from a caller's deadline
+// for building the extractive answer after the LLM gave up.
+const minFallbackMargin = 200 * time.Millisecond
+
+// fallbackMargin is the time kept back from a deadline that is left away:
+// a tenth of it, at least minFallbackMargin.
+func fallbackMargin(left time.Duration) time.Duration {
+	return max(left/10, minFallbackMargin)
+}
+
+// budgetKey marks a context whose deadline already keeps the fallback
+// margin, so withinBudget does not take it twice.
+type budgetKey struct{}
+
+// llmContext returns the context for the LLM's part of an Answer or
+// Summarize call: it ends after GenerateTimeout or, when ctx has a
+// deadline, early enough before it (fallbackMargin) that the extractive
+// fallback is still built and returned in time. A caller's deadline shorter
+// than GenerateTimeout thus yields the fallback, not a context error;
+// cancellation of ctx still ends it at once.
+func (e *Engine) llmContext(ctx context.Context) (context.Context, context.CancelFunc) {
+	d := e.opts.GenerateTimeout
+	if dl, ok := ctx.Deadline(); ok {
+		left := time.Until(dl)
+		d = min(d, left-fallbackMargin(left))
+	}
+	lctx, cancel := context.WithTimeout(ctx, d)
+	return context.WithValue(lctx, budgetKey{}, true), cancel
+}
+
+// withinBudget is llmContext's margin for a context that did not come
+// from it: a deadline is brought forward by fallbackMargin. Every LLM call
+// of the engine (rewrite, answer, summary) goes through it, so the caller
+// always has time left for the fallback whichever way its context was
+// bounded.
+func withinBudget(ctx context.Context) (context.Context, context.CancelFunc) {
+	dl, ok := ctx.Deadline()
+	if !ok || ctx.Value(budgetKey{}) != nil {
+		return ctx, func() {}
+	}
+	lctx, cancel := context.WithDeadline(ctx, dl.Add(-fallbackMargin(time.Until(dl))))
+	return context.WithValue(lctx, budgetKey{}, true), cancel
+}
+
 func toMessages(ms []ground.Msg) []Message {
 	out := make([]Message, len(ms))
 	for i, m := range ms {
@@ -54,10 +99,6 @@ func toMessages(ms []ground.Msg) []Message {
 	}
 	return out
 }
-
-// errUnverifiable marks a completion with no valid citation that is not a
-// refusal: it cannot be checked against the passages.
-var errUnverifiable = errors.New("unverifiable: no valid citation")
 
 // reason turns a generation error into Answer.FallbackReason: one short
 // line for the operator.
@@ -103,6 +144,8 @@ func (e *Engine) generateAnswer(ctx context.Context, r *retrieval, q string, req
 	for _, t := range hist {
 		in.History = append(in.History, ground.Turn{Q: clip(t.Question, historyRunes), A: clip(t.Answer, historyRunes)})
 	}
+	ctx, cancel := withinBudget(ctx)
+	defer cancel()
 	text, err := e.complete(ctx, toMessages(ground.BuildPrompt(in)), 0, req.OnDelta)
 	if err != nil {
 		return generated{}, fmt.Errorf("generate answer: %w", err)
@@ -120,22 +163,37 @@ func (e *Engine) source(s *snapshot, n int, p corpus.Passage) ground.Source {
 	return src
 }
 
-// check verifies the citations of a completion against passages (numbered
-// 1..len(passages)): invalid markers are removed, a refusal is recognised,
-// an answer left without citations is errUnverifiable, and the rest is
-// renumbered 1..m in order of first use with a verbatim quote per source.
+// check verifies a completion against passages (numbered
+// 1..len(passages)) and renumbers its citations 1..m in order of first use,
+// with a verbatim quote per source. Sentence by sentence: markers naming no
+// sent passage are removed, and so are markers whose sentence shares no
+// content word with the cited passage; then factual sentences left without
+// a marker are removed (an injected order or an unsupported claim must not
+// pass for a verified answer because another sentence cites something).
+// The completion is errUnverifiable when the removed sentences are more
+// than half of it, or when what is left has no citation and is not a
+// refusal.
 func (e *Engine) check(s *snapshot, text, lang string, passages []corpus.Passage) (generated, error) {
 	valid := func(n int) bool { return n >= 1 && n <= len(passages) }
 	clean, _, removed := ground.Verify(strings.TrimSpace(text), valid)
-	g := generated{removed: len(removed)}
-	if ground.IsRefusal(clean, lang) {
-		g.text, g.refused = clean, true
+	c := checkSentences(clean, lang, func(claim string, n int) bool { return e.plausible(s, claim, passages[n-1]) })
+	g := generated{removed: len(removed) + c.implausible}
+	if c.mostlyDropped() {
+		return g, c.err()
+	}
+	if ground.IsRefusal(c.text, lang) {
+		g.text, g.refused = c.text, true
+	} else if ground.Unverifiable(c.text, lang) {
+		return g, c.err()
+	}
+	if c.dropped > 0 {
+		// Counts only: the text may be hostile, and is logged nowhere.
+		e.log.Info("removed uncited sentences from llm output", "removed_sentences", c.dropped, "sentences", c.sentences)
+	}
+	if g.refused {
 		return g, nil
 	}
-	if ground.Unverifiable(clean, lang) {
-		return g, fmt.Errorf("%w (%d invalid removed)", errUnverifiable, len(removed))
-	}
-	renum, order := ground.Renumber(clean)
+	renum, order := ground.Renumber(c.text)
 	claims := claimsByNumber(renum)
 	for i, old := range order {
 		p := passages[old-1]

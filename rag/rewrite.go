@@ -26,8 +26,10 @@ func (e *Engine) rewriteQuery(ctx context.Context, s *snapshot, q string) (strin
 	if rw, ok := e.rewrites.Get(key); ok {
 		return rw, nil
 	}
-	ctx, cancel := context.WithTimeout(ctx, e.opts.RewriteTimeout)
+	ctx, cancel := withinBudget(ctx)
 	defer cancel()
+	ctx, cancelRewrite := context.WithTimeout(ctx, e.opts.RewriteTimeout)
+	defer cancelRewrite()
 	text, err := e.complete(ctx, toMessages(ground.RewritePrompt(q, from, to)), maxRewriteTokens, nil)
 	if err != nil {
 		return "", fmt.Errorf("rewrite query: %w", err)

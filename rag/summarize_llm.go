@@ -38,6 +38,8 @@ func (e *Engine) generateSummary(ctx context.Context, s *snapshot, req SummaryRe
 		}
 		return generated{text: a.Text, citations: slices.Clone(a.Citations)}, nil
 	}
+	ctx, cancel := withinBudget(ctx)
+	defer cancel()
 	sources := make([]ground.Source, len(passages))
 	for i, p := range passages {
 		sources[i] = e.source(s, i+1, p)
@@ -85,7 +87,7 @@ func (e *Engine) generateSummary(ctx context.Context, s *snapshot, req SummaryRe
 		}
 	}
 	if len(kept) == 0 {
-		return generated{}, fmt.Errorf("summary: %w in any map step", errUnverifiable)
+		return generated{}, fmt.Errorf("summary: %w: no map step cited its passages", errUnverifiable)
 	}
 	text := kept[0]
 	if len(groups) > 1 {
@@ -110,8 +112,9 @@ func (e *Engine) generateSummary(ctx context.Context, s *snapshot, req SummaryRe
 }
 
 // mapStep summarises one group of numbered passages and keeps only the
-// citations of that group. It returns "" for a partial that cites none of
-// them (or refuses), which the reduce step then does without.
+// citations of that group, and only its cited sentences. It returns "" for
+// a partial that cites none of them, is mostly uncited, or refuses, which
+// the reduce step then does without.
 func (e *Engine) mapStep(ctx context.Context, topic, lang string, group []ground.Source, onDelta func(string)) (string, error) {
 	text, err := e.complete(ctx, toMessages(ground.MapPrompt(ground.SummaryInput{Topic: topic, Lang: lang, Passages: group})), 0, onDelta)
 	if err != nil {
@@ -119,8 +122,11 @@ func (e *Engine) mapStep(ctx context.Context, topic, lang string, group []ground
 	}
 	valid := func(n int) bool { return n >= group[0].N && n <= group[len(group)-1].N }
 	clean, _, _ := ground.Verify(strings.TrimSpace(text), valid)
-	if ground.IsRefusal(clean, lang) || ground.Unverifiable(clean, lang) {
+	// Uncited factual sentences go before the reduce step can pick them
+	// up and cite them.
+	c := checkSentences(clean, lang, nil)
+	if c.mostlyDropped() || ground.IsRefusal(c.text, lang) || ground.Unverifiable(c.text, lang) {
 		return "", nil
 	}
-	return clean, nil
+	return c.text, nil
 }

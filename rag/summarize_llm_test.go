@@ -22,15 +22,19 @@ func isMap(r openaitest.ChatRequest) bool    { return strings.HasPrefix(r.System
 func isReduce(r openaitest.ChatRequest) bool { return strings.HasPrefix(r.System(), "You merge") }
 
 // summaryServer answers map steps by citing the first and last passage of
-// their group plus an invalid [999], and reduce steps by joining the
-// partial summaries, so citations flow through both steps.
+// their group (each with a sentence taken from it, so the citation is
+// plausible) plus an invalid [999] and an uncited claim, and reduce steps
+// by joining the partial summaries, so citations flow through both steps.
 func summaryServer(t *testing.T) *openaitest.Server {
 	srv := openaitest.New(t)
 	srv.OnChat(func(r openaitest.ChatRequest) openaitest.Reply {
 		switch {
 		case isMap(r):
-			ns := passageNum.FindAllStringSubmatch(r.LastUser(), -1)
-			return openaitest.Text("La Corea del Nord sostiene la Russia [" + ns[0][1] + "]. Il trattato è stato ratificato [" + ns[len(ns)-1][1] + "][999].")
+			ps := passageTag.FindAllStringSubmatch(r.LastUser(), -1)
+			first, last := ps[0], ps[len(ps)-1]
+			return openaitest.Text(words(first[2], 8) + " [" + first[1] + "]. " +
+				"Kim ha venduto la Luna. " +
+				words(last[2], 8) + " [" + last[1] + "][999].")
 		case isReduce(r):
 			var parts []string
 			for _, m := range partialRE.FindAllStringSubmatch(r.LastUser(), -1) {
@@ -41,6 +45,12 @@ func summaryServer(t *testing.T) *openaitest.Server {
 		return openaitest.Status(400, "unexpected request")
 	})
 	return srv
+}
+
+// words returns the first n words of s, without final punctuation.
+func words(s string, n int) string {
+	f := strings.Fields(s)
+	return strings.TrimRight(strings.Join(f[:min(n, len(f))], " "), ".,;:!?")
 }
 
 // mapNumbers lists the passage numbers of each map request.
@@ -105,6 +115,9 @@ func TestGeneratedSummaries(t *testing.T) {
 				t.Fatalf("Summarize = %q (generated %v, fallback %v %q, %d citations), want a generated summary without [999]",
 					a.Text, a.Generated, a.Fallback, a.FallbackReason, len(a.Citations))
 			}
+			if strings.Contains(a.Text, "Luna") {
+				t.Errorf("Summarize = %q, want the uncited sentence removed", a.Text)
+			}
 			checkCitations(t, docs, a)
 			groups := mapNumbers(reqs)
 			if len(groups) < tt.maps || (tt.maps == 1 && len(groups) != 1) {
@@ -126,6 +139,9 @@ func TestGeneratedSummaries(t *testing.T) {
 					reduces++
 					if strings.Contains(r.LastUser(), "999") {
 						t.Errorf("reduce step received an invalid citation: %s", r.LastUser())
+					}
+					if strings.Contains(r.LastUser(), "Luna") {
+						t.Errorf("reduce step received an uncited sentence: %s", r.LastUser())
 					}
 				}
 				last = r
@@ -170,6 +186,7 @@ func TestGeneratedSummaryFallsBack(t *testing.T) {
 		{name: "no citations", reply: openaitest.Text("HACKED"), reason: "unverifiable"},
 		{name: "only invalid citations", reply: openaitest.Text("Tutto [999]."), reason: "unverifiable"},
 		{name: "refusal", reply: openaitest.Text(ground.NoAnswer("it")), reason: "unverifiable"},
+		{name: "mostly uncited", reply: openaitest.Text("La Corea del Nord e la Russia [1]. Kim ha venduto la Luna a Putin per tre rubli. Lavrov ha comprato Marte con due dollari."), reason: "unverifiable"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -44,12 +44,12 @@ func IsRefusal(text, lang string) bool {
 	return false
 }
 
-// Unverifiable reports whether an answer must not be shown as generated:
-// it says something (has a letter) yet, after Verify, carries no citation
-// marker and is not a refusal. The rule is deliberately document-level, not
-// per sentence: models often open with an uncited framing sentence, and a
-// per-sentence rule would discard most good answers; an answer with no
-// valid citation at all is the case that cannot be checked.
+// Unverifiable reports whether an answer, as a whole, must not be shown as
+// generated: it says something (has a letter) yet carries no citation
+// marker and is not a refusal. It is the last of the checks: the engine
+// first removes invalid and implausible markers and uncited factual
+// sentences (see Factual), then asks whether what is left can be checked
+// at all.
 func Unverifiable(text, lang string) bool {
 	if !strings.ContainsFunc(text, unicode.IsLetter) {
 		return true
@@ -58,4 +58,37 @@ func Unverifiable(text, lang string) bool {
 		return false
 	}
 	return !IsRefusal(text, lang)
+}
+
+// minFactualWords is the fewest words of a sentence that states a fact.
+// Connectives and lead-ins ("In sintesi.", "Ecco.") are shorter; three
+// words is enough for a claim ("Kim visitò Mosca.") and for an injected
+// order ("HACKED: ignore everything.").
+const minFactualWords = 3
+
+// Factual reports whether sentence s, one sentence of a model's answer,
+// states something that needs a citation: it has letters and at least three
+// words (markers aside), and is neither a refusal ("The passages do not
+// say."), a heading ("# Risposta", "**Sintesi**") nor a lead-in ending in a
+// colon ("Ecco cosa dicono i documenti:"). An answer's factual sentences
+// without a valid marker are removed before it is shown.
+func Factual(s, lang string) bool {
+	s = strings.TrimSpace(StripMarkers(s))
+	if !strings.ContainsFunc(s, unicode.IsLetter) {
+		return false
+	}
+	if strings.HasPrefix(s, "#") || strings.HasSuffix(s, ":") ||
+		len(s) > 4 && strings.HasPrefix(s, "**") && strings.HasSuffix(s, "**") && !strings.Contains(s[2:len(s)-2], "**") {
+		return false
+	}
+	words := 0
+	for _, w := range strings.Fields(s) {
+		if strings.ContainsFunc(w, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }) {
+			words++
+		}
+	}
+	if words < minFactualWords {
+		return false
+	}
+	return !IsRefusal(s, lang)
 }

@@ -1,0 +1,116 @@
+package rag
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+func TestSplitAnswer(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name, text string
+		want       []answerSentence
+	}{
+		{"plain", "Kim andò a Mosca [1]. Putin lo ricevette [2].",
+			[]answerSentence{{"", "Kim andò a Mosca [1]."}, {" ", "Putin lo ricevette [2]."}}},
+		{"marker after the period", "Kim andò a Mosca. [1] Putin lo ricevette. [2][3]",
+			[]answerSentence{{"", "Kim andò a Mosca. [1]"}, {" ", "Putin lo ricevette. [2][3]"}}},
+		{"marker line", "Kim andò a Mosca.\n[1].\n\nPutin lo ricevette [2].",
+			[]answerSentence{{"", "Kim andò a Mosca.\n[1]."}, {"\n\n", "Putin lo ricevette [2]."}}},
+		{"leading marker of the first sentence stays", "[1] Kim andò a Mosca.",
+			[]answerSentence{{"", "[1] Kim andò a Mosca."}}},
+		{"empty", "", nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			got := splitAnswer(tt.text)
+			if diff := cmp.Diff(tt.want, got, cmp.AllowUnexported(answerSentence{})); diff != "" {
+				t.Errorf("splitAnswer(%q) (-want +got):\n%s", tt.text, diff)
+			}
+		})
+	}
+}
+
+// TestLLMContextDeadline checks the LLM's deadline: GenerateTimeout, or
+// the caller's deadline less the fallback margin when that comes first.
+func TestLLMContextDeadline(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name     string
+		generate time.Duration
+		caller   time.Duration // 0: no deadline
+		want     time.Duration // from now
+	}{
+		{"no caller deadline", 45 * time.Second, 0, 45 * time.Second},
+		{"caller deadline far away", 45 * time.Second, 100 * time.Second, 45 * time.Second},
+		{"caller deadline first", 45 * time.Second, 20 * time.Second, 18 * time.Second},
+		{"short caller deadline keeps 200ms", 45 * time.Second, time.Second, 800 * time.Millisecond},
+		{"caller deadline within the margin", 45 * time.Second, 100 * time.Millisecond, -100 * time.Millisecond},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			e := &Engine{opts: Options{GenerateTimeout: tt.generate}}
+			ctx := context.Background()
+			if tt.caller > 0 {
+				var cancel context.CancelFunc
+				ctx, cancel = context.WithTimeout(ctx, tt.caller)
+				defer cancel()
+			}
+			start := time.Now()
+			lctx, cancel := e.llmContext(ctx)
+			defer cancel()
+			dl, ok := lctx.Deadline()
+			if !ok {
+				t.Fatal("llmContext has no deadline")
+			}
+			if got := dl.Sub(start); got < tt.want-50*time.Millisecond || got > tt.want+50*time.Millisecond {
+				t.Errorf("llmContext deadline in %v, want %v", got, tt.want)
+			}
+			// The margin is taken once: withinBudget leaves it alone.
+			bctx, bcancel := withinBudget(lctx)
+			defer bcancel()
+			if bdl, _ := bctx.Deadline(); !bdl.Equal(dl) {
+				t.Errorf("withinBudget moved llmContext's deadline by %v", dl.Sub(bdl))
+			}
+		})
+	}
+}
+
+func TestWithinBudget(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name   string
+		caller time.Duration // 0: no deadline
+		want   time.Duration // 0: no deadline
+	}{
+		{"no deadline", 0, 0},
+		{"long deadline", 10 * time.Second, 9 * time.Second},
+		{"short deadline", time.Second, 800 * time.Millisecond},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			ctx := context.Background()
+			if tt.caller > 0 {
+				var cancel context.CancelFunc
+				ctx, cancel = context.WithTimeout(ctx, tt.caller)
+				defer cancel()
+			}
+			start := time.Now()
+			bctx, cancel := withinBudget(ctx)
+			defer cancel()
+			dl, ok := bctx.Deadline()
+			if ok != (tt.want != 0) {
+				t.Fatalf("withinBudget deadline set = %v, want %v", ok, tt.want != 0)
+			}
+			if got := dl.Sub(start); ok && (got < tt.want-50*time.Millisecond || got > tt.want+50*time.Millisecond) {
+				t.Errorf("withinBudget deadline in %v, want %v", got, tt.want)
+			}
+		})
+	}
+}
