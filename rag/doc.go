@@ -13,15 +13,17 @@
 //   - Otherwise the top passages, numbered 1..k with their document's title
 //     and date, go to the LLM in a grounded prompt (internal/ground) that
 //     keeps passages, history and question in escaped data blocks apart from
-//     the instructions. The answer's markers are verified: numbers outside
-//     1..k are removed (logged at Info with counts), the rest renumbered
-//     1..m in order of first use, and each cited passage gets a verbatim
-//     quote around the sentence that best matches its claim.
+//     the instructions. The answer is verified sentence by sentence: markers
+//     outside 1..k, or naming a passage that shares nothing with their
+//     sentence, are removed; factual sentences left without a citation are
+//     dropped (both logged at Info with counts only); the remaining markers
+//     are renumbered 1..m in order of first use, and each cited passage gets
+//     a verbatim quote around the sentence that best matches its claim.
 //   - A refusal by the model is returned as Answer.Refused. Any failure (the
 //     server down, slow past Options.GenerateTimeout, 429s and 5xx after the
 //     client's retries, a truncated stream, malformed or empty replies, an
-//     unknown model, a length-cut reply) and any answer left without a valid
-//     citation returns the extractive answer with Answer.Fallback and
+//     unknown model, a length-cut reply) and any answer mostly uncited or
+//     left without a valid citation returns the extractive answer with Answer.Fallback and
 //     FallbackReason set, and logs one Warn line with the cause. Cancelling
 //     the caller's ctx stops the request and returns its error instead.
 //   - With Options.RewriteQueries, a question in another language than the

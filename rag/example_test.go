@@ -44,7 +44,7 @@ func ExampleEngine_Answer_generated() {
 	tb := &exampleTB{}
 	defer tb.done()
 	srv := openaitest.New(tb)
-	srv.QueueChat(openaitest.Text("Il 6 novembre [2][9]."))
+	srv.QueueChat(openaitest.Text("Il 6 novembre [1][9]."))
 	client, err := llm.New(llm.Config{BaseURL: srv.URL(), Model: "any"})
 	if err != nil {
 		panic(err)

@@ -33,11 +33,15 @@ const (
 // usual (on the question and, with RewriteQueries, its translation into the
 // corpus language); a question without evidence above MinScore is refused
 // without calling the LLM; otherwise the LLM answers from the top passages
-// within GenerateTimeout, its [n] citations are verified (invalid ones
-// removed) and renumbered 1..m in order of use, and Answer.Generated is set.
-// When the LLM fails, times out, or writes an answer with no valid citation
-// that is not a refusal, the extractive answer is returned instead with
-// Answer.Fallback and FallbackReason set, and one Warn line is logged.
+// within GenerateTimeout (brought forward so the fallback still fits the
+// caller's deadline), its [n] citations are verified sentence by sentence
+// (markers naming no passage sent, or a passage sharing nothing with their
+// sentence, are removed; factual sentences left uncited are dropped) and
+// renumbered 1..m in order of use, and Answer.Generated is set. When the LLM
+// fails, times out, or writes an answer that is mostly uncited or has no
+// valid citation left and is not a refusal, the extractive answer is
+// returned instead with Answer.Fallback and FallbackReason set, and one Warn
+// line is logged.
 func (e *Engine) Answer(ctx context.Context, req Request) (Answer, error) {
 	start := time.Now()
 	q, err := e.checkQuestion(req.Question)
@@ -54,7 +58,7 @@ func (e *Engine) Answer(ctx context.Context, req Request) (Answer, error) {
 	}
 	llmCtx, cancel := ctx, context.CancelFunc(func() {})
 	if e.opts.Generator != nil {
-		llmCtx, cancel = context.WithTimeout(ctx, e.opts.GenerateTimeout)
+		llmCtx, cancel = e.llmContext(ctx)
 	}
 	defer cancel()
 	rewrite, rwErr := e.rewriteQuery(llmCtx, s, q)

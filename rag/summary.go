@@ -45,7 +45,7 @@ func (e *Engine) Summarize(ctx context.Context, req SummaryRequest) (Answer, err
 	}
 	llmCtx, cancel := ctx, context.CancelFunc(func() {})
 	if e.opts.Generator != nil {
-		llmCtx, cancel = context.WithTimeout(ctx, e.opts.GenerateTimeout)
+		llmCtx, cancel = e.llmContext(ctx)
 	}
 	defer cancel()
 	if req.DocID != "" {
