@@ -153,6 +153,13 @@ type Bot struct {
 	pubKey  ed25519.PublicKey
 	metrics *ops.Metrics
 
+	// firstResponseTimeout bounds the HTTP handler's wait for the first
+	// response: the package constant, shortened only by tests.
+	firstResponseTimeout time.Duration
+	// beforeHTTPWork, when set (tests only), runs on the work goroutine of
+	// an HTTP interaction, with its context, before the command code.
+	beforeHTTPWork func(ctx context.Context)
+
 	limits   *limiter
 	answers  *lru.Cache[string, storedAnswer]
 	threads  *lru.Cache[string, *conversation]
@@ -221,6 +228,8 @@ func New(opts Options, engine Engine, reload ReloadFunc, logger *slog.Logger) (*
 		limits:  newLimiter(opts.RatePerMinute, opts.RateBurst, opts.MaxConcurrent),
 		answers: mustLRU[string, storedAnswer](512),
 		threads: mustLRU[string, *conversation](1024),
+
+		firstResponseTimeout: firstResponseTimeout,
 	}
 	b.appID.Store(opts.AppID)
 	b.botID.Store("")
@@ -300,7 +309,8 @@ func (b *Bot) Run(ctx context.Context) error {
 		})
 		if b.opts.HTTPListen == "" {
 			b.session.AddHandler(func(_ *discordgo.Session, ic *discordgo.InteractionCreate) {
-				b.handle(ctx, ic.Interaction, gatewayResponder{b: b, i: ic.Interaction})
+				// Detached: a shutdown lets the reply finish (see handle).
+				b.handle(context.WithoutCancel(ctx), ic.Interaction, gatewayResponder{b: b, i: ic.Interaction})
 			})
 		}
 		if len(b.opts.MentionChannels) > 0 {
@@ -349,8 +359,8 @@ func (b *Bot) Run(ctx context.Context) error {
 	case <-ctx.Done():
 	case runErr = <-errc:
 	}
+	idle := b.stop() // before the log line: once it is written, new work is refused
 	b.log.Info("shutting down", "inflight_deadline", b.opts.ShutdownTimeout.String())
-	idle := b.stop()
 	shutdownServers()
 	select {
 	case <-idle:

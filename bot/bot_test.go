@@ -97,6 +97,26 @@ type harness struct {
 	fake *discordtest.Server
 	bot  *bot.Bot
 	logs *syncBuffer
+
+	cancel   context.CancelFunc // cancels Run's ctx
+	done     chan error         // Run's result
+	stopOnce sync.Once
+	runErr   error
+}
+
+// shutdown cancels Run's ctx and waits (at most 15s) for Run to return; it
+// returns Run's error. Later calls return the same.
+func (h *harness) shutdown(t *testing.T) error {
+	t.Helper()
+	h.stopOnce.Do(func() {
+		h.cancel()
+		select {
+		case h.runErr = <-h.done:
+		case <-time.After(15 * time.Second):
+			h.runErr = errors.New("Run() did not return after cancel")
+		}
+	})
+	return h.runErr
 }
 
 const (
@@ -130,17 +150,11 @@ func startBot(t *testing.T, eng bot.Engine, reload bot.ReloadFunc, opts func(*bo
 		t.Fatalf("bot.New() = %v", err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- b.Run(ctx) }()
+	h := &harness{fake: fake, bot: b, logs: logs, cancel: cancel, done: make(chan error, 1)}
+	go func() { h.done <- b.Run(ctx) }()
 	t.Cleanup(func() {
-		cancel()
-		select {
-		case err := <-done:
-			if err != nil {
-				t.Errorf("Run() = %v", err)
-			}
-		case <-time.After(15 * time.Second):
-			t.Error("Run() did not return after cancel")
+		if err := h.shutdown(t); err != nil {
+			t.Errorf("Run() = %v", err)
 		}
 		if bad := fake.MentionViolations(); len(bad) > 0 {
 			for _, r := range bad {
@@ -151,7 +165,6 @@ func startBot(t *testing.T, eng bot.Engine, reload bot.ReloadFunc, opts func(*bo
 			t.Errorf("logs contain the bot token")
 		}
 	})
-	h := &harness{fake: fake, bot: b, logs: logs}
 	h.wait(t, func(r discordtest.Request) bool {
 		return r.Method == http.MethodPut && strings.HasSuffix(r.Path, "/commands")
 	})

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"runtime/debug"
 	"slices"
 	"strings"
 	"sync"
@@ -78,12 +79,15 @@ func userOf(i *discordgo.Interaction) *discordgo.User {
 	return &discordgo.User{}
 }
 
-// handle serves one interaction, whichever way it arrived. The reply work
-// runs on a context detached from ctx's cancellation, so a shutdown lets it
-// finish (within ShutdownTimeout) instead of cutting it off.
+// handle serves one interaction, whichever way it arrived. Callers pass a
+// ctx already detached from the bot's shutdown (context.WithoutCancel), so
+// that a shutdown lets the reply finish within ShutdownTimeout instead of
+// cutting it off; ctx is cancelled only when the interaction is abandoned
+// (HTTP mode, no first response in time). A panic in the command code is
+// logged with its stack under a reference, and the user gets the usual
+// internal-error reply carrying it.
 func (b *Bot) handle(ctx context.Context, i *discordgo.Interaction, r responder) {
 	log := b.log.With("interaction_id", i.ID, "guild_id", i.GuildID, "channel_id", i.ChannelID, "user_id", userOf(i).ID)
-	ctx = context.WithoutCancel(ctx)
 	if !b.begin() {
 		if i.Type != discordgo.InteractionApplicationCommandAutocomplete {
 			b.ephemeral(ctx, log, r, t(localeLang(i.Locale)).ShuttingDown)
@@ -91,6 +95,53 @@ func (b *Bot) handle(ctx context.Context, i *discordgo.Interaction, r responder)
 		return
 	}
 	defer b.end()
+	tr := &trackedResponder{responder: r}
+	// Registered after end, so it runs first: the error reply still counts
+	// as work in flight during a shutdown.
+	defer func() {
+		if v := recover(); v != nil {
+			b.answerPanic(ctx, log, i, tr, v)
+		}
+	}()
+	b.route(ctx, log, i, tr)
+}
+
+// answerPanic logs a panic recovered while serving i and, when the
+// interaction can still be answered, tells the user under which reference.
+func (b *Bot) answerPanic(ctx context.Context, log *slog.Logger, i *discordgo.Interaction, r *trackedResponder, v any) {
+	ref := b.logPanic(log, v)
+	if i.Type == discordgo.InteractionApplicationCommandAutocomplete {
+		// A result cannot carry a message; no choices ends the spinner.
+		if !r.responded.Load() {
+			err := r.respond(ctx, &discordgo.InteractionResponse{
+				Type: discordgo.InteractionApplicationCommandAutocompleteResult,
+				Data: &discordgo.InteractionResponseData{Choices: []*discordgo.ApplicationCommandOptionChoice{}},
+			})
+			if err != nil {
+				b.logSendError(log, "autocomplete failed", err)
+			}
+		}
+		return
+	}
+	text := fmt.Sprintf(t(localeLang(i.Locale)).Internal, ref)
+	if r.responded.Load() {
+		b.send(ctx, log, r, []outMessage{{Content: text}}, false)
+		return
+	}
+	b.ephemeral(ctx, log, r, text)
+}
+
+// logPanic logs a recovered panic value and the stack under a new
+// reference, which it returns.
+func (b *Bot) logPanic(log *slog.Logger, v any) string {
+	ref := newRef()
+	b.metrics.Error()
+	log.Error("panic", "ref", ref, "panic", redactText(fmt.Sprint(v), b.opts.Token), "stack", string(debug.Stack()))
+	return ref
+}
+
+// route sends an interaction to its command.
+func (b *Bot) route(ctx context.Context, log *slog.Logger, i *discordgo.Interaction, r responder) {
 	switch i.Type {
 	case discordgo.InteractionApplicationCommand:
 		data := i.ApplicationCommandData()
@@ -124,11 +175,22 @@ func (b *Bot) handle(ctx context.Context, i *discordgo.Interaction, r responder)
 
 func option(i *discordgo.Interaction, name string) string {
 	for _, o := range i.ApplicationCommandData().Options {
-		if o.Name == name && o.Type == discordgo.ApplicationCommandOptionString {
-			return strings.TrimSpace(o.StringValue())
+		if o.Name == name {
+			v, _ := stringValue(o)
+			return strings.TrimSpace(v)
 		}
 	}
 	return ""
+}
+
+// stringValue is o's value when o is a string option. Unlike
+// o.StringValue it never panics, whatever the option's type or value.
+func stringValue(o *discordgo.ApplicationCommandInteractionDataOption) (string, bool) {
+	if o == nil || o.Type != discordgo.ApplicationCommandOptionString {
+		return "", false
+	}
+	v, ok := o.Value.(string)
+	return v, ok
 }
 
 // ephemeral responds with a short message only the user sees.
@@ -143,7 +205,7 @@ func (b *Bot) reply(ctx context.Context, log *slog.Logger, r responder, msg outM
 		data.Flags = discordgo.MessageFlagsEphemeral
 	}
 	if err := r.respond(ctx, &discordgo.InteractionResponse{Type: discordgo.InteractionResponseChannelMessageWithSource, Data: data}); err != nil {
-		log.Error("respond failed", "err", b.redact(err))
+		b.logSendError(log, "respond failed", err)
 	}
 }
 
@@ -155,7 +217,7 @@ func (b *Bot) deferReply(ctx context.Context, log *slog.Logger, r responder, eph
 		data.Flags = discordgo.MessageFlagsEphemeral
 	}
 	if err := r.respond(ctx, &discordgo.InteractionResponse{Type: discordgo.InteractionResponseDeferredChannelMessageWithSource, Data: data}); err != nil {
-		log.Error("defer failed", "err", b.redact(err))
+		b.logSendError(log, "defer failed", err)
 		return false
 	}
 	return true
@@ -185,15 +247,26 @@ func (b *Bot) send(ctx context.Context, log *slog.Logger, r responder, out []out
 			err = r.followup(ctx, p)
 		}
 		if err != nil {
-			log.Error("send reply failed", "part", n, "err", b.redact(err))
+			b.logSendError(log.With("part", n), "send reply failed", err)
 			return
 		}
 	}
 }
 
-// redact hides the bot token from an error text before it is logged.
+// redact hides the bot token and interaction tokens from an error text
+// before it is logged.
 func (b *Bot) redact(err error) string {
 	return redactErr(err, b.opts.Token).Error()
+}
+
+// logSendError logs a failure to send a reply. An abandoned interaction is
+// expected (the HTTP handler gave up on it), not an error.
+func (b *Bot) logSendError(log *slog.Logger, msg string, err error) {
+	if errors.Is(err, errAbandoned) {
+		log.Info("reply dropped: interaction abandoned")
+		return
+	}
+	log.Error(msg, "err", b.redact(err))
 }
 
 // userError maps an error to what the user reads; unexpected errors get a
@@ -266,6 +339,7 @@ func (b *Bot) ask(ctx context.Context, log *slog.Logger, i *discordgo.Interactio
 	actx, cancel := context.WithTimeout(ctx, b.opts.AnswerTimeout)
 	defer cancel()
 	st := b.newStreamer(ctx, log, r, q)
+	defer st.stop() // on a panic in Answer; a no-op after the stop below
 	a, err := b.engine.Answer(actx, rag.Request{Question: q, OnDelta: st.delta})
 	st.stop()
 	if err != nil {
@@ -342,6 +416,7 @@ func (b *Bot) summary(ctx context.Context, log *slog.Logger, i *discordgo.Intera
 	actx, cancel := context.WithTimeout(ctx, b.opts.AnswerTimeout)
 	defer cancel()
 	st := b.newStreamer(ctx, log, r, title)
+	defer st.stop() // on a panic in Summarize; a no-op after the stop below
 	a, err := b.engine.Summarize(actx, rag.SummaryRequest{DocID: doc, Topic: topic, OnDelta: st.delta})
 	st.stop()
 	if err != nil {
@@ -430,8 +505,10 @@ func (b *Bot) doReload(ctx context.Context, log *slog.Logger, i *discordgo.Inter
 func (b *Bot) autocomplete(ctx context.Context, log *slog.Logger, i *discordgo.Interaction, r responder) {
 	var typed string
 	for _, o := range i.ApplicationCommandData().Options {
-		if o.Focused {
-			typed = strings.ToLower(strings.TrimSpace(o.StringValue()))
+		// Only the document option completes, and it is a string; any other
+		// focused option (a client or a future command's) filters nothing.
+		if v, ok := stringValue(o); ok && o.Focused {
+			typed = strings.ToLower(strings.TrimSpace(v))
 		}
 	}
 	choices := []*discordgo.ApplicationCommandOptionChoice{}
@@ -455,7 +532,7 @@ func (b *Bot) autocomplete(ctx context.Context, log *slog.Logger, i *discordgo.I
 		Type: discordgo.InteractionApplicationCommandAutocompleteResult,
 		Data: &discordgo.InteractionResponseData{Choices: choices},
 	}); err != nil {
-		log.Error("autocomplete failed", "err", b.redact(err))
+		b.logSendError(log, "autocomplete failed", err)
 	}
 }
 
@@ -479,7 +556,7 @@ func (b *Bot) component(ctx context.Context, log *slog.Logger, i *discordgo.Inte
 		b.reply(ctx, log, r, out[0], true)
 		for _, msg := range out[1:] {
 			if err := r.followup(ctx, &discordgo.WebhookParams{Embeds: msg.Embeds, Flags: discordgo.MessageFlagsEphemeral}); err != nil {
-				log.Error("send sources failed", "err", b.redact(err))
+				b.logSendError(log, "send sources failed", err)
 				return
 			}
 		}
@@ -507,14 +584,21 @@ type streamer struct {
 	dirty   bool
 	done    chan struct{}
 	stopped chan struct{}
+	once    sync.Once
 }
 
 // newStreamer starts the editing loop; delta feeds it and stop ends it
 // (waiting for an edit in progress, so the final answer is edited last).
+// A panic in the loop is logged and ends the streaming, not the process.
 func (b *Bot) newStreamer(ctx context.Context, log *slog.Logger, r responder, title string) *streamer {
 	s := &streamer{done: make(chan struct{}), stopped: make(chan struct{})}
 	go func() {
 		defer close(s.stopped)
+		defer func() {
+			if v := recover(); v != nil {
+				b.logPanic(log, v)
+			}
+		}()
 		tick := time.NewTicker(b.opts.StreamEditInterval)
 		defer tick.Stop()
 		for {
@@ -531,7 +615,7 @@ func (b *Bot) newStreamer(ctx context.Context, log *slog.Logger, r responder, ti
 				continue
 			}
 			embeds := renderPartial(title, text)
-			if err := r.edit(ctx, &discordgo.WebhookEdit{Embeds: &embeds}); err != nil {
+			if err := r.edit(ctx, &discordgo.WebhookEdit{Embeds: &embeds}); err != nil && !errors.Is(err, errAbandoned) {
 				log.Warn("stream edit failed", "err", b.redact(err))
 			}
 		}
@@ -546,7 +630,8 @@ func (s *streamer) delta(d string) {
 	s.dirty = true
 }
 
+// stop ends the loop and waits for it; calling it again does nothing.
 func (s *streamer) stop() {
-	close(s.done)
+	s.once.Do(func() { close(s.done) })
 	<-s.stopped
 }

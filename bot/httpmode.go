@@ -22,7 +22,9 @@ const firstResponseTimeout = 2500 * time.Millisecond
 // to the same code as the gateway. The first response travels back as the
 // HTTP reply; later edits and follow-ups go through REST webhooks. Replies
 // keep running after the HTTP request ends and are awaited by Run's
-// shutdown.
+// shutdown. An interaction with no first response within 2.5s is answered
+// 503 and abandoned: its work's context is cancelled and nothing more is
+// sent for it.
 func (b *Bot) InteractionsHandler() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method != http.MethodPost {
@@ -48,7 +50,7 @@ func (b *Bot) InteractionsHandler() http.Handler {
 		}
 		var i discordgo.Interaction
 		if err := json.Unmarshal(body, &i); err != nil {
-			b.log.Warn("interaction rejected: undecodable", "err", err)
+			b.log.Warn("interaction rejected: undecodable", "err", b.redact(err))
 			http.Error(w, "bad request", http.StatusBadRequest)
 			return
 		}
@@ -56,18 +58,40 @@ func (b *Bot) InteractionsHandler() http.Handler {
 			writeResponse(w, &discordgo.InteractionResponse{Type: discordgo.InteractionResponsePong})
 			return
 		}
-		resp := httpResponder{b: b, i: &i, first: make(chan *discordgo.InteractionResponse, 1), sent: new(int32)}
-		go b.handle(context.WithoutCancel(r.Context()), &i, resp)
-		timer := time.NewTimer(firstResponseTimeout)
+		resp := newHTTPResponder(b, &i)
+		// The work outlives this request (the answer is edited in later) but
+		// not an abandoned interaction: cancel stops it then.
+		ctx, cancel := context.WithCancel(context.WithoutCancel(r.Context()))
+		go func() {
+			defer cancel()
+			if b.beforeHTTPWork != nil {
+				b.beforeHTTPWork(ctx)
+			}
+			b.handle(ctx, &i, resp)
+		}()
+		timer := time.NewTimer(b.firstResponseTimeout)
 		defer timer.Stop()
 		select {
 		case first := <-resp.first:
 			writeResponse(w, first)
+			return
 		case <-timer.C:
-			b.log.Error("no response within the deadline", "interaction_id", i.ID)
-			http.Error(w, "timeout", http.StatusServiceUnavailable)
 		case <-r.Context().Done():
 		}
+		if !resp.abandon() {
+			// The first response came in just now: it can still go out.
+			writeResponse(w, <-resp.first)
+			return
+		}
+		// Discord never sees this interaction acknowledged, so the work
+		// stops and nothing more is sent for it (the responder refuses).
+		cancel()
+		if r.Context().Err() != nil {
+			b.log.Warn("interaction abandoned: request ended before the first response", "interaction_id", i.ID)
+			return
+		}
+		b.log.Error("interaction abandoned: no first response within the deadline", "interaction_id", i.ID, "deadline", b.firstResponseTimeout.String())
+		http.Error(w, "timeout", http.StatusServiceUnavailable)
 	})
 }
 

@@ -1,12 +1,11 @@
 package bot
 
 import (
-	lru "github.com/hashicorp/golang-lru/v2"
-
 	"sync"
-	"sync/atomic"
 	"time"
 
+	lru "github.com/hashicorp/golang-lru/v2"
+	"github.com/hashicorp/golang-lru/v2/simplelru"
 	"golang.org/x/time/rate"
 )
 
@@ -16,47 +15,53 @@ type limiter struct {
 	burst int
 	slots chan struct{}
 
-	mu    sync.Mutex
-	users map[string]*userLimit
+	mu    sync.Mutex // guards users (simplelru is not safe for concurrent use)
+	users *simplelru.LRU[string, *rate.Limiter]
 }
 
-type userLimit struct {
-	lim  *rate.Limiter
-	seen time.Time
-}
-
-// maxTrackedUsers bounds the per-user map; idle users beyond it are dropped
-// (an idle user's bucket is full again anyway).
+// maxTrackedUsers bounds how many users' rate limiters are kept. Beyond it
+// the least recently seen user is forgotten. A forgotten user who comes back
+// starts with a fresh, full bucket: an exchange of memory for leniency that
+// only matters for a user idle while maxTrackedUsers others asked, by which
+// time their own bucket would usually be full again anyway.
 const maxTrackedUsers = 10000
 
 func newLimiter(perMinute, burst, concurrent int) *limiter {
+	return newLimiterSize(perMinute, burst, concurrent, maxTrackedUsers)
+}
+
+// newLimiterSize is newLimiter tracking at most users users.
+func newLimiterSize(perMinute, burst, concurrent, users int) *limiter {
+	lim, err := simplelru.NewLRU[string, *rate.Limiter](users, nil)
+	if err != nil { // only for a non-positive size, a programming error
+		panic(err)
+	}
 	return &limiter{
 		every: time.Minute / time.Duration(perMinute),
 		burst: burst,
 		slots: make(chan struct{}, concurrent),
-		users: make(map[string]*userLimit),
+		users: lim,
 	}
 }
 
-// allow reports whether user may ask now, spending one token if so.
+// allow reports whether user may ask now, spending one token if so. It
+// costs O(1) however many users are tracked.
 func (l *limiter) allow(user string, now time.Time) bool {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	u := l.users[user]
-	if u == nil {
-		if len(l.users) >= maxTrackedUsers {
-			full := l.every * time.Duration(l.burst)
-			for id, v := range l.users {
-				if now.Sub(v.seen) > full {
-					delete(l.users, id)
-				}
-			}
-		}
-		u = &userLimit{lim: rate.NewLimiter(rate.Every(l.every), l.burst)}
-		l.users[user] = u
+	u, ok := l.users.Get(user) // marks user as recently seen
+	if !ok {
+		u = rate.NewLimiter(rate.Every(l.every), l.burst)
+		l.users.Add(user, u) // evicts the least recently seen user when full
 	}
-	u.seen = now
-	return u.lim.AllowN(now, 1)
+	return u.AllowN(now, 1)
+}
+
+// tracked returns how many users have a rate limiter.
+func (l *limiter) tracked() int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.users.Len()
 }
 
 // acquire takes a concurrency slot without waiting; release gives it back.
@@ -80,5 +85,3 @@ func mustLRU[K comparable, V any](size int) *lru.Cache[K, V] {
 	}
 	return c
 }
-
-func casSent(p *int32) bool { return atomic.CompareAndSwapInt32(p, 0, 1) }

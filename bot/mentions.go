@@ -52,15 +52,11 @@ func stripMentions(content, botID string) string {
 
 // onMessage answers a mention in an allowed channel in a new thread on that
 // message, and any message in a thread the bot created as a follow-up with
-// the thread's recent turns as history.
+// the thread's recent turns as history. A panic while answering is logged
+// with its stack under a reference, which a reply to the message carries.
 func (b *Bot) onMessage(ctx context.Context, m *discordgo.Message) {
 	botID := b.currentBotID()
 	if m.Author == nil || m.Author.Bot || m.Author.ID == botID || botID == "" {
-		return
-	}
-	conv, inThread := b.threads.Get(m.ChannelID)
-	mentioned := slices.ContainsFunc(m.Mentions, func(u *discordgo.User) bool { return u.ID == botID })
-	if !inThread && !(mentioned && b.channelAllowed(m.ChannelID)) {
 		return
 	}
 	ctx = context.WithoutCancel(ctx)
@@ -68,8 +64,30 @@ func (b *Bot) onMessage(ctx context.Context, m *discordgo.Message) {
 		return
 	}
 	defer b.end()
-	log := b.log.With("message_id", m.ID, "guild_id", m.GuildID, "channel_id", m.ChannelID, "user_id", m.Author.ID, "thread_followup", inThread)
+	log := b.log.With("message_id", m.ID, "guild_id", m.GuildID, "channel_id", m.ChannelID, "user_id", m.Author.ID)
+	addressed := false // to the bot: only then does a panic get a reply
+	// Registered after end, so it runs first: the error reply still counts
+	// as work in flight during a shutdown.
+	defer func() {
+		if v := recover(); v != nil {
+			ref := b.logPanic(log, v)
+			if addressed {
+				b.post(ctx, log, m.ChannelID, m.ID, outMessage{Content: fmt.Sprintf(t(guessLang(m.Content, "")).Internal, ref)})
+			}
+		}
+	}()
+	conv, inThread := b.threads.Get(m.ChannelID)
+	mentioned := slices.ContainsFunc(m.Mentions, func(u *discordgo.User) bool { return u != nil && u.ID == botID })
+	if !inThread && !(mentioned && b.channelAllowed(m.ChannelID)) {
+		return
+	}
+	addressed = true
+	b.answerMessage(ctx, log.With("thread_followup", inThread), m, botID, conv, inThread, mentioned)
+}
 
+// answerMessage answers m, a message addressed to the bot: a mention
+// (inThread false, conv nil) or a follow-up in a thread it created.
+func (b *Bot) answerMessage(ctx context.Context, log *slog.Logger, m *discordgo.Message, botID string, conv *conversation, inThread, mentioned bool) {
 	q := stripMentions(m.Content, botID)
 	if strings.TrimSpace(m.Content) == "" {
 		b.contentWarn.Do(func() {

@@ -5,7 +5,10 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/bwmarrin/discordgo"
 )
@@ -75,6 +78,11 @@ type responder interface {
 // errAlreadyResponded is returned by a second respond in HTTP mode.
 var errAlreadyResponded = errors.New("interaction already responded to")
 
+// errAbandoned is returned by every method of an HTTP-mode responder once
+// the HTTP request ended without a first response: Discord never saw the
+// interaction acknowledged, so nothing may be sent for it any more.
+var errAbandoned = errors.New("interaction abandoned: no first response within the deadline")
+
 // gatewayResponder answers an interaction that arrived over the gateway:
 // everything goes through REST.
 type gatewayResponder struct {
@@ -123,52 +131,121 @@ func sanitizeResponse(resp *discordgo.InteractionResponse) {
 
 // httpResponder answers an interaction that arrived as an HTTP POST: the
 // initial response is the HTTP reply itself, later edits and follow-ups go
-// through REST webhooks.
+// through REST webhooks. When the HTTP handler gives up waiting (abandon),
+// every later call fails with errAbandoned.
 type httpResponder struct {
 	b     *Bot
 	i     *discordgo.Interaction
 	first chan *discordgo.InteractionResponse // buffered 1
-	sent  *int32                              // 1 once respond was called
+	st    *httpState
 }
 
-func (h httpResponder) respond(ctx context.Context, resp *discordgo.InteractionResponse) error {
-	if !casSent(h.sent) {
+// httpState is shared by the HTTP handler and the work answering the
+// interaction.
+type httpState struct {
+	mu        sync.Mutex
+	sent      bool // respond was called: a response is in first
+	abandoned bool // the handler stopped waiting before one was
+}
+
+func newHTTPResponder(b *Bot, i *discordgo.Interaction) httpResponder {
+	return httpResponder{b: b, i: i, first: make(chan *discordgo.InteractionResponse, 1), st: &httpState{}}
+}
+
+// abandon marks the interaction abandoned unless a first response is
+// already waiting in first; it reports whether it did.
+func (h httpResponder) abandon() bool {
+	h.st.mu.Lock()
+	defer h.st.mu.Unlock()
+	if h.st.sent {
+		return false
+	}
+	h.st.abandoned = true
+	return true
+}
+
+func (h httpResponder) live() error {
+	h.st.mu.Lock()
+	defer h.st.mu.Unlock()
+	if h.st.abandoned {
+		return errAbandoned
+	}
+	return nil
+}
+
+func (h httpResponder) respond(_ context.Context, resp *discordgo.InteractionResponse) error {
+	h.st.mu.Lock()
+	defer h.st.mu.Unlock()
+	switch {
+	case h.st.abandoned:
+		return errAbandoned
+	case h.st.sent:
 		return errAlreadyResponded
 	}
+	h.st.sent = true
 	sanitizeResponse(resp)
-	select {
-	case h.first <- resp:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
+	h.first <- resp // buffered and sent at most once: never blocks
+	return nil
 }
 
 func (h httpResponder) edit(ctx context.Context, e *discordgo.WebhookEdit) error {
+	if err := h.live(); err != nil {
+		return err
+	}
 	return restEdit(ctx, h.b.api, h.i, e)
 }
 
 func (h httpResponder) followup(ctx context.Context, p *discordgo.WebhookParams) error {
+	if err := h.live(); err != nil {
+		return err
+	}
 	return restFollowup(ctx, h.b.api, h.i, p)
 }
 
-// redactErr hides secrets that an error text may carry (a URL with an
-// interaction token, the bot token).
+// trackedResponder remembers whether the first response went out, so that
+// a panic can still be answered: by a response if none was sent, by an edit
+// of it otherwise.
+type trackedResponder struct {
+	responder
+	responded atomic.Bool
+}
+
+func (t *trackedResponder) respond(ctx context.Context, resp *discordgo.InteractionResponse) error {
+	err := t.responder.respond(ctx, resp)
+	if err == nil {
+		t.responded.Store(true)
+	}
+	return err
+}
+
+// tokenPath matches the path segments of Discord URLs that carry an
+// interaction token: /webhooks/{application_id}/{token} (edits and
+// follow-ups) and /interactions/{interaction_id}/{token} (callbacks). A
+// network-level error from net/http quotes the whole URL, so without this an
+// interaction token would reach the logs.
+var tokenPath = regexp.MustCompile(`(/(?:webhooks|interactions)/[^/\s"'?#]+/)[^/\s"'?#]+`)
+
+// redactErr hides the secrets an error text may carry before it is logged:
+// interaction tokens in webhook and interaction URLs, and each of secrets
+// (the bot token, with or without its "Bot " prefix).
 func redactErr(err error, secrets ...string) error {
 	if err == nil {
 		return nil
 	}
 	msg := err.Error()
-	changed := false
+	if red := redactText(msg, secrets...); red != msg {
+		return errors.New(red)
+	}
+	return err
+}
+
+// redactText is redactErr for a plain string.
+func redactText(msg string, secrets ...string) string {
 	for _, s := range secrets {
 		s = strings.TrimPrefix(s, "Bot ")
-		if s != "" && strings.Contains(msg, s) {
+		if s != "" {
 			msg = strings.ReplaceAll(msg, s, "[redacted]")
-			changed = true
 		}
 	}
-	if !changed {
-		return err
-	}
-	return errors.New(msg)
+	return tokenPath.ReplaceAllString(msg, "${1}[redacted]")
 }

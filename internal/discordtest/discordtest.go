@@ -90,6 +90,7 @@ type failure struct {
 	method, prefix string
 	left           int
 	retryAfter     time.Duration
+	drop           bool // close the connection instead of answering 429
 }
 
 // New starts a fake Discord on 127.0.0.1 and closes it when tb ends.
@@ -200,6 +201,17 @@ func (s *Server) FailNext(method, prefix string, n int, retryAfter time.Duration
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.failures = append(s.failures, failure{method: method, prefix: prefix, left: n, retryAfter: retryAfter})
+}
+
+// DropNext makes the next n requests whose method matches and whose path
+// (without /api/v9) starts with prefix fail at the network level: the fake
+// closes the connection without answering, so the client's HTTP call
+// returns an error (which quotes the request URL). They are recorded with
+// Status 0.
+func (s *Server) DropNext(method, prefix string, n int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.failures = append(s.failures, failure{method: method, prefix: prefix, left: n, drop: true})
 }
 
 func (s *Server) record(r Request) Request {
@@ -400,7 +412,17 @@ func (s *Server) recording(next http.Handler) http.Handler {
 		if len(raw) > 0 {
 			_ = json.Unmarshal(raw, &req.Body)
 		}
-		if ra, ok := s.takeFailure(r.Method, r.URL.Path); ok {
+		if f, ok := s.takeFailure(r.Method, r.URL.Path); ok && f.drop {
+			s.record(req)
+			if hj, ok := w.(http.Hijacker); ok {
+				if conn, _, err := hj.Hijack(); err == nil {
+					_ = conn.Close()
+					return
+				}
+			}
+			panic(http.ErrAbortHandler) // closes the connection too
+		} else if ok {
+			ra := f.retryAfter
 			req.Status = http.StatusTooManyRequests
 			s.record(req)
 			writeJSON(w, http.StatusTooManyRequests, map[string]any{
@@ -415,17 +437,17 @@ func (s *Server) recording(next http.Handler) http.Handler {
 	})
 }
 
-func (s *Server) takeFailure(method, path string) (time.Duration, bool) {
+func (s *Server) takeFailure(method, path string) (failure, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for i := range s.failures {
 		f := &s.failures[i]
 		if f.left > 0 && f.method == method && strings.HasPrefix(path, f.prefix) {
 			f.left--
-			return f.retryAfter, true
+			return *f, true
 		}
 	}
-	return 0, false
+	return failure{}, false
 }
 
 type statusRecorder struct {

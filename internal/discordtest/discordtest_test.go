@@ -126,3 +126,44 @@ func TestFakeGatewayAndREST(t *testing.T) {
 		t.Fatal("no interaction after resume")
 	}
 }
+
+func TestDropNextFailsAtTheNetworkLevel(t *testing.T) {
+	t.Parallel()
+	fake := discordtest.New(t, discordtest.Options{})
+	fake.DropNext(http.MethodPatch, "/webhooks/", 1)
+	client := &http.Client{Timeout: 5 * time.Second}
+	tests := []struct {
+		name    string
+		wantErr bool
+	}{
+		{"first request is dropped", true},
+		{"second is answered", false},
+	}
+	for _, tt := range tests {
+		req, err := http.NewRequest(http.MethodPatch, fake.APIBase()+"/webhooks/100/tok/messages/@original", strings.NewReader(`{"content":"x","allowed_mentions":{"parse":[]}}`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header.Set("Authorization", fake.Token())
+		req.Header.Set("Content-Type", "application/json")
+		resp, err := client.Do(req)
+		if resp != nil {
+			resp.Body.Close()
+		}
+		if gotErr := err != nil; gotErr != tt.wantErr {
+			t.Errorf("%s: Do() error = %v, want error %v", tt.name, err, tt.wantErr)
+		}
+	}
+	reqs := fake.Requests()
+	if len(reqs) != 2 || reqs[0].Status != 0 || reqs[1].Status != http.StatusOK {
+		t.Errorf("recorded %d requests, statuses %v", len(reqs), statuses(reqs))
+	}
+}
+
+func statuses(reqs []discordtest.Request) []int {
+	var out []int
+	for _, r := range reqs {
+		out = append(out, r.Status)
+	}
+	return out
+}

@@ -47,6 +47,9 @@ func (inv Invoker) withDefaults() Invoker {
 type Option struct {
 	Name  string
 	Value any
+	// Type is Discord's option type number (3 string, 4 integer, 5
+	// boolean, …); 0 means string.
+	Type int
 	// Focused marks the option being typed in an autocomplete interaction.
 	Focused bool
 }
@@ -100,7 +103,11 @@ func (s *Server) interaction(inv Invoker, typ int, data map[string]any) Interact
 func options(opts []Option) []any {
 	out := make([]any, 0, len(opts))
 	for _, o := range opts {
-		m := map[string]any{"name": o.Name, "type": optString, "value": o.Value}
+		typ := o.Type
+		if typ == 0 {
+			typ = optString
+		}
+		m := map[string]any{"name": o.Name, "type": typ, "value": o.Value}
 		if o.Focused {
 			m["focused"] = true
 		}
@@ -110,7 +117,7 @@ func options(opts []Option) []any {
 }
 
 // Command builds an APPLICATION_COMMAND interaction for the slash command
-// name with string options.
+// name with options (string options unless their Type says otherwise).
 func (s *Server) Command(inv Invoker, name string, opts ...Option) Interaction {
 	return s.interaction(inv, typeCommand, map[string]any{
 		"id": s.newID(), "name": name, "type": 1, "options": options(opts),
