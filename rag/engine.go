@@ -222,6 +222,16 @@ func docHash(d corpus.Document) string {
 // one and swapped in only when complete: on any error the previous index
 // keeps serving. progress may be nil. Concurrent calls are serialised.
 func (e *Engine) Index(ctx context.Context, docs []corpus.Document, progress func(IndexProgress)) (IndexReport, error) {
+	return e.index(ctx, docs, progress, false)
+}
+
+// Rebuild is Index re-embedding every passage, for an operator who suspects
+// the stored vectors (or changed an embedding model behind the same name).
+func (e *Engine) Rebuild(ctx context.Context, docs []corpus.Document, progress func(IndexProgress)) (IndexReport, error) {
+	return e.index(ctx, docs, progress, true)
+}
+
+func (e *Engine) index(ctx context.Context, docs []corpus.Document, progress func(IndexProgress), force bool) (IndexReport, error) {
 	start := time.Now()
 	e.indexMu.Lock()
 	defer e.indexMu.Unlock()
@@ -233,7 +243,7 @@ func (e *Engine) Index(ctx context.Context, docs []corpus.Document, progress fun
 	}
 	old := e.cur.Load()
 	settings := e.settings()
-	rep := IndexReport{Rebuilt: old != nil && old.settings != settings}
+	rep := IndexReport{Rebuilt: old != nil && (old.settings != settings || force)}
 
 	// Which documents changed.
 	oldHash := map[string]string{}

@@ -42,6 +42,7 @@ type app struct {
 // engine is what the commands call on *rag.Engine.
 type engine interface {
 	Index(ctx context.Context, docs []corpus.Document, progress func(rag.IndexProgress)) (rag.IndexReport, error)
+	Rebuild(ctx context.Context, docs []corpus.Document, progress func(rag.IndexProgress)) (rag.IndexReport, error)
 	Search(ctx context.Context, query string, k int) ([]rag.Hit, error)
 	Answer(ctx context.Context, req rag.Request) (rag.Answer, error)
 	Summarize(ctx context.Context, req rag.SummaryRequest) (rag.Answer, error)

@@ -29,6 +29,8 @@ type openOptions struct {
 	noLLM bool
 	// logFormat is the default log format ("text" when empty).
 	logFormat string
+	// rebuild re-embeds every passage instead of indexing incrementally.
+	rebuild bool
 }
 
 // open loads the corpus and the engine configured by cfg, and indexes the
@@ -55,7 +57,11 @@ func (a *app) open(ctx context.Context, cfg Config, o openOptions) (*session, er
 	if err != nil {
 		return nil, fmt.Errorf("open index: %w", err)
 	}
-	report, err := eng.Index(ctx, docs, o.progress)
+	index := eng.Index
+	if o.rebuild {
+		index = eng.Rebuild
+	}
+	report, err := index(ctx, docs, o.progress)
 	if err != nil {
 		return nil, fmt.Errorf("index corpus: %w", err)
 	}

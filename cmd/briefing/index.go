@@ -26,7 +26,7 @@ type indexJSON struct {
 
 // newIndexCmd builds "briefing index".
 func newIndexCmd(a *app) *cobra.Command {
-	var asJSON bool
+	var asJSON, rebuild bool
 	cmd := &cobra.Command{
 		Use:   "index",
 		Short: "Build or refresh the persistent index of the corpus",
@@ -47,7 +47,7 @@ terminal.`,
 				progress = p.update
 				defer p.clear()
 			}
-			s, err := a.open(cmd.Context(), cfg, openOptions{progress: progress})
+			s, err := a.open(cmd.Context(), cfg, openOptions{progress: progress, rebuild: rebuild})
 			if err != nil {
 				return err
 			}
@@ -79,6 +79,7 @@ terminal.`,
 		},
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the report as JSON")
+	cmd.Flags().BoolVar(&rebuild, "rebuild", false, "re-embed every passage, even unchanged ones")
 	return cmd
 }
 

@@ -266,6 +266,15 @@ func TestIndexIsIncremental(t *testing.T) {
 			t.Errorf("index report lacks %q:\n%s", w, r.stdout)
 		}
 	}
+	// --rebuild re-embeds everything, though nothing changed.
+	r = cli(t, quiet, "", "--corpus", dir, "--index-dir", indexDir, "index", "--rebuild", "--json")
+	var rebuilt indexJSON
+	if err := json.Unmarshal([]byte(r.stdout), &rebuilt); err != nil || r.code != 0 {
+		t.Fatalf("index --rebuild: exit %d, %v\n%s", r.code, err, r.stderr)
+	}
+	if !rebuilt.Rebuilt || rebuilt.Embedded != rebuilt.Passages || rebuilt.Passages == 0 {
+		t.Errorf("index --rebuild = %+v, want every passage embedded", rebuilt)
+	}
 }
 
 func TestSearch(t *testing.T) {
@@ -408,6 +417,10 @@ type fakeEngine struct {
 
 func (f *fakeEngine) Index(ctx context.Context, docs []corpus.Document, progress func(rag.IndexProgress)) (rag.IndexReport, error) {
 	return rag.IndexReport{}, f.indexErr
+}
+
+func (f *fakeEngine) Rebuild(ctx context.Context, docs []corpus.Document, progress func(rag.IndexProgress)) (rag.IndexReport, error) {
+	return f.Index(ctx, docs, progress)
 }
 
 func (f *fakeEngine) Search(ctx context.Context, q string, k int) ([]rag.Hit, error) {
