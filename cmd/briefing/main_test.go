@@ -300,7 +300,7 @@ func TestSearch(t *testing.T) {
 	}
 
 	r = cli(t, quiet, "", "--corpus", dir, "search", "--k", "1", "soldati uccisi Kursk")
-	for _, w := range []string{"1. score ", "troops ¶0 [0:", "Le truppe", "4.000 soldati"} {
+	for _, w := range []string{"1. relevance ", "troops ¶0 [0:", "Le truppe", "4.000 soldati"} {
 		if !strings.Contains(r.stdout, w) {
 			t.Errorf("search output lacks %q:\n%s", w, r.stdout)
 		}
