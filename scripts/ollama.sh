@@ -95,6 +95,21 @@ free_port() {
 	return 1
 }
 
+# version_ok reports whether the server on 127.0.0.1:$1 answers /api/version
+# with 200: curl when the machine has it, else bash's /dev/tcp (a fresh
+# machine may lack curl).
+version_ok() {
+	if command -v curl >/dev/null 2>&1; then
+		curl -fsS "http://127.0.0.1:$1/api/version" >/dev/null 2>&1
+		return
+	fi
+	local status
+	status=$( (exec 3<>"/dev/tcp/127.0.0.1/$1" &&
+		printf 'GET /api/version HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n' >&3 &&
+		head -n 1 <&3) 2>/dev/null) || return 1
+	[[ $status == *" 200 "* ]]
+}
+
 cmd_start() {
 	[[ -x "$BIN" ]] || { log "no binary at $BIN: run '$0 build' first"; exit 1; }
 	if [[ -f "$STATE" ]]; then
@@ -119,7 +134,7 @@ cmd_start() {
 	local url="http://127.0.0.1:$port"
 	local ok=""
 	for _ in $(seq 1 100); do # up to ~20 s
-		if curl -fsS "$url/api/version" >/dev/null 2>&1; then ok=1; break; fi
+		if version_ok "$port"; then ok=1; break; fi
 		kill -0 "$pid" 2>/dev/null || break
 		sleep 0.2
 	done
