@@ -90,10 +90,12 @@ type Engine struct {
 	embedder Embedder
 	// hashed is used for sentence similarity in summaries whatever the
 	// configured embedder: it is local and free.
-	hashed  *HashedEmbedder
-	log     *slog.Logger
-	cur     atomic.Pointer[snapshot]
-	indexMu sync.Mutex
+	hashed *HashedEmbedder
+	// denseWeight is the dense ranking's weight in the fusion.
+	denseWeight float64
+	log         *slog.Logger
+	cur         atomic.Pointer[snapshot]
+	indexMu     sync.Mutex
 	// rewrites caches query translations by language pair and question;
 	// summaries caches generated summaries by index version and request.
 	rewrites  *lru.Cache[string, string]
@@ -157,6 +159,10 @@ func New(ctx context.Context, opts Options) (*Engine, error) {
 	e.embedder = opts.Embedder
 	if e.embedder == nil {
 		e.embedder = e.hashed
+	}
+	e.denseWeight = 1
+	if _, ok := e.embedder.(*HashedEmbedder); ok {
+		e.denseWeight = hashedDenseWeight
 	}
 	if opts.IndexDir != "" {
 		m, vs, err := readGeneration(opts.IndexDir)

@@ -117,7 +117,7 @@ func (e *Engine) Answer(ctx context.Context, req Request) (Answer, error) {
 // shares the question's words cannot say how many.
 func (e *Engine) evidenced(r *retrieval) bool {
 	for _, h := range r.hits {
-		if h.Score < e.opts.MinScore {
+		if h.Score < e.opts.MinScore && !r.snap.lex.supports(r.concepts, r.snap.byID[h.Passage.ID]) {
 			continue
 		}
 		if r.query.Kind != analysis.KindNumber || quantityNear(e.analyzer, h.Passage.Text, r.snap.meta(h.Passage.DocID), r.concepts) ||

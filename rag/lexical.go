@@ -35,7 +35,16 @@ type lexicon struct {
 	avgLen    float64
 	words     []string          // sorted folded words of the corpus
 	wordStem  map[string]string // word -> stem in its document's language
+	// titles holds the analysed title of each document, titleOf the index
+	// of each passage's document there: a question naming an article ("the
+	// analysis of Lavrov's visit") is partly answered by any of its passages.
+	titles  []stemSet
+	titleOf []int
 }
+
+// titleWeight is how much a concept found only in a passage's document
+// title counts, against 1 in the passage itself.
+const titleWeight = 0.5
 
 // docMeta is what the lexicon needs of a passage's document.
 type docMeta struct {
@@ -48,8 +57,17 @@ func buildLexicon(a *analysis.Analyzer, passages []corpus.Passage, meta func(doc
 		lengths: make([]int, len(passages)), wordStem: map[string]string{}}
 	total := 0
 	tf := map[string]int{}
+	titleIdx := map[string]int{}
+	l.titleOf = make([]int, len(passages))
 	for i, p := range passages {
 		m := meta(p.DocID)
+		ti, ok := titleIdx[p.DocID]
+		if !ok {
+			ti = len(l.titles)
+			titleIdx[p.DocID] = ti
+			l.titles = append(l.titles, stemsOf(a, p.Title, docMeta{lang: m.lang}))
+		}
+		l.titleOf[i] = ti
 		terms := a.Terms(p.Text, m.lang)
 		if namesAuthor(p.Text, m.author) {
 			terms = append(terms, analysis.Term{Stem: analysis.AuthorTerm, Word: analysis.AuthorTerm})
@@ -207,6 +225,12 @@ type concept struct {
 	// large share of the passages and a map would cost more.
 	hits []float32
 	n    int
+	// best holds, per passage, the weight of the best alternative found
+	// there (1 for the concept's own words and translations, less for a
+	// cognate or one word of a phrase).
+	best []float32
+	// inTitle marks the document titles (lexicon.titles) expressing it.
+	inTitle []bool
 }
 
 // has reports whether passage p expresses the concept.
@@ -217,7 +241,7 @@ func (c *concept) has(p int) bool { return c.hits[p] > 0 }
 func (l *lexicon) resolve(q analysis.Query) []concept {
 	out := make([]concept, 0, len(q.Concepts))
 	for _, c := range q.Concepts {
-		rc := concept{Concept: c, hits: make([]float32, l.n())}
+		rc := concept{Concept: c, hits: make([]float32, l.n()), best: make([]float32, l.n())}
 		alts := append([]analysis.Alt(nil), c.Alts...)
 		if !c.Number {
 			alts = append(alts, l.cognates(c.Words)...)
@@ -234,13 +258,23 @@ func (l *lexicon) resolve(q analysis.Query) []concept {
 					}
 					rc.hits[h.passage] = v
 				}
+				rc.best[h.passage] = max(rc.best[h.passage], w)
+			}
+		}
+		rc.inTitle = make([]bool, len(l.titles))
+		for ti, t := range l.titles {
+			for _, a := range alts {
+				if altIn(a, t) {
+					rc.inTitle[ti] = true
+					break
+				}
 			}
 		}
 		rc.weight = l.idf(maxDF)
-		if maxDF == 0 && c.Entity {
-			// A name the corpus never mentions is what the question is
-			// about: the passages cannot answer it, however much else
-			// they share with the question.
+		if maxDF == 0 && (c.Entity || c.Number) {
+			// A name or a number (a year, a count) the corpus never
+			// mentions is what the question is about: the passages cannot
+			// answer it, however much else they share with the question.
 			rc.weight *= absentEntityFactor
 		}
 		rc.Alts = alts
@@ -353,16 +387,45 @@ func (h *minHeap) Pop() any {
 	return x
 }
 
+// supports reports whether passage p answers a question that falls short of
+// the relevance floor only through words the corpus never uses: at most a
+// third of its concepts are unknown (none of them a name or a number), the
+// passage covers at least three quarters of the known ones' weight, and what
+// it covers is specific (at least 1.5 times the weight of one unknown word).
+// "How does Pyongyang's involvement make life harder for Washington?" has
+// two unknown words but a passage holding all the rest.
+func (l *lexicon) supports(concepts []concept, p int) bool {
+	var known, covered, unknown float64
+	for _, c := range concepts {
+		if c.n == 0 {
+			if c.Entity || c.Number {
+				return false
+			}
+			unknown++
+			continue
+		}
+		known += c.weight
+		w := float64(c.best[p])
+		if c.inTitle[l.titleOf[p]] {
+			w = max(w, titleWeight)
+		}
+		covered += c.weight * w
+	}
+	return unknown > 0 && 3*unknown <= float64(len(concepts)) && covered >= 0.75*known && covered >= 1.5*l.idf(0)
+}
+
 // coverage is the share of the question's concept weight that passage p
 // expresses: 1 when it holds every concept, near 0 when it only holds the
 // common ones ("Russia", "Corea") and misses what the question is about.
-func coverage(concepts []concept, p int) float64 {
+func (l *lexicon) coverage(concepts []concept, p int) float64 {
 	var have, all float64
 	for _, c := range concepts {
 		all += c.weight
-		if c.has(p) {
-			have += c.weight
+		w := float64(c.best[p])
+		if c.inTitle[l.titleOf[p]] {
+			w = max(w, titleWeight)
 		}
+		have += c.weight * w
 	}
 	if all == 0 {
 		return 0

@@ -68,3 +68,44 @@ func TestRetrievalQuality(t *testing.T) {
 		})
 	}
 }
+
+// TestRetrievalQualityHarder guards the level reached on a harder set of 44
+// questions written blind by another author (paraphrases, synonyms the
+// glossary lacks, yes/no and comparison questions, questions spanning both
+// articles), later used to improve the engine: the floors are the scores
+// measured when it was added, so they catch regressions, not prove targets.
+func TestRetrievalQualityHarder(t *testing.T) {
+	t.Parallel()
+	docs := mustDefaultDocs(t)
+	e := mustEngine(t, "", rag.Options{}, docs)
+	f, err := os.Open("testdata/harder.jsonl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	qs, err := eval.Load(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := eval.Run(context.Background(), e, docs, qs, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		name      string
+		got, want float64
+	}{
+		{"recall@3", rep.Retrieval.RecallAtK, 0.95},
+		{"MRR", rep.Retrieval.MRR, 0.9},
+		{"keyword accuracy", rep.Answers.KeywordAccuracy, 0.7},
+		{"citation hit rate", rep.Answers.CitationHitRate, 0.8},
+		{"refusal accuracy", rep.Answers.RefusalAccuracy, 0.9},
+	} {
+		if c.got < c.want {
+			t.Errorf("harder set %s = %.3f, want >= %.2f", c.name, c.got, c.want)
+		}
+	}
+	if rep.Answers.FalseRefusals > 3 {
+		t.Errorf("harder set false refusals = %d, want <= 3", rep.Answers.FalseRefusals)
+	}
+}

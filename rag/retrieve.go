@@ -13,6 +13,15 @@ import (
 // value that works without tuning.
 const rrfK = 60
 
+// Fusion weights. The offline hashed vectors are a weaker signal than BM25
+// over concepts, so their ranking counts half (a neural embedder's counts
+// fully); a passage's coverage of the question adds up to two top ranks'
+// worth, since it is the best estimate of relevance the engine has.
+const (
+	hashedDenseWeight = 0.5
+	coverageWeight    = 2
+)
+
 // retrieval is what a question found, kept for the answer stage.
 type retrieval struct {
 	snap     *snapshot
@@ -136,13 +145,13 @@ func (e *Engine) retrieveWith(ctx context.Context, q, rewrite string, extra []st
 				h.Dense = float64(d.Similarity)
 			}
 			denseSeen[p] = true
-			rrf[p] += 1 / float64(rrfK+rank+1)
+			rrf[p] += e.denseWeight / float64(rrfK+rank+1)
 		}
 		for p, v := range rrf {
-			cov := coverage(concepts, p)
+			cov := s.lex.coverage(concepts, p)
 			fused[p].Score = max(fused[p].Score, cov)
-			if f, ok := fusedScore[p]; !ok || v+cov/rrfK > f {
-				fusedScore[p] = v + cov/rrfK
+			if f, ok := fusedScore[p]; !ok || v+coverageWeight*cov/rrfK > f {
+				fusedScore[p] = v + coverageWeight*cov/rrfK
 			}
 		}
 	}
@@ -150,7 +159,7 @@ func (e *Engine) retrieveWith(ctx context.Context, q, rewrite string, extra []st
 	for p := range fused {
 		if r.rewrite != "" {
 			// Score covers what either text asks, wherever it was found.
-			fused[p].Score = max(coverage(r.concepts, p), coverage(r.altConcepts, p))
+			fused[p].Score = max(s.lex.coverage(r.concepts, p), s.lex.coverage(r.altConcepts, p))
 		}
 		order = append(order, scored{p, fusedScore[p]})
 	}

@@ -167,6 +167,24 @@ func (a *Analyzer) Query(text, lang string) Query {
 		for _, alt := range ownPhraseAlts(phrase, lang) {
 			add(alt.Terms, alt.Words, alt.Weight)
 		}
+		// The words of a phrase also count alone, at half weight: "defensive
+		// pact" is half answered by a passage that says "difensivo".
+		if content := contentWords(phrase, lang); len(content) > 1 {
+			for _, w := range content {
+				for _, a := range ownAlts(w, lang) {
+					add(a.Terms, a.Words, partWeight)
+				}
+				if n, es := a.lookup([]string{w}, lang); n == 1 {
+					for _, e := range es {
+						for _, v := range g.entries[e] {
+							if len(v.stems) == 1 {
+								add(v.stems, v.words, partWeight)
+							}
+						}
+					}
+				}
+			}
+		}
 		for _, e := range entries {
 			for _, v := range g.entries[e] {
 				add(v.stems, v.words, 1)
@@ -249,6 +267,21 @@ func isEntity(text string, toks []Token, i int) bool {
 	}
 	gap := strings.TrimSpace(text[toks[i-1].End:t.Start])
 	return !strings.ContainsAny(gap, ".!?:")
+}
+
+// partWeight is the weight of one word of a phrase standing alone.
+const partWeight = 0.5
+
+// contentWords are the words of a phrase that are neither stop words nor
+// question filler.
+func contentWords(phrase []string, lang string) []string {
+	var out []string
+	for _, w := range phrase {
+		if !isFunction(w, lang) {
+			out = append(out, w)
+		}
+	}
+	return out
 }
 
 // withAuthor adds the AuthorTerm alternative to a concept asking for an author.
@@ -350,7 +383,7 @@ func answerKind(words []string) Kind {
 	}
 	switch {
 	case has("how", "many"), has("how", "much"), has("quanti"), has("quante"), has("quanto"), has("quanta"),
-		has("what", "number"), has("numero"):
+		has("what", "number"), has("quale", "numero"), has("che", "numero"):
 		return KindNumber
 	case has("when"), has("quando"), has("what", "year"), has("which", "year"), has("what", "date"),
 		has("che", "anno"), has("quale", "anno"), has("che", "data"), has("quale", "data"), has("how", "long"):
