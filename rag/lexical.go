@@ -40,6 +40,9 @@ type lexicon struct {
 	// analysis of Lavrov's visit") is partly answered by any of its passages.
 	titles  []stemSet
 	titleOf []int
+	// titleStems indexes titles by stem, so a query checks only the titles
+	// that could express a concept.
+	titleStems map[string][]int
 }
 
 // titleWeight is how much a concept found only in a passage's document
@@ -53,7 +56,7 @@ type docMeta struct {
 }
 
 func buildLexicon(a *analysis.Analyzer, passages []corpus.Passage, meta func(docID string) docMeta) *lexicon {
-	l := &lexicon{postings: map[string][]posting{}, stemWords: map[string][]string{},
+	l := &lexicon{postings: map[string][]posting{}, stemWords: map[string][]string{}, titleStems: map[string][]int{},
 		lengths: make([]int, len(passages)), wordStem: map[string]string{}}
 	total := 0
 	tf := map[string]int{}
@@ -65,7 +68,11 @@ func buildLexicon(a *analysis.Analyzer, passages []corpus.Passage, meta func(doc
 		if !ok {
 			ti = len(l.titles)
 			titleIdx[p.DocID] = ti
-			l.titles = append(l.titles, stemsOf(a, p.Title, docMeta{lang: m.lang}))
+			ts := stemsOf(a, p.Title, docMeta{lang: m.lang})
+			l.titles = append(l.titles, ts)
+			for st := range ts {
+				l.titleStems[st] = append(l.titleStems[st], ti)
+			}
 		}
 		l.titleOf[i] = ti
 		terms := a.Terms(p.Text, m.lang)
@@ -262,11 +269,13 @@ func (l *lexicon) resolve(q analysis.Query) []concept {
 			}
 		}
 		rc.inTitle = make([]bool, len(l.titles))
-		for ti, t := range l.titles {
-			for _, a := range alts {
-				if altIn(a, t) {
+		for _, a := range alts {
+			if len(a.Terms) == 0 {
+				continue
+			}
+			for _, ti := range l.titleStems[a.Terms[0]] {
+				if !rc.inTitle[ti] && altIn(a, l.titles[ti]) {
 					rc.inTitle[ti] = true
-					break
 				}
 			}
 		}
