@@ -32,7 +32,7 @@ func ExampleEngine_Answer() {
 	fmt.Println(a.Text)
 	fmt.Println(a.Citations[0].N, a.Citations[0].Passage.DocID)
 	// Output:
-	// Secondo le fonti: “Il parlamento russo ha ratificato il trattato di mutua difesa il 6 novembre.” [1]
+	// Secondo le fonti: “Il parlamento russo ha ratificato il trattato di mutua difesa il 6 novembre. Successivamente, l’11 novembre, anche la Corea del Nord ha approvato il trattato con la Russia.” [1]
 	// 1 russia-north-korea-alliance
 }
 

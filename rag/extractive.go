@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/briefing/briefing/corpus"
 	"github.com/briefing/briefing/internal/analysis"
@@ -208,6 +209,9 @@ const (
 	maxWindowChars     = 520
 	extraSentenceCost  = 0.04
 	fragmentCost       = 0.1
+	// minAnswerChars is the length under which a one-sentence answer takes
+	// the next sentence along.
+	minAnswerChars = 80
 )
 
 func (e *Engine) extract(r *retrieval, a *Answer) {
@@ -266,6 +270,24 @@ func (e *Engine) extract(r *retrieval, a *Answer) {
 		picked = append(picked, c)
 		for k := range c.has {
 			covered[k] = true
+		}
+	}
+	// A lone short sentence ("Quella clausola è già stata testata.") rarely
+	// says enough: the sentence after it in the passage comes along when it
+	// is about the question too.
+	if len(picked) == 1 && utf8.RuneCountInString(picked[0].text) < minAnswerChars {
+		c := &picked[0]
+		p := r.hits[c.hit].Passage
+		for _, sp := range corpus.Sentences(p.Text) {
+			if sp.Start < c.span.End || between(p.Text, c.span.End, sp.Start) {
+				continue
+			}
+			next := p.Text[sp.Start:sp.End]
+			if has, _ := coverStems(r.concepts, stemsOf(e.analyzer, next, r.snap.meta(p.DocID))); endsSentence(next) && len(has) > 0 {
+				c.span.End = sp.End
+				c.text = p.Text[c.span.Start:c.span.End]
+			}
+			break
 		}
 	}
 	// Quote in reading order within each passage, passages in rank order.
