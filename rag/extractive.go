@@ -121,12 +121,33 @@ func (e *Engine) evidenced(r *retrieval) bool {
 		if h.Score < e.opts.MinScore && !r.snap.lex.supports(r.concepts, r.snap.byID[h.Passage.ID]) {
 			continue
 		}
-		if r.query.Kind != analysis.KindNumber || quantityNear(e.analyzer, h.Passage.Text, r.snap.meta(h.Passage.DocID), r.concepts) ||
-			(len(r.altConcepts) > 0 && quantityNear(e.analyzer, h.Passage.Text, r.snap.meta(h.Passage.DocID), r.altConcepts)) {
+		m := r.snap.meta(h.Passage.DocID)
+		switch r.query.Kind {
+		case analysis.KindNumber:
+			if quantityNear(e.analyzer, h.Passage.Text, m, counted(r.concepts)) ||
+				(len(r.altConcepts) > 0 && quantityNear(e.analyzer, h.Passage.Text, m, counted(r.altConcepts))) {
+				return true
+			}
+		default:
 			return true
 		}
 	}
 	return false
+}
+
+// counted returns the concepts a how-many question counts, or all of them
+// when it names none ("what number of ...").
+func counted(concepts []concept) []concept {
+	var out []concept
+	for _, c := range concepts {
+		if c.Counted {
+			out = append(out, c)
+		}
+	}
+	if len(out) == 0 {
+		return concepts
+	}
+	return out
 }
 
 // quantityWindow is how many words apart a quantity and the thing counted
@@ -464,7 +485,8 @@ func init() {
 		months[m] = true
 	}
 	for _, w := range strings.Fields(`decine centinaia migliaia milioni miliardi dozzine dozens hundreds thousands millions billions
-		mille cento dieci venti trenta quaranta cinquanta ten hundred thousand million billion meta half`) {
+		mille cento dieci venti trenta quaranta cinquanta ten hundred thousand million billion meta half
+		due tre quattro cinque sei sette otto nove two three four five six seven eight nine dozzina dozen`) {
 		scale[w] = true
 	}
 }

@@ -69,43 +69,59 @@ func TestRetrievalQuality(t *testing.T) {
 	}
 }
 
-// TestRetrievalQualityHarder guards the level reached on a harder set of 44
-// questions written blind by another author (paraphrases, synonyms the
+// TestRetrievalQualityFloors guards the level reached on two sets written
+// blind by other authors and then used to improve the engine, so the floors
+// are the scores measured when each was added: they catch regressions, they
+// do not prove targets. harder.jsonl (44) has paraphrases with synonyms the
 // glossary lacks, yes/no and comparison questions, questions spanning both
-// articles), later used to improve the engine: the floors are the scores
-// measured when it was added, so they catch regressions, not prove targets.
-func TestRetrievalQualityHarder(t *testing.T) {
+// articles; blind3.jsonl (30) imitates the dev questions, with near-miss
+// unanswerable ones (the outcome of talks the articles only announce), which
+// a lexical engine mostly fails to refuse.
+func TestRetrievalQualityFloors(t *testing.T) {
 	t.Parallel()
 	docs := mustDefaultDocs(t)
 	e := mustEngine(t, "", rag.Options{}, docs)
-	f, err := os.Open("testdata/harder.jsonl")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	qs, err := eval.Load(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	rep, err := eval.Run(context.Background(), e, docs, qs, 3)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, c := range []struct {
-		name      string
-		got, want float64
+	tests := []struct {
+		file                             string
+		recall, mrr, keywords, citations float64
+		refusals                         float64
+		falseRefusals                    int
 	}{
-		{"recall@3", rep.Retrieval.RecallAtK, 0.95},
-		{"MRR", rep.Retrieval.MRR, 0.9},
-		{"keyword accuracy", rep.Answers.KeywordAccuracy, 0.7},
-		{"citation hit rate", rep.Answers.CitationHitRate, 0.8},
-		{"refusal accuracy", rep.Answers.RefusalAccuracy, 0.9},
-	} {
-		if c.got < c.want {
-			t.Errorf("harder set %s = %.3f, want >= %.2f", c.name, c.got, c.want)
-		}
+		{"testdata/harder.jsonl", 0.95, 0.9, 0.7, 0.8, 0.9, 3},
+		{"testdata/blind3.jsonl", 0.95, 0.95, 0.95, 0.95, 0.4, 0},
 	}
-	if rep.Answers.FalseRefusals > 3 {
-		t.Errorf("harder set false refusals = %d, want <= 3", rep.Answers.FalseRefusals)
+	for _, tt := range tests {
+		t.Run(tt.file, func(t *testing.T) {
+			f, err := os.Open(tt.file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer f.Close()
+			qs, err := eval.Load(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			rep, err := eval.Run(context.Background(), e, docs, qs, 3)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, c := range []struct {
+				name      string
+				got, want float64
+			}{
+				{"recall@3", rep.Retrieval.RecallAtK, tt.recall},
+				{"MRR", rep.Retrieval.MRR, tt.mrr},
+				{"keyword accuracy", rep.Answers.KeywordAccuracy, tt.keywords},
+				{"citation hit rate", rep.Answers.CitationHitRate, tt.citations},
+				{"refusal accuracy", rep.Answers.RefusalAccuracy, tt.refusals},
+			} {
+				if c.got < c.want {
+					t.Errorf("%s = %.3f, want >= %.2f", c.name, c.got, c.want)
+				}
+			}
+			if rep.Answers.FalseRefusals > tt.falseRefusals {
+				t.Errorf("false refusals = %d, want <= %d", rep.Answers.FalseRefusals, tt.falseRefusals)
+			}
+		})
 	}
 }

@@ -235,3 +235,28 @@ func TestGlossaryPhraseAroundFunctionWords(t *testing.T) {
 		t.Errorf("stem match swallowed function words: %+v", q.Concepts)
 	}
 }
+
+func TestCountedConcepts(t *testing.T) {
+	t.Parallel()
+	a := analysis.New(nil)
+	tests := []struct {
+		q    string
+		want []string
+	}{
+		{"Quanti missili balistici ha fornito la Corea?", []string{"missili", "balistici"}},
+		{"How many soldiers were sent to Kursk?", []string{"soldiers", "sent"}},
+		{"Da quanto tempo continua il conflitto?", nil},
+		{"Where is Kursk?", nil},
+	}
+	for _, tt := range tests {
+		var got []string
+		for _, c := range a.Query(tt.q, "").Concepts {
+			if c.Counted {
+				got = append(got, c.Text)
+			}
+		}
+		if diff := cmp.Diff(tt.want, got); diff != "" {
+			t.Errorf("Query(%q) counted concepts (-want +got):\n%s", tt.q, diff)
+		}
+	}
+}

@@ -92,6 +92,10 @@ type Concept struct {
 	// Entity is true when the question capitalises the concept mid-sentence
 	// ("Japan", "Cina"): a name the question is about.
 	Entity bool
+	// Counted is true for the words a how-many question counts: the first
+	// two concepts after "how many" / "quanti" ("quanti *missili balistici*",
+	// "how many *North Korean soldiers*").
+	Counted bool
 }
 
 // Kind is the kind of answer a question expects.
@@ -122,6 +126,8 @@ func (a *Analyzer) Query(text, lang string) Query {
 		words[i] = t.Text
 	}
 	q := Query{Lang: lang, Kind: answerKind(words)}
+	cue := countCue(words)
+	counted := 0
 	g := a.glossary
 	seen := map[string]bool{}
 	for i := 0; i < len(words); {
@@ -135,6 +141,10 @@ func (a *Analyzer) Query(text, lang string) Query {
 			c := Concept{Text: w, Words: []string{w}, Number: toks[i-1].Number, Entity: isEntity(text, toks, i-1)}
 			c.Alts = ownAlts(w, lang)
 			c.Alts = withAuthor(c)
+			if cue >= 0 && i-1 > cue && counted < 2 {
+				c.Counted = true
+				counted++
+			}
 			if !seen[c.Text] {
 				seen[c.Text] = true
 				q.Concepts = append(q.Concepts, c)
@@ -200,6 +210,10 @@ func (a *Analyzer) Query(text, lang string) Query {
 		}
 		c.Alts = sortedAlts(alts)
 		c.Alts = withAuthor(c)
+		if cue >= 0 && i-n > cue && counted < 2 {
+			c.Counted = true
+			counted++
+		}
 		if !seen[c.Text] {
 			seen[c.Text] = true
 			q.Concepts = append(q.Concepts, c)
@@ -364,6 +378,25 @@ func sortedAlts(m map[string]Alt) []Alt {
 	return out
 }
 
+// countCue is the index of the word that asks how many ("many", "much",
+// "quanti", ...), or -1.
+func countCue(words []string) int {
+	for i, w := range words {
+		switch w {
+		case "quanti", "quante", "quanto", "quanta":
+			if i+1 < len(words) && words[i+1] == "tempo" || i > 0 && words[i-1] == "da" {
+				return -1 // "quanto tempo", "da quanto": how long
+			}
+			return i
+		case "many", "much":
+			if i > 0 && words[i-1] == "how" {
+				return i
+			}
+		}
+	}
+	return -1
+}
+
 // answerKind reads the question words.
 func answerKind(words []string) Kind {
 	has := func(seq ...string) bool {
@@ -382,6 +415,8 @@ func answerKind(words []string) Kind {
 		return false
 	}
 	switch {
+	case has("quanto", "tempo"), has("how", "long"), has("da", "quanto"):
+		return KindTime
 	case has("how", "many"), has("how", "much"), has("quanti"), has("quante"), has("quanto"), has("quanta"),
 		has("what", "number"), has("quale", "numero"), has("che", "numero"):
 		return KindNumber
