@@ -88,17 +88,22 @@ func (c *Client) Chat(ctx context.Context, req ChatRequest) (Completion, error) 
 	if req.OnDelta != nil {
 		op = "stream"
 	}
+	maxTokens := c.cfg.MaxTokens
+	if req.MaxTokens > 0 {
+		maxTokens = req.MaxTokens
+	}
+	// max_tokens, not OpenAI's newer max_completion_tokens: Ollama, vLLM
+	// and llama.cpp understand only the former, and OpenAI still honours it
+	// for chat models.
 	oreq := openai.ChatCompletionRequest{
 		Model:       c.cfg.Model,
 		Messages:    make([]openai.ChatCompletionMessage, len(req.Messages)),
 		Temperature: c.cfg.Temperature,
-		MaxTokens:   c.cfg.MaxTokens,
+		//lint:ignore SA1019 compatible servers know only max_tokens
+		MaxTokens: maxTokens,
 	}
 	if req.Temperature != nil {
 		oreq.Temperature = *req.Temperature
-	}
-	if req.MaxTokens > 0 {
-		oreq.MaxTokens = req.MaxTokens
 	}
 	chars := 0
 	for i, m := range req.Messages {
@@ -112,7 +117,7 @@ func (c *Client) Chat(ctx context.Context, req ChatRequest) (Completion, error) 
 		}
 	}
 	c.log.Debug("llm request", "op", op, "model", c.cfg.Model, "messages", len(req.Messages), "chars", chars,
-		"max_tokens", oreq.MaxTokens)
+		"max_tokens", maxTokens)
 
 	var comp Completion
 	attempts := 0

@@ -240,9 +240,6 @@ type concept struct {
 	inTitle []bool
 }
 
-// has reports whether passage p expresses the concept.
-func (c *concept) has(p int) bool { return c.hits[p] > 0 }
-
 // resolve expands concepts with cognates from the vocabulary and finds the
 // passages expressing each.
 func (l *lexicon) resolve(q analysis.Query) []concept {

@@ -3,7 +3,6 @@ package rag
 import (
 	"context"
 	"fmt"
-	"sort"
 	"time"
 
 	"github.com/briefing/briefing/internal/analysis"
@@ -184,11 +183,4 @@ func best(hits []Hit) float64 {
 		b = max(b, h.Score)
 	}
 	return b
-}
-
-// byScore orders hits by Score, keeping rank order among equals.
-func byScore(hits []Hit) []Hit {
-	out := append([]Hit(nil), hits...)
-	sort.SliceStable(out, func(i, j int) bool { return out[i].Score > out[j].Score })
-	return out
 }
