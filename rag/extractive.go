@@ -118,7 +118,11 @@ func (e *Engine) Answer(ctx context.Context, req Request) (Answer, error) {
 // shares the question's words cannot say how many.
 func (e *Engine) evidenced(r *retrieval) bool {
 	for _, h := range r.hits {
-		if h.Score < e.opts.MinScore && !r.snap.lex.supports(r.concepts, r.snap.byID[h.Passage.ID]) {
+		p := r.snap.byID[h.Passage.ID]
+		if h.Score < e.opts.MinScore && !r.snap.lex.supports(r.concepts, p) {
+			continue
+		}
+		if r.snap.lex.missesMain(r.concepts, p) && (len(r.altConcepts) == 0 || r.snap.lex.missesMain(r.altConcepts, p)) {
 			continue
 		}
 		m := r.snap.meta(h.Passage.DocID)

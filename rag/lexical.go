@@ -3,6 +3,7 @@ package rag
 import (
 	"container/heap"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 
@@ -21,15 +22,20 @@ const (
 	absentEntityFactor = 3
 )
 
+// posting is a word's occurrences in one passage: tf of them, at term
+// positions lexicon.pos[off:off+tf] (positions count the passage's analysed
+// terms, stop words left out, so "Corea del Nord" is two adjacent terms).
 type posting struct {
 	passage int
 	tf      int
+	off     int32
 }
 
 // lexicon is the BM25 index over the analysed terms of every passage, and
 // the vocabulary used to find cognates of question words.
 type lexicon struct {
 	postings  map[string][]posting // folded word -> passages, ascending
+	pos       []int32              // term positions, indexed by posting.off
 	stemWords map[string][]string  // stem -> the corpus words with that stem
 	lengths   []int                // terms per passage
 	avgLen    float64
@@ -59,7 +65,7 @@ func buildLexicon(a *analysis.Analyzer, passages []corpus.Passage, meta func(doc
 	l := &lexicon{postings: map[string][]posting{}, stemWords: map[string][]string{}, titleStems: map[string][]int{},
 		lengths: make([]int, len(passages)), wordStem: map[string]string{}}
 	total := 0
-	tf := map[string]int{}
+	at := map[string][]int32{} // word -> positions in the current passage
 	titleIdx := map[string]int{}
 	l.titleOf = make([]int, len(passages))
 	for i, p := range passages {
@@ -81,16 +87,17 @@ func buildLexicon(a *analysis.Analyzer, passages []corpus.Passage, meta func(doc
 		}
 		l.lengths[i] = len(terms)
 		total += len(terms)
-		clear(tf)
-		for _, t := range terms {
-			tf[t.Word]++
+		clear(at)
+		for k, t := range terms {
+			at[t.Word] = append(at[t.Word], int32(k))
 			if _, ok := l.wordStem[t.Word]; !ok {
 				l.wordStem[t.Word] = t.Stem
 				l.stemWords[t.Stem] = append(l.stemWords[t.Stem], t.Word)
 			}
 		}
-		for w, n := range tf {
-			l.postings[w] = append(l.postings[w], posting{passage: i, tf: n})
+		for w, ps := range at {
+			l.postings[w] = append(l.postings[w], posting{passage: i, tf: len(ps), off: int32(len(l.pos))})
+			l.pos = append(l.pos, ps...)
 		}
 	}
 	if len(passages) > 0 {
@@ -124,10 +131,17 @@ type phit struct {
 	score   float32
 }
 
-// passagesWith returns, sorted by passage, the passages holding every term
-// of alt with the summed BM25 contribution of those terms.
+// passagesWith returns, sorted by passage, the passages holding alt with
+// the summed BM25 contribution of its terms. The terms of a phrase must
+// stand in order and next to each other ("repubblica ... corea" in
+// "Repubblica Popolare Democratica di Corea" is not "Republic of Korea").
 func (l *lexicon) passagesWith(alt analysis.Alt) []phit {
-	var out []phit
+	type partial struct {
+		passage int
+		score   float32
+		ends    []int32 // positions where the phrase so far ends
+	}
+	var cur []partial
 	for i, t := range alt.Terms {
 		want := ""
 		if i < len(alt.Words) {
@@ -138,68 +152,96 @@ func (l *lexicon) passagesWith(alt analysis.Alt) []phit {
 			return nil
 		}
 		idf := l.idf(len(ps))
-		part := func(p posting) float32 {
-			tf := float64(p.tf)
+		part := func(p termPosting) float32 {
+			tf := float64(len(p.pos))
 			norm := tf * (bm25K1 + 1) / (tf + bm25K1*(1-bm25B+bm25B*float64(l.lengths[p.passage])/l.avgLen))
 			return float32(idf * norm)
 		}
 		if i == 0 {
-			out = make([]phit, len(ps))
+			cur = make([]partial, len(ps))
 			for k, p := range ps {
-				out[k] = phit{int32(p.passage), part(p)}
+				cur[k] = partial{p.passage, part(p), p.pos}
 			}
 			continue
 		}
-		// Intersect: a phrase needs all its terms in the passage.
-		next := out[:0]
+		next := cur[:0]
 		a, b := 0, 0
-		for a < len(out) && b < len(ps) {
-			switch pa, pb := int(out[a].passage), ps[b].passage; {
+		for a < len(cur) && b < len(ps) {
+			switch pa, pb := cur[a].passage, ps[b].passage; {
 			case pa < pb:
 				a++
 			case pa > pb:
 				b++
 			default:
-				next = append(next, phit{out[a].passage, out[a].score + part(ps[b])})
+				if ends := follows(cur[a].ends, ps[b].pos); len(ends) > 0 {
+					next = append(next, partial{pa, cur[a].score + part(ps[b]), ends})
+				}
 				a++
 				b++
 			}
 		}
-		out = next
-		if len(out) == 0 {
+		cur = next
+		if len(cur) == 0 {
 			return nil
 		}
 	}
+	out := make([]phit, len(cur))
+	for k, c := range cur {
+		out[k] = phit{int32(c.passage), c.score}
+	}
 	return out
 }
 
-// termPostings returns, sorted by passage, the postings of the words with
-// stem whose form is compatible with want, their counts summed.
-func (l *lexicon) termPostings(stem, want string) []posting {
-	var lists [][]posting
-	for _, w := range l.stemWords[stem] {
-		if analysis.Compatible(w, want) {
-			if ps := l.postings[w]; len(ps) > 0 {
-				lists = append(lists, ps)
-			}
+// follows returns the positions of next that come right after one of
+// prev (both sorted).
+func follows(prev, next []int32) []int32 {
+	var out []int32
+	i := 0
+	for _, q := range next {
+		for i < len(prev) && prev[i] < q-1 {
+			i++
+		}
+		if i < len(prev) && prev[i] == q-1 {
+			out = append(out, q)
 		}
 	}
-	switch len(lists) {
-	case 0:
-		return nil
-	case 1:
-		return lists[0]
-	}
-	out := lists[0]
-	for _, next := range lists[1:] {
-		out = mergePostings(out, next)
+	return out
+}
+
+// termPosting is a stem's occurrences in one passage.
+type termPosting struct {
+	passage int
+	pos     []int32 // sorted
+}
+
+// termPostings returns, sorted by passage, the occurrences of the words with
+// stem whose form is compatible with want.
+func (l *lexicon) termPostings(stem, want string) []termPosting {
+	var out []termPosting
+	for _, w := range l.stemWords[stem] {
+		if !analysis.Compatible(w, want) {
+			continue
+		}
+		ps := l.postings[w]
+		if len(ps) == 0 {
+			continue
+		}
+		list := make([]termPosting, len(ps))
+		for k, p := range ps {
+			list[k] = termPosting{p.passage, l.pos[p.off : p.off+int32(p.tf)]}
+		}
+		if out == nil {
+			out = list
+		} else {
+			out = mergePostings(out, list)
+		}
 	}
 	return out
 }
 
-// mergePostings merges two sorted posting lists, summing counts.
-func mergePostings(a, b []posting) []posting {
-	out := make([]posting, 0, len(a)+len(b))
+// mergePostings merges two lists sorted by passage, merging positions.
+func mergePostings(a, b []termPosting) []termPosting {
+	out := make([]termPosting, 0, len(a)+len(b))
 	i, j := 0, 0
 	for i < len(a) && j < len(b) {
 		switch {
@@ -210,7 +252,9 @@ func mergePostings(a, b []posting) []posting {
 			out = append(out, b[j])
 			j++
 		default:
-			out = append(out, posting{a[i].passage, a[i].tf + b[j].tf})
+			pos := append(append(make([]int32, 0, len(a[i].pos)+len(b[j].pos)), a[i].pos...), b[j].pos...)
+			slices.Sort(pos)
+			out = append(out, termPosting{a[i].passage, pos})
 			i++
 			j++
 		}
@@ -392,6 +436,26 @@ func (h *minHeap) Pop() any {
 	*h = old[:len(old)-1]
 	return x
 }
+
+// missesMain reports whether passage p lacks a known concept carrying more
+// than maxMissingShare of the question's weight: of "Who is South Korea's
+// president?", a passage naming South Korea but no president cannot say.
+func (l *lexicon) missesMain(concepts []concept, p int) bool {
+	var total float64
+	for _, c := range concepts {
+		total += c.weight
+	}
+	for _, c := range concepts {
+		if c.n > 0 && c.best[p] == 0 && !c.inTitle[l.titleOf[p]] && c.weight > maxMissingShare*total {
+			return true
+		}
+	}
+	return false
+}
+
+// maxMissingShare is the largest share of a question's weight one concept
+// may have and still be missing from the passage that answers it.
+const maxMissingShare = 0.4
 
 // supports reports whether passage p answers a question that falls short of
 // the relevance floor only through words the corpus never uses: at most a

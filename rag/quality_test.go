@@ -87,7 +87,7 @@ func TestRetrievalQualityFloors(t *testing.T) {
 		refusals                         float64
 		falseRefusals                    int
 	}{
-		{"testdata/harder.jsonl", 0.95, 0.9, 0.7, 0.8, 0.9, 3},
+		{"testdata/harder.jsonl", 0.95, 0.89, 0.7, 0.8, 0.9, 3},
 		{"testdata/blind3.jsonl", 0.95, 0.95, 0.95, 0.95, 0.4, 0},
 	}
 	for _, tt := range tests {

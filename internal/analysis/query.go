@@ -178,8 +178,9 @@ func (a *Analyzer) Query(text, lang string) Query {
 			add(alt.Terms, alt.Words, alt.Weight)
 		}
 		// The words of a phrase also count alone, at half weight: "defensive
-		// pact" is half answered by a passage that says "difensivo".
-		if content := contentWords(phrase, lang); len(content) > 1 {
+		// pact" is half answered by a passage that says "difensivo". Not the
+		// words of a name: "Korea" is not half of "South Korea".
+		if content := contentWords(phrase, lang); len(content) > 1 && !c.Entity {
 			for _, w := range content {
 				for _, a := range ownAlts(w, lang) {
 					add(a.Terms, a.Words, partWeight)
@@ -271,7 +272,9 @@ func isEntity(text string, toks []Token, i int) bool {
 	t := toks[i]
 	r, _ := utf8.DecodeRuneInString(text[t.Start:])
 	if !unicode.IsUpper(r) {
-		return false
+		// The lower-case part of a hyphenated name ("Kim Il-sung") is the
+		// name too.
+		return i > 0 && t.Start > 0 && text[t.Start-1] == '-' && toks[i-1].End == t.Start-1 && isEntity(text, toks, i-1)
 	}
 	if upper := strings.ToUpper(text[t.Start:t.End]); upper == text[t.Start:t.End] && t.End-t.Start > 1 {
 		return true
