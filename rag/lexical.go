@@ -136,6 +136,9 @@ type phit struct {
 // stand in order and next to each other ("repubblica ... corea" in
 // "Repubblica Popolare Democratica di Corea" is not "Republic of Korea").
 func (l *lexicon) passagesWith(alt analysis.Alt) []phit {
+	if len(alt.Terms) == 1 {
+		return l.wordPassages(alt)
+	}
 	type partial struct {
 		passage int
 		score   float32
@@ -190,6 +193,62 @@ func (l *lexicon) passagesWith(alt analysis.Alt) []phit {
 		out[k] = phit{int32(c.passage), c.score}
 	}
 	return out
+}
+
+// wordPassages is passagesWith for a one-term alternative: no positions
+// needed, so counts are summed straight from the postings.
+func (l *lexicon) wordPassages(alt analysis.Alt) []phit {
+	want := ""
+	if len(alt.Words) > 0 {
+		want = alt.Words[0]
+	}
+	var ps []posting
+	for _, w := range l.stemWords[alt.Terms[0]] {
+		if !analysis.Compatible(w, want) {
+			continue
+		}
+		if next := l.postings[w]; len(next) > 0 {
+			if ps == nil {
+				ps = next
+			} else {
+				ps = sumPostings(ps, next)
+			}
+		}
+	}
+	if len(ps) == 0 {
+		return nil
+	}
+	idf := l.idf(len(ps))
+	out := make([]phit, len(ps))
+	for k, p := range ps {
+		tf := float64(p.tf)
+		norm := tf * (bm25K1 + 1) / (tf + bm25K1*(1-bm25B+bm25B*float64(l.lengths[p.passage])/l.avgLen))
+		out[k] = phit{int32(p.passage), float32(idf * norm)}
+	}
+	return out
+}
+
+// sumPostings merges two lists sorted by passage, summing counts (the
+// positions are dropped: only one-term matches use it).
+func sumPostings(a, b []posting) []posting {
+	out := make([]posting, 0, len(a)+len(b))
+	i, j := 0, 0
+	for i < len(a) && j < len(b) {
+		switch {
+		case a[i].passage < b[j].passage:
+			out = append(out, a[i])
+			i++
+		case a[i].passage > b[j].passage:
+			out = append(out, b[j])
+			j++
+		default:
+			out = append(out, posting{passage: a[i].passage, tf: a[i].tf + b[j].tf})
+			i++
+			j++
+		}
+	}
+	out = append(out, a[i:]...)
+	return append(out, b[j:]...)
 }
 
 // follows returns the positions of next that come right after one of
