@@ -319,20 +319,33 @@ func (b *Bot) admit(ctx context.Context, log *slog.Logger, r responder, user, qu
 	return true
 }
 
-func (b *Bot) ask(ctx context.Context, log *slog.Logger, i *discordgo.Interaction, r responder) {
-	q := option(i, "question")
-	lang := guessLang(q, i.Locale)
+// beginQuestion reads the question in option name, admits it (length,
+// rate limit, concurrency cap) and defers the reply. When it returns false
+// the user has been told why and nothing is held; otherwise the caller
+// holds a concurrency slot and must release it.
+func (b *Bot) beginQuestion(ctx context.Context, log *slog.Logger, i *discordgo.Interaction, r responder, name string) (q, lang string, ok bool) {
+	q = option(i, name)
+	lang = guessLang(q, i.Locale)
 	if q == "" {
 		b.ephemeral(ctx, log, r, t(lang).Empty)
-		return
+		return "", "", false
 	}
 	if !b.admit(ctx, log, r, userOf(i).ID, q, lang) {
+		return "", "", false
+	}
+	if !b.deferReply(ctx, log, r, false) {
+		b.limits.release()
+		return "", "", false
+	}
+	return q, lang, true
+}
+
+func (b *Bot) ask(ctx context.Context, log *slog.Logger, i *discordgo.Interaction, r responder) {
+	q, lang, ok := b.beginQuestion(ctx, log, i, r, "question")
+	if !ok {
 		return
 	}
 	defer b.limits.release()
-	if !b.deferReply(ctx, log, r, false) {
-		return
-	}
 	id := newRef()
 	log = log.With("question_id", id)
 	start := time.Now()
@@ -364,19 +377,11 @@ func (b *Bot) finishAnswer(ctx context.Context, log *slog.Logger, r responder, k
 }
 
 func (b *Bot) search(ctx context.Context, log *slog.Logger, i *discordgo.Interaction, r responder) {
-	q := option(i, "query")
-	lang := guessLang(q, i.Locale)
-	if q == "" {
-		b.ephemeral(ctx, log, r, t(lang).Empty)
-		return
-	}
-	if !b.admit(ctx, log, r, userOf(i).ID, q, lang) {
+	q, lang, ok := b.beginQuestion(ctx, log, i, r, "query")
+	if !ok {
 		return
 	}
 	defer b.limits.release()
-	if !b.deferReply(ctx, log, r, false) {
-		return
-	}
 	start := time.Now()
 	actx, cancel := context.WithTimeout(ctx, b.opts.AnswerTimeout)
 	defer cancel()

@@ -231,18 +231,26 @@ func (l *lexicon) wordPassages(alt analysis.Alt) []phit {
 // sumPostings merges two lists sorted by passage, summing counts (the
 // positions are dropped: only one-term matches use it).
 func sumPostings(a, b []posting) []posting {
-	out := make([]posting, 0, len(a)+len(b))
+	return mergeByPassage(a, b, func(p posting) int { return p.passage }, func(x, y posting) posting {
+		return posting{passage: x.passage, tf: x.tf + y.tf}
+	})
+}
+
+// mergeByPassage merges two lists sorted by passage, combining the entries
+// of a passage found in both.
+func mergeByPassage[T any](a, b []T, passage func(T) int, combine func(T, T) T) []T {
+	out := make([]T, 0, len(a)+len(b))
 	i, j := 0, 0
 	for i < len(a) && j < len(b) {
-		switch {
-		case a[i].passage < b[j].passage:
+		switch pa, pb := passage(a[i]), passage(b[j]); {
+		case pa < pb:
 			out = append(out, a[i])
 			i++
-		case a[i].passage > b[j].passage:
+		case pa > pb:
 			out = append(out, b[j])
 			j++
 		default:
-			out = append(out, posting{passage: a[i].passage, tf: a[i].tf + b[j].tf})
+			out = append(out, combine(a[i], b[j]))
 			i++
 			j++
 		}
@@ -300,26 +308,11 @@ func (l *lexicon) termPostings(stem, want string) []termPosting {
 
 // mergePostings merges two lists sorted by passage, merging positions.
 func mergePostings(a, b []termPosting) []termPosting {
-	out := make([]termPosting, 0, len(a)+len(b))
-	i, j := 0, 0
-	for i < len(a) && j < len(b) {
-		switch {
-		case a[i].passage < b[j].passage:
-			out = append(out, a[i])
-			i++
-		case a[i].passage > b[j].passage:
-			out = append(out, b[j])
-			j++
-		default:
-			pos := append(append(make([]int32, 0, len(a[i].pos)+len(b[j].pos)), a[i].pos...), b[j].pos...)
-			slices.Sort(pos)
-			out = append(out, termPosting{a[i].passage, pos})
-			i++
-			j++
-		}
-	}
-	out = append(out, a[i:]...)
-	return append(out, b[j:]...)
+	return mergeByPassage(a, b, func(p termPosting) int { return p.passage }, func(x, y termPosting) termPosting {
+		pos := append(append(make([]int32, 0, len(x.pos)+len(y.pos)), x.pos...), y.pos...)
+		slices.Sort(pos)
+		return termPosting{x.passage, pos}
+	})
 }
 
 // concept is a question concept resolved against this corpus.
