@@ -26,22 +26,23 @@ import (
 	"github.com/bwmarrin/discordgo"
 	lru "github.com/hashicorp/golang-lru/v2"
 
+	"github.com/briefing/briefing"
+	"github.com/briefing/briefing/internal/lrucache"
 	"github.com/briefing/briefing/internal/ops"
-	"github.com/briefing/briefing/rag"
 )
 
 // Engine is what the bot asks of the retrieval engine. *rag.Engine
 // satisfies it.
 type Engine interface {
-	Answer(ctx context.Context, req rag.Request) (rag.Answer, error)
-	Search(ctx context.Context, query string, k int) ([]rag.Hit, error)
-	Summarize(ctx context.Context, req rag.SummaryRequest) (rag.Answer, error)
-	Documents() []rag.DocumentInfo
+	Answer(ctx context.Context, req briefing.Request) (briefing.Answer, error)
+	Search(ctx context.Context, query string, k int) ([]briefing.Hit, error)
+	Summarize(ctx context.Context, req briefing.SummaryRequest) (briefing.Answer, error)
+	Documents() []briefing.DocumentInfo
 }
 
 // ReloadFunc re-reads the corpus and re-indexes it. On error the engine must
 // keep serving its previous index.
-type ReloadFunc func(ctx context.Context) (rag.IndexReport, error)
+type ReloadFunc func(ctx context.Context) (briefing.IndexReport, error)
 
 // Options configure a Bot. They map one to one onto the discord.* and ops.*
 // configuration keys. Zero values mean the documented default.
@@ -226,8 +227,8 @@ func New(opts Options, engine Engine, reload ReloadFunc, logger *slog.Logger) (*
 		pubKey:  pub,
 		metrics: ops.NewMetrics(),
 		limits:  newLimiter(opts.RatePerMinute, opts.RateBurst, opts.MaxConcurrent),
-		answers: mustLRU[string, storedAnswer](512),
-		threads: mustLRU[string, *conversation](1024),
+		answers: lrucache.New[string, storedAnswer](512),
+		threads: lrucache.New[string, *conversation](1024),
 
 		firstResponseTimeout: firstResponseTimeout,
 	}

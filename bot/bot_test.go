@@ -11,42 +11,42 @@ import (
 	"testing"
 	"time"
 
+	"github.com/briefing/briefing"
 	"github.com/briefing/briefing/bot"
 	"github.com/briefing/briefing/corpus"
 	"github.com/briefing/briefing/internal/discordtest"
-	"github.com/briefing/briefing/rag"
 )
 
 // fakeEngine is a bot.Engine whose methods are func fields.
 type fakeEngine struct {
-	AnswerFn    func(ctx context.Context, req rag.Request) (rag.Answer, error)
-	SearchFn    func(ctx context.Context, q string, k int) ([]rag.Hit, error)
-	SummarizeFn func(ctx context.Context, req rag.SummaryRequest) (rag.Answer, error)
-	DocumentsFn func() []rag.DocumentInfo
+	AnswerFn    func(ctx context.Context, req briefing.Request) (briefing.Answer, error)
+	SearchFn    func(ctx context.Context, q string, k int) ([]briefing.Hit, error)
+	SummarizeFn func(ctx context.Context, req briefing.SummaryRequest) (briefing.Answer, error)
+	DocumentsFn func() []briefing.DocumentInfo
 }
 
-func (f *fakeEngine) Answer(ctx context.Context, req rag.Request) (rag.Answer, error) {
+func (f *fakeEngine) Answer(ctx context.Context, req briefing.Request) (briefing.Answer, error) {
 	if f.AnswerFn == nil {
 		return sampleAnswer(req.Question), nil
 	}
 	return f.AnswerFn(ctx, req)
 }
 
-func (f *fakeEngine) Search(ctx context.Context, q string, k int) ([]rag.Hit, error) {
+func (f *fakeEngine) Search(ctx context.Context, q string, k int) ([]briefing.Hit, error) {
 	if f.SearchFn == nil {
-		return []rag.Hit{{Passage: samplePassage, Score: 0.87, Rank: 1}}, nil
+		return []briefing.Hit{{Passage: samplePassage, Score: 0.87, Rank: 1}}, nil
 	}
 	return f.SearchFn(ctx, q, k)
 }
 
-func (f *fakeEngine) Summarize(ctx context.Context, req rag.SummaryRequest) (rag.Answer, error) {
+func (f *fakeEngine) Summarize(ctx context.Context, req briefing.SummaryRequest) (briefing.Answer, error) {
 	if f.SummarizeFn == nil {
 		return sampleAnswer("summary " + req.DocID + " " + req.Topic), nil
 	}
 	return f.SummarizeFn(ctx, req)
 }
 
-func (f *fakeEngine) Documents() []rag.DocumentInfo {
+func (f *fakeEngine) Documents() []briefing.DocumentInfo {
 	if f.DocumentsFn == nil {
 		return sampleDocs
 	}
@@ -60,16 +60,16 @@ var samplePassage = corpus.Passage{
 	Text: "Il ministro degli Esteri russo Sergej Lavrov è arrivato a Pyongyang per una visita di due giorni.",
 }
 
-var sampleDocs = []rag.DocumentInfo{
+var sampleDocs = []briefing.DocumentInfo{
 	{ID: "lavrov-pyongyang-visit", Title: "Lavrov a Pyongyang", Lang: "it", Date: "2024-11-29", Passages: 12},
 	{ID: "russia-north-korea-alliance", Title: "L'alleanza tra Russia e Corea del Nord", Lang: "it", Date: "2024-06-19", Passages: 18},
 }
 
-func sampleAnswer(q string) rag.Answer {
-	return rag.Answer{
+func sampleAnswer(q string) briefing.Answer {
+	return briefing.Answer{
 		Question: q, Lang: "en",
 		Text:      "Lavrov arrived in Pyongyang for a two-day visit [1].",
-		Citations: []rag.Citation{{N: 1, Passage: samplePassage, Quote: samplePassage.Text}},
+		Citations: []briefing.Citation{{N: 1, Passage: samplePassage, Quote: samplePassage.Text}},
 		Generated: true,
 	}
 }

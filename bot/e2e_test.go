@@ -13,9 +13,9 @@ import (
 	"github.com/bwmarrin/discordgo"
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/briefing/briefing"
 	"github.com/briefing/briefing/bot"
 	"github.com/briefing/briefing/internal/discordtest"
-	"github.com/briefing/briefing/rag"
 )
 
 func TestRegistersCommandsAndIntents(t *testing.T) {
@@ -65,7 +65,7 @@ func TestMinimalIntentsWithoutMentions(t *testing.T) {
 func TestAsk(t *testing.T) {
 	t.Parallel()
 	var got atomic.Value
-	eng := &fakeEngine{AnswerFn: func(ctx context.Context, req rag.Request) (rag.Answer, error) {
+	eng := &fakeEngine{AnswerFn: func(ctx context.Context, req briefing.Request) (briefing.Answer, error) {
 		got.Store(req.Question)
 		return sampleAnswer(req.Question), nil
 	}}
@@ -99,18 +99,18 @@ func TestAskItalianRefusalAndFallback(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
 		name      string
-		answer    rag.Answer
+		answer    briefing.Answer
 		wantTitle string
 		wantText  string
 	}{
-		{"refusal", rag.Answer{Lang: "it", Refused: true, Text: "Gli articoli non parlano di questo."}, "❔ Non coperto dagli articoli", ""},
-		{"fallback", rag.Answer{Lang: "it", Fallback: true, Text: "Lavrov è arrivato [1].",
-			Citations: []rag.Citation{{N: 1, Passage: samplePassage, Quote: "Lavrov"}}}, "", "Modello linguistico non disponibile"},
+		{"refusal", briefing.Answer{Lang: "it", Refused: true, Text: "Gli articoli non parlano di questo."}, "❔ Non coperto dagli articoli", ""},
+		{"fallback", briefing.Answer{Lang: "it", Fallback: true, Text: "Lavrov è arrivato [1].",
+			Citations: []briefing.Citation{{N: 1, Passage: samplePassage, Quote: "Lavrov"}}}, "", "Modello linguistico non disponibile"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			h := startBot(t, &fakeEngine{AnswerFn: func(context.Context, rag.Request) (rag.Answer, error) { return tt.answer, nil }}, nil, nil)
+			h := startBot(t, &fakeEngine{AnswerFn: func(context.Context, briefing.Request) (briefing.Answer, error) { return tt.answer, nil }}, nil, nil)
 			in := h.fake.Command(discordtest.Invoker{Locale: "it"}, "ask", discordtest.Option{Name: "question", Value: "Chi è andato a Pyongyang?"})
 			h.dispatch(t, in)
 			es := embeds(h.final(t, in))
@@ -137,14 +137,14 @@ func TestAskErrors(t *testing.T) {
 		want      string
 	}{
 		{"too long", strings.Repeat("why ", 40), nil, true, "too long (159 characters; the limit is 100)"},
-		{"engine says empty", "???", rag.ErrEmptyQuestion, false, "Please write a question"},
-		{"no index", "What happened?", rag.ErrNoIndex, false, "not indexed yet"},
+		{"engine says empty", "???", briefing.ErrEmptyQuestion, false, "Please write a question"},
+		{"no index", "What happened?", briefing.ErrNoIndex, false, "not indexed yet"},
 		{"internal error has a ref", "What happened?", errBoom, false, "Something went wrong (ref "},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			eng := &fakeEngine{AnswerFn: func(context.Context, rag.Request) (rag.Answer, error) { return rag.Answer{}, tt.err }}
+			eng := &fakeEngine{AnswerFn: func(context.Context, briefing.Request) (briefing.Answer, error) { return briefing.Answer{}, tt.err }}
 			h := startBot(t, eng, nil, func(o *bot.Options) { o.MaxQuestionChars = 100 })
 			in := h.fake.Command(discordtest.Invoker{}, "ask", discordtest.Option{Name: "question", Value: tt.question})
 			h.dispatch(t, in)
@@ -177,7 +177,7 @@ func TestAskErrors(t *testing.T) {
 
 func TestStreamingEdits(t *testing.T) {
 	t.Parallel()
-	eng := &fakeEngine{AnswerFn: func(ctx context.Context, req rag.Request) (rag.Answer, error) {
+	eng := &fakeEngine{AnswerFn: func(ctx context.Context, req briefing.Request) (briefing.Answer, error) {
 		for _, w := range []string{"Lavrov ", "arrived ", "in ", "Pyongyang."} {
 			req.OnDelta(w)
 			time.Sleep(30 * time.Millisecond)
@@ -212,7 +212,7 @@ func TestStreamingEdits(t *testing.T) {
 func TestSearchSummarySourcesHelp(t *testing.T) {
 	t.Parallel()
 	var summaryReq atomic.Value
-	eng := &fakeEngine{SummarizeFn: func(ctx context.Context, req rag.SummaryRequest) (rag.Answer, error) {
+	eng := &fakeEngine{SummarizeFn: func(ctx context.Context, req briefing.SummaryRequest) (briefing.Answer, error) {
 		summaryReq.Store(req)
 		return sampleAnswer("s"), nil
 	}}
@@ -255,7 +255,7 @@ func TestSearchSummarySourcesHelp(t *testing.T) {
 			}
 		})
 	}
-	if req, _ := summaryReq.Load().(rag.SummaryRequest); req.DocID != "lavrov-pyongyang-visit" {
+	if req, _ := summaryReq.Load().(briefing.SummaryRequest); req.DocID != "lavrov-pyongyang-visit" {
 		t.Errorf("summary request = %+v", req)
 	}
 }
@@ -319,9 +319,9 @@ func TestButtons(t *testing.T) {
 func TestReloadAdminChecks(t *testing.T) {
 	t.Parallel()
 	var calls atomic.Int32
-	reload := func(ctx context.Context) (rag.IndexReport, error) {
+	reload := func(ctx context.Context) (briefing.IndexReport, error) {
 		calls.Add(1)
-		return rag.IndexReport{Added: 1, Changed: 2, Removed: 0, Unchanged: 3, Passages: 40, Embedded: 9, Duration: 1500 * time.Millisecond}, nil
+		return briefing.IndexReport{Added: 1, Changed: 2, Removed: 0, Unchanged: 3, Passages: 40, Embedded: 9, Duration: 1500 * time.Millisecond}, nil
 	}
 	h := startBot(t, &fakeEngine{}, reload, nil)
 	tests := []struct {
@@ -363,9 +363,9 @@ func TestReloadAdminChecks(t *testing.T) {
 func TestReloadFailureKeepsAnswering(t *testing.T) {
 	t.Parallel()
 	release := make(chan struct{})
-	reload := func(ctx context.Context) (rag.IndexReport, error) {
+	reload := func(ctx context.Context) (briefing.IndexReport, error) {
 		<-release
-		return rag.IndexReport{}, fmt.Errorf("load corpus: %w", errBoom)
+		return briefing.IndexReport{}, fmt.Errorf("load corpus: %w", errBoom)
 	}
 	h := startBot(t, &fakeEngine{}, reload, nil)
 	in := h.fake.Command(discordtest.Invoker{UserID: adminUser}, "reload")
@@ -397,10 +397,10 @@ func TestReloadFailureKeepsAnswering(t *testing.T) {
 func TestMentionInjectionNeverPings(t *testing.T) {
 	t.Parallel()
 	evil := "@everyone @here <@&999> <@123> ping!"
-	eng := &fakeEngine{AnswerFn: func(ctx context.Context, req rag.Request) (rag.Answer, error) {
+	eng := &fakeEngine{AnswerFn: func(ctx context.Context, req briefing.Request) (briefing.Answer, error) {
 		p := samplePassage
 		p.Text = "Document says " + evil
-		return rag.Answer{Lang: "en", Text: req.Question + " [1]", Citations: []rag.Citation{{N: 1, Passage: p, Quote: p.Text}}}, nil
+		return briefing.Answer{Lang: "en", Text: req.Question + " [1]", Citations: []briefing.Citation{{N: 1, Passage: p, Quote: p.Text}}}, nil
 	}}
 	h := startBot(t, eng, nil, nil)
 	in := h.fake.Command(discordtest.Invoker{}, "ask", discordtest.Option{Name: "question", Value: "What about " + evil})
@@ -424,7 +424,7 @@ func TestMentionInjectionNeverPings(t *testing.T) {
 func TestMentionThreadAndFollowUp(t *testing.T) {
 	t.Parallel()
 	var history atomic.Value
-	eng := &fakeEngine{AnswerFn: func(ctx context.Context, req rag.Request) (rag.Answer, error) {
+	eng := &fakeEngine{AnswerFn: func(ctx context.Context, req briefing.Request) (briefing.Answer, error) {
 		history.Store(req.History)
 		return sampleAnswer(req.Question), nil
 	}}
@@ -465,8 +465,8 @@ func TestMentionThreadAndFollowUp(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	got, _ := history.Load().([]rag.Turn)
-	want := []rag.Turn{{Question: "And then?", Answer: sampleAnswer("").Text}, {Question: "Why?", Answer: sampleAnswer("").Text}}
+	got, _ := history.Load().([]briefing.Turn)
+	want := []briefing.Turn{{Question: "And then?", Answer: sampleAnswer("").Text}, {Question: "Why?", Answer: sampleAnswer("").Text}}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("history of the third follow-up (-want +got):\n%s", diff)
 	}
@@ -518,7 +518,7 @@ func TestRateLimits(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			release := make(chan struct{})
-			eng := &fakeEngine{AnswerFn: func(ctx context.Context, req rag.Request) (rag.Answer, error) {
+			eng := &fakeEngine{AnswerFn: func(ctx context.Context, req briefing.Request) (briefing.Answer, error) {
 				select {
 				case <-release:
 				case <-ctx.Done():
@@ -582,7 +582,7 @@ func TestGatewayReconnect(t *testing.T) {
 func TestLongAnswerIsSplit(t *testing.T) {
 	t.Parallel()
 	var sb strings.Builder
-	var cites []rag.Citation
+	var cites []briefing.Citation
 	for i := 1; i <= 30; i++ {
 		fmt.Fprintf(&sb, "Sentence number %d says something long enough to fill the embed quickly, again and again [%d]. ", i, i)
 		for j := 0; j < 8; j++ {
@@ -590,10 +590,10 @@ func TestLongAnswerIsSplit(t *testing.T) {
 		}
 		p := samplePassage
 		p.Text = strings.Repeat("Verbatim passage text that is long. ", 40)
-		cites = append(cites, rag.Citation{N: i, Passage: p, Quote: p.Text})
+		cites = append(cites, briefing.Citation{N: i, Passage: p, Quote: p.Text})
 	}
-	long := rag.Answer{Lang: "en", Text: sb.String(), Citations: cites}
-	h := startBot(t, &fakeEngine{AnswerFn: func(context.Context, rag.Request) (rag.Answer, error) { return long, nil }}, nil, nil)
+	long := briefing.Answer{Lang: "en", Text: sb.String(), Citations: cites}
+	h := startBot(t, &fakeEngine{AnswerFn: func(context.Context, briefing.Request) (briefing.Answer, error) { return long, nil }}, nil, nil)
 	in := h.fake.Command(discordtest.Invoker{}, "ask", discordtest.Option{Name: "question", Value: "Tell me everything"})
 	h.dispatch(t, in)
 	h.final(t, in)

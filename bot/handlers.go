@@ -15,13 +15,13 @@ import (
 
 	"github.com/bwmarrin/discordgo"
 
-	"github.com/briefing/briefing/rag"
+	"github.com/briefing/briefing"
 )
 
 // storedAnswer is what the "Show sources" and feedback buttons find again.
 type storedAnswer struct {
 	Question string
-	Answer   rag.Answer
+	Answer   briefing.Answer
 }
 
 // newRef returns a short random reference: the question id of an answer,
@@ -274,15 +274,15 @@ func (b *Bot) logSendError(log *slog.Logger, msg string, err error) {
 func (b *Bot) userError(log *slog.Logger, lang, question string, err error) string {
 	m := t(lang)
 	switch {
-	case errors.Is(err, rag.ErrEmptyQuestion):
+	case errors.Is(err, briefing.ErrEmptyQuestion):
 		return m.Empty
-	case errors.Is(err, rag.ErrQuestionTooLong):
+	case errors.Is(err, briefing.ErrQuestionTooLong):
 		return fmt.Sprintf(m.TooLong, runeLen(question), b.opts.MaxQuestionChars)
-	case errors.Is(err, rag.ErrInvalidText):
+	case errors.Is(err, briefing.ErrInvalidText):
 		return m.InvalidText
-	case errors.Is(err, rag.ErrNoIndex):
+	case errors.Is(err, briefing.ErrNoIndex):
 		return m.NoIndex
-	case errors.Is(err, rag.ErrUnknownDocument):
+	case errors.Is(err, briefing.ErrUnknownDocument):
 		return m.UnknownDoc
 	}
 	ref := newRef()
@@ -353,7 +353,7 @@ func (b *Bot) ask(ctx context.Context, log *slog.Logger, i *discordgo.Interactio
 	defer cancel()
 	st := b.newStreamer(ctx, log, r, q)
 	defer st.stop() // on a panic in Answer; a no-op after the stop below
-	a, err := b.engine.Answer(actx, rag.Request{Question: q, OnDelta: st.delta})
+	a, err := b.engine.Answer(actx, briefing.Request{Question: q, OnDelta: st.delta})
 	st.stop()
 	if err != nil {
 		b.send(ctx, log, r, []outMessage{{Content: b.userError(log, lang, q, err)}}, false)
@@ -363,7 +363,7 @@ func (b *Bot) ask(ctx context.Context, log *slog.Logger, i *discordgo.Interactio
 }
 
 // finishAnswer records, logs, caches and sends an answer.
-func (b *Bot) finishAnswer(ctx context.Context, log *slog.Logger, r responder, kind, id, question, title string, a rag.Answer, start time.Time) {
+func (b *Bot) finishAnswer(ctx context.Context, log *slog.Logger, r responder, kind, id, question, title string, a briefing.Answer, start time.Time) {
 	lang := a.Lang
 	if lang == "" {
 		lang = guessLang(question, "")
@@ -422,7 +422,7 @@ func (b *Bot) summary(ctx context.Context, log *slog.Logger, i *discordgo.Intera
 	defer cancel()
 	st := b.newStreamer(ctx, log, r, title)
 	defer st.stop() // on a panic in Summarize; a no-op after the stop below
-	a, err := b.engine.Summarize(actx, rag.SummaryRequest{DocID: doc, Topic: topic, OnDelta: st.delta})
+	a, err := b.engine.Summarize(actx, briefing.SummaryRequest{DocID: doc, Topic: topic, OnDelta: st.delta})
 	st.stop()
 	if err != nil {
 		b.send(ctx, log, r, []outMessage{{Content: b.userError(log, lang, topic, err)}}, false)

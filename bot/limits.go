@@ -4,7 +4,6 @@ import (
 	"sync"
 	"time"
 
-	lru "github.com/hashicorp/golang-lru/v2"
 	"github.com/hashicorp/golang-lru/v2/simplelru"
 	"golang.org/x/time/rate"
 )
@@ -75,13 +74,3 @@ func (l *limiter) acquire() bool {
 }
 
 func (l *limiter) release() { <-l.slots }
-
-// mustLRU returns a concurrency-safe LRU cache of size entries (a positive
-// constant, so lru.New cannot fail).
-func mustLRU[K comparable, V any](size int) *lru.Cache[K, V] {
-	c, err := lru.New[K, V](size)
-	if err != nil {
-		panic(err)
-	}
-	return c
-}

@@ -11,16 +11,16 @@ import (
 
 	"github.com/bwmarrin/discordgo"
 
-	"github.com/briefing/briefing/rag"
+	"github.com/briefing/briefing"
 )
 
 // conversation is the recent history of a thread the bot created.
 type conversation struct {
 	mu    sync.Mutex
-	turns []rag.Turn
+	turns []briefing.Turn
 }
 
-func (c *conversation) recent(n int) []rag.Turn {
+func (c *conversation) recent(n int) []briefing.Turn {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if len(c.turns) > n {
@@ -29,7 +29,7 @@ func (c *conversation) recent(n int) []rag.Turn {
 	return slices.Clone(c.turns)
 }
 
-func (c *conversation) add(t rag.Turn, keep int) {
+func (c *conversation) add(t briefing.Turn, keep int) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.turns = append(c.turns, t)
@@ -128,12 +128,12 @@ func (b *Bot) answerMessage(ctx context.Context, log *slog.Logger, m *discordgo.
 	start := time.Now()
 	actx, cancel := context.WithTimeout(ctx, b.opts.AnswerTimeout)
 	defer cancel()
-	a, err := b.engine.Answer(actx, rag.Request{Question: q, History: conv.recent(b.opts.ThreadHistory)})
+	a, err := b.engine.Answer(actx, briefing.Request{Question: q, History: conv.recent(b.opts.ThreadHistory)})
 	if err != nil {
 		b.post(ctx, log, channel, "", outMessage{Content: b.userError(log, lang, q, err)})
 		return
 	}
-	conv.add(rag.Turn{Question: q, Answer: a.Text}, b.opts.ThreadHistory)
+	conv.add(briefing.Turn{Question: q, Answer: a.Text}, b.opts.ThreadHistory)
 	if a.Lang == "" {
 		a.Lang = lang
 	}

@@ -6,7 +6,7 @@ import (
 
 	"github.com/bwmarrin/discordgo"
 
-	"github.com/briefing/briefing/rag"
+	"github.com/briefing/briefing"
 )
 
 // Embed colours: answers blue, fallbacks amber, refusals grey.
@@ -39,7 +39,7 @@ type answerView struct {
 // [n] marker) in embed descriptions, then a Sources embed with one field per
 // citation quoting the passage (trimmed), a footer with the reference and
 // the fallback flag, and the buttons on the last message.
-func renderAnswer(a rag.Answer, v answerView) []outMessage {
+func renderAnswer(a briefing.Answer, v answerView) []outMessage {
 	m := t(v.Lang)
 	color := colorAnswer
 	if a.Fallback {
@@ -123,7 +123,7 @@ func answerButtons(id string, m msgs, sources bool) []discordgo.MessageComponent
 
 // renderFullSources shows the cited passages in full (the "Show sources"
 // button), the cited quote in bold.
-func renderFullSources(a rag.Answer, lang string) []outMessage {
+func renderFullSources(a briefing.Answer, lang string) []outMessage {
 	var embeds []*discordgo.MessageEmbed
 	for _, c := range a.Citations {
 		text := c.Passage.Text
@@ -144,7 +144,7 @@ func renderFullSources(a rag.Answer, lang string) []outMessage {
 }
 
 // renderHits lists search results with their scores.
-func renderHits(query string, hits []rag.Hit, lang string) []outMessage {
+func renderHits(query string, hits []briefing.Hit, lang string) []outMessage {
 	m := t(lang)
 	e := &discordgo.MessageEmbed{Title: trimText(fmt.Sprintf(m.SearchTitle, oneLine(query)), maxTitle), Color: colorAnswer}
 	if len(hits) == 0 {
@@ -172,7 +172,7 @@ func renderHits(query string, hits []rag.Hit, lang string) []outMessage {
 }
 
 // renderDocuments lists the indexed documents.
-func renderDocuments(docs []rag.DocumentInfo, lang string) []outMessage {
+func renderDocuments(docs []briefing.DocumentInfo, lang string) []outMessage {
 	m := t(lang)
 	e := &discordgo.MessageEmbed{Title: m.Documents, Color: colorAnswer}
 	if len(docs) == 0 {

@@ -13,8 +13,8 @@ import (
 	"github.com/bwmarrin/discordgo"
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/briefing/briefing"
 	"github.com/briefing/briefing/corpus"
-	"github.com/briefing/briefing/rag"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/*.golden")
@@ -123,9 +123,9 @@ var goldenPassage = corpus.Passage{
 	Text: "Il ministro degli Esteri russo Sergej Lavrov è arrivato a Pyongyang per una visita di due giorni. Ha incontrato Kim Jong-un.",
 }
 
-func longAnswer() rag.Answer {
+func longAnswer() briefing.Answer {
 	var sb strings.Builder
-	var cites []rag.Citation
+	var cites []briefing.Citation
 	for i := 1; i <= 28; i++ {
 		fmt.Fprintf(&sb, "Point %d of the briefing, with a citation right here [%d]. ", i, i)
 		sb.WriteString(strings.Repeat("More words to make the text long. ", 6))
@@ -134,9 +134,9 @@ func longAnswer() rag.Answer {
 		}
 		p := goldenPassage
 		p.Title = fmt.Sprintf("Article %d with a rather long title", i)
-		cites = append(cites, rag.Citation{N: i, Passage: p, Quote: strings.Repeat("Quoted passage words. ", 60)})
+		cites = append(cites, briefing.Citation{N: i, Passage: p, Quote: strings.Repeat("Quoted passage words. ", 60)})
 	}
-	return rag.Answer{Lang: "en", Text: sb.String(), Citations: cites, Generated: true}
+	return briefing.Answer{Lang: "en", Text: sb.String(), Citations: cites, Generated: true}
 }
 
 func TestRenderGolden(t *testing.T) {
@@ -145,18 +145,18 @@ func TestRenderGolden(t *testing.T) {
 		name string
 		out  []outMessage
 	}{
-		{"answer_en", renderAnswer(rag.Answer{Lang: "en", Text: "Lavrov arrived in Pyongyang for two days [1].",
-			Citations: []rag.Citation{{N: 1, Passage: goldenPassage, Quote: "Sergej Lavrov è arrivato a Pyongyang"}}, Generated: true},
+		{"answer_en", renderAnswer(briefing.Answer{Lang: "en", Text: "Lavrov arrived in Pyongyang for two days [1].",
+			Citations: []briefing.Citation{{N: 1, Passage: goldenPassage, Quote: "Sergej Lavrov è arrivato a Pyongyang"}}, Generated: true},
 			answerView{ID: "abcd1234", Title: "Who went to Pyongyang?", Lang: "en"})},
-		{"answer_it_fallback", renderAnswer(rag.Answer{Lang: "it", Fallback: true, Text: "Lavrov è arrivato a Pyongyang [1].",
-			Citations: []rag.Citation{{N: 1, Passage: goldenPassage, Quote: "Lavrov è arrivato a Pyongyang"}}},
+		{"answer_it_fallback", renderAnswer(briefing.Answer{Lang: "it", Fallback: true, Text: "Lavrov è arrivato a Pyongyang [1].",
+			Citations: []briefing.Citation{{N: 1, Passage: goldenPassage, Quote: "Lavrov è arrivato a Pyongyang"}}},
 			answerView{ID: "abcd1234", Title: "Chi è andato a Pyongyang?", Lang: "it"})},
-		{"refusal_it", renderAnswer(rag.Answer{Lang: "it", Refused: true, Text: "Gli articoli non trattano questo argomento."},
+		{"refusal_it", renderAnswer(briefing.Answer{Lang: "it", Refused: true, Text: "Gli articoli non trattano questo argomento."},
 			answerView{ID: "abcd1234", Title: "Che tempo fa?", Lang: "it"})},
 		{"answer_long", renderAnswer(longAnswer(), answerView{ID: "abcd1234", Title: strings.Repeat("Very long question ", 20), Lang: "en"})},
-		{"full_sources", renderFullSources(rag.Answer{Citations: []rag.Citation{{N: 1, Passage: goldenPassage, Quote: "Ha incontrato Kim Jong-un."}}}, "it")},
-		{"search_en", renderHits("Lavrov visit", []rag.Hit{{Passage: goldenPassage, Score: 0.8734, Rank: 1}}, "en")},
-		{"documents_it", renderDocuments([]rag.DocumentInfo{{ID: "lavrov-pyongyang-visit", Title: "Lavrov a Pyongyang", Date: "2024-11-29", Source: "ANSA", Passages: 12}}, "it")},
+		{"full_sources", renderFullSources(briefing.Answer{Citations: []briefing.Citation{{N: 1, Passage: goldenPassage, Quote: "Ha incontrato Kim Jong-un."}}}, "it")},
+		{"search_en", renderHits("Lavrov visit", []briefing.Hit{{Passage: goldenPassage, Score: 0.8734, Rank: 1}}, "en")},
+		{"documents_it", renderDocuments([]briefing.DocumentInfo{{ID: "lavrov-pyongyang-visit", Title: "Lavrov a Pyongyang", Date: "2024-11-29", Source: "ANSA", Passages: 12}}, "it")},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -17,9 +17,9 @@ import (
 
 	"github.com/bwmarrin/discordgo"
 
+	"github.com/briefing/briefing"
 	"github.com/briefing/briefing/bot"
 	"github.com/briefing/briefing/internal/discordtest"
-	"github.com/briefing/briefing/rag"
 )
 
 // waitLog waits (at most 10s) until the logs contain one of subs and
@@ -91,13 +91,13 @@ func TestPanicIsAnsweredAndBotKeepsServing(t *testing.T) {
 	// One bot for all cases (each subtest starting its own would cost a
 	// second of discordgo's Close): it must survive every panic anyway.
 	eng := &fakeEngine{
-		AnswerFn: func(ctx context.Context, req rag.Request) (rag.Answer, error) {
+		AnswerFn: func(ctx context.Context, req briefing.Request) (briefing.Answer, error) {
 			if strings.Contains(req.Question, "boom") {
 				panic(panicText)
 			}
 			return sampleAnswer(req.Question), nil
 		},
-		SummarizeFn: func(ctx context.Context, req rag.SummaryRequest) (rag.Answer, error) {
+		SummarizeFn: func(ctx context.Context, req briefing.SummaryRequest) (briefing.Answer, error) {
 			req.OnDelta("partial text")
 			time.Sleep(50 * time.Millisecond) // a streaming edit or two
 			panic(panicText)
@@ -158,14 +158,14 @@ func TestAutocompleteIgnoresNonStringFocusedOption(t *testing.T) {
 
 func TestInteractionTokenNeverLogged(t *testing.T) {
 	t.Parallel()
-	streaming := func(ctx context.Context, req rag.Request) (rag.Answer, error) {
+	streaming := func(ctx context.Context, req briefing.Request) (briefing.Answer, error) {
 		req.OnDelta("Lavrov arrived")
 		time.Sleep(80 * time.Millisecond) // past StreamEditInterval: one streaming edit
 		return sampleAnswer(req.Question), nil
 	}
 	tests := []struct {
 		name    string
-		answer  func(ctx context.Context, req rag.Request) (rag.Answer, error)
+		answer  func(ctx context.Context, req briefing.Request) (briefing.Answer, error)
 		method  string
 		prefix  func(in discordtest.Interaction) string
 		wantLog string
@@ -175,9 +175,9 @@ func TestInteractionTokenNeverLogged(t *testing.T) {
 		{"streaming edit", streaming, http.MethodPatch, func(in discordtest.Interaction) string { return "/webhooks/" }, `"msg":"stream edit failed"`},
 	}
 	// One bot, cases in turn: each drops a request of its own interaction.
-	var answer atomic.Value // func(context.Context, rag.Request) (rag.Answer, error)
-	h := startBot(t, &fakeEngine{AnswerFn: func(ctx context.Context, req rag.Request) (rag.Answer, error) {
-		if f, _ := answer.Load().(func(context.Context, rag.Request) (rag.Answer, error)); f != nil {
+	var answer atomic.Value // func(context.Context, briefing.Request) (briefing.Answer, error)
+	h := startBot(t, &fakeEngine{AnswerFn: func(ctx context.Context, req briefing.Request) (briefing.Answer, error) {
+		if f, _ := answer.Load().(func(context.Context, briefing.Request) (briefing.Answer, error)); f != nil {
 			return f(ctx, req)
 		}
 		return sampleAnswer(req.Question), nil
@@ -211,7 +211,7 @@ func TestHTTPAbandonedInteractionSendsNothing(t *testing.T) {
 	fake := discordtest.New(t, discordtest.Options{Token: "Bot " + testToken})
 	logs := &syncBuffer{}
 	var answers atomic.Int32
-	eng := &fakeEngine{AnswerFn: func(ctx context.Context, req rag.Request) (rag.Answer, error) {
+	eng := &fakeEngine{AnswerFn: func(ctx context.Context, req briefing.Request) (briefing.Answer, error) {
 		answers.Add(1)
 		return sampleAnswer(req.Question), nil
 	}}
@@ -289,7 +289,7 @@ func TestGracefulShutdown(t *testing.T) {
 			release := make(chan struct{})
 			t.Cleanup(func() { close(release) }) // runs before the harness's cleanup
 			var answers atomic.Int32
-			eng := &fakeEngine{AnswerFn: func(ctx context.Context, req rag.Request) (rag.Answer, error) {
+			eng := &fakeEngine{AnswerFn: func(ctx context.Context, req briefing.Request) (briefing.Answer, error) {
 				answers.Add(1)
 				entered <- struct{}{}
 				<-release
@@ -365,7 +365,7 @@ func TestConcurrentReloadsAreSerialised(t *testing.T) {
 	t.Parallel()
 	var inside, most, calls atomic.Int32
 	secondDeferred := make(chan struct{})
-	reload := func(ctx context.Context) (rag.IndexReport, error) {
+	reload := func(ctx context.Context) (briefing.IndexReport, error) {
 		n := inside.Add(1)
 		defer inside.Add(-1)
 		for m := most.Load(); n > m && !most.CompareAndSwap(m, n); m = most.Load() {
@@ -379,7 +379,7 @@ func TestConcurrentReloadsAreSerialised(t *testing.T) {
 			}
 			time.Sleep(100 * time.Millisecond)
 		}
-		return rag.IndexReport{Added: 1, Passages: 4, Duration: time.Second}, nil
+		return briefing.IndexReport{Added: 1, Passages: 4, Duration: time.Second}, nil
 	}
 	h := startBot(t, &fakeEngine{}, reload, nil)
 	first := h.fake.Command(discordtest.Invoker{UserID: adminUser}, "reload")

@@ -2,8 +2,8 @@ package bot
 
 import (
 	"strings"
-	"unicode"
 
+	"github.com/briefing/briefing/internal/analysis"
 	"github.com/bwmarrin/discordgo"
 )
 
@@ -122,47 +122,10 @@ func localeLang(l discordgo.Locale) string {
 	return "en"
 }
 
-var (
-	itWords  = wordSet("il lo la i gli le un una di del della dei delle che è e non per con su sono come cosa chi quando dove perché quale quali ha hanno tra fra nel nella al alla anche più si ci")
-	itElided = wordSet("l dell nell all dall sull un d c quest dov com po")
-	enWords  = wordSet("the a an of and is are was were what who when where why how which does do did in on to for with by from that this it has have between about")
-)
-
-func wordSet(s string) map[string]bool {
-	m := make(map[string]bool)
-	for _, w := range strings.Fields(s) {
-		m[w] = true
-	}
-	return m
-}
-
-// guessLang says whether text reads as Italian or English by counting
-// function words; a tie goes to the user's locale. Only bot-authored text
-// (errors, headings) depends on it; the engine reports the answer's own
-// language.
+// guessLang says whether text reads as Italian or English with the
+// project's one detector (analysis.GuessLang); a tie goes to the user's
+// locale. Only bot-authored text (errors, headings) depends on it; the
+// engine reports the answer's own language.
 func guessLang(text string, locale discordgo.Locale) string {
-	var itN, enN int
-	for _, w := range strings.FieldsFunc(strings.ToLower(text), func(r rune) bool {
-		return !unicode.IsLetter(r) && r != '\''
-	}) {
-		if i := strings.IndexRune(w, '\''); i >= 0 { // dell'alleanza → dell
-			w = w[:i]
-			if itElided[w] {
-				itN++
-			}
-		}
-		if itWords[w] {
-			itN++
-		}
-		if enWords[w] {
-			enN++
-		}
-	}
-	switch {
-	case itN > enN:
-		return "it"
-	case enN > itN:
-		return "en"
-	}
-	return localeLang(locale)
+	return analysis.GuessLang(text, localeLang(locale))
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/briefing/briefing/corpus"
+	"github.com/briefing/briefing/internal/analysis"
 )
 
 func file(s string) *fstest.MapFile { return &fstest.MapFile{Data: []byte(s)} }
@@ -192,7 +193,7 @@ func TestDefaultCorpus(t *testing.T) {
 		t.Errorf("default corpus mismatch (-want +got):\n%s", diff)
 	}
 	for _, d := range docs {
-		if got := corpus.DetectLang(d.Body); got != "it" {
+		if got := analysis.DetectLang(d.Body); got != "it" {
 			t.Errorf("DetectLang(body of %s) = %q, want %q", d.ID, got, "it")
 		}
 		ps := corpus.Chunk(d, corpus.ChunkOptions{})

@@ -13,6 +13,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/briefing/briefing/internal/analysis"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -117,7 +118,7 @@ func Parse(name string, data []byte) (Document, error) {
 		doc.Title = doc.ID // a body of only '#' marks has no line to use
 	}
 	if doc.Lang == "" {
-		doc.Lang = DetectLang(body)
+		doc.Lang = analysis.DetectLang(body)
 	}
 	return doc, nil
 }

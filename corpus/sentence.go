@@ -4,6 +4,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/briefing/briefing/internal/analysis"
 )
 
 // abbreviations are words that end in a period without ending a sentence,
@@ -12,7 +14,7 @@ import (
 // "S.p.A" are recognised by shape and need no entry. Words that often end a
 // sentence as themselves ("no", "ago", "est", "ten", "mar") are left out: a
 // missed split costs less than two sentences glued together.
-var abbreviations = wordSet(`sig sigg sig.ra sigra dott dott.ssa dssa prof
+var abbreviations = analysis.WordSet(`sig sigg sig.ra sigra dott dott.ssa dssa prof
 	prof.ssa ing avv arch geom mons sen gen col magg cav comm
 	ecc etc cfr pag pagg vol voll art artt nn fig figg tab es ca cca ss sgg
 	mr mrs ms dr st jr sr vs nr tel approx dept

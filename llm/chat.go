@@ -10,12 +10,12 @@ import (
 
 	openai "github.com/sashabaranov/go-openai"
 
-	"github.com/briefing/briefing/rag"
+	"github.com/briefing/briefing"
 )
 
 // ChatRequest is one chat completion with per-call overrides of Config.
 type ChatRequest struct {
-	Messages []rag.Message
+	Messages []briefing.Message
 	// MaxTokens overrides Config.MaxTokens when > 0 (a query rewrite needs
 	// far fewer tokens than an answer).
 	MaxTokens int
@@ -49,15 +49,15 @@ type Completion struct {
 
 // Generate returns the whole completion of msgs (non-streaming). See Chat
 // for the errors; on ErrLength the partial text is returned with the error.
-func (c *Client) Generate(ctx context.Context, msgs []rag.Message) (string, error) {
+func (c *Client) Generate(ctx context.Context, msgs []briefing.Message) (string, error) {
 	comp, err := c.Chat(ctx, ChatRequest{Messages: msgs})
 	return comp.Text, err
 }
 
 // GenerateLimited is Generate with at most maxTokens of completion; it makes
-// *Client a rag.LimitedGenerator, so short tasks such as query rewriting
+// *Client a briefing.LimitedGenerator, so short tasks such as query rewriting
 // cannot run long.
-func (c *Client) GenerateLimited(ctx context.Context, msgs []rag.Message, maxTokens int) (string, error) {
+func (c *Client) GenerateLimited(ctx context.Context, msgs []briefing.Message, maxTokens int) (string, error) {
 	comp, err := c.Chat(ctx, ChatRequest{Messages: msgs, MaxTokens: maxTokens})
 	return comp.Text, err
 }
@@ -66,7 +66,7 @@ func (c *Client) GenerateLimited(ctx context.Context, msgs []rag.Message, maxTok
 // and returns the whole text. A stream cut short returns the partial text
 // and an error wrapping ErrTruncated; once a fragment has been delivered no
 // retry happens, so onDelta never sees text twice.
-func (c *Client) Stream(ctx context.Context, msgs []rag.Message, onDelta func(delta string)) (string, error) {
+func (c *Client) Stream(ctx context.Context, msgs []briefing.Message, onDelta func(delta string)) (string, error) {
 	if onDelta == nil {
 		onDelta = func(string) {}
 	}

@@ -14,14 +14,14 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/briefing/briefing"
 	"github.com/briefing/briefing/internal/openaitest"
 	"github.com/briefing/briefing/llm"
-	"github.com/briefing/briefing/rag"
 )
 
 var (
-	_ rag.Generator = (*llm.Client)(nil)
-	_ rag.Embedder  = (*llm.Embedder)(nil)
+	_ briefing.Generator = (*llm.Client)(nil)
+	_ briefing.Embedder  = (*llm.Embedder)(nil)
 )
 
 const testKey = "sk-test-SECRET-0123456789"
@@ -52,7 +52,7 @@ func newClient(t *testing.T, srv *openaitest.Server, edit func(*llm.Config)) *ll
 	return c
 }
 
-var msgs = []rag.Message{{Role: "system", Content: "Answer from the passages."}, {Role: "user", Content: "Who visited Pyongyang?"}}
+var msgs = []briefing.Message{{Role: "system", Content: "Answer from the passages."}, {Role: "user", Content: "Who visited Pyongyang?"}}
 
 func TestNewValidates(t *testing.T) {
 	t.Parallel()
@@ -585,14 +585,14 @@ func TestListModels(t *testing.T) {
 	}
 }
 
-var _ rag.LimitedGenerator = (*llm.Client)(nil)
+var _ briefing.LimitedGenerator = (*llm.Client)(nil)
 
 func TestGenerateLimitedCapsTokens(t *testing.T) {
 	t.Parallel()
 	srv := openaitest.New(t)
 	srv.OnChat(func(openaitest.ChatRequest) openaitest.Reply { return openaitest.Text("ok") })
 	c := newClient(t, srv, nil)
-	got, err := c.GenerateLimited(context.Background(), []rag.Message{{Role: "user", Content: "hi"}}, 64)
+	got, err := c.GenerateLimited(context.Background(), []briefing.Message{{Role: "user", Content: "hi"}}, 64)
 	if err != nil || got != "ok" {
 		t.Fatalf("GenerateLimited = %q, %v", got, err)
 	}

@@ -1,7 +1,7 @@
 // Package llm talks to any OpenAI-compatible server (OpenAI, Azure OpenAI's
 // v1 endpoint, Ollama, vLLM, llama.cpp server) through go-openai. It is the
 // only package of briefing that imports go-openai: *Client satisfies
-// rag.Generator and NewEmbedder adapts it to rag.Embedder, so the engine never
+// briefing.Generator and NewEmbedder adapts it to briefing.Embedder, so the engine never
 // sees a third-party type.
 //
 // Every call retries 429, 5xx, timeouts and network errors with exponential

@@ -7,7 +7,7 @@ import (
 
 	openai "github.com/sashabaranov/go-openai"
 
-	"github.com/briefing/briefing/rag"
+	"github.com/briefing/briefing"
 )
 
 // Embed returns one vector per text, in the order of texts, sending
@@ -69,14 +69,14 @@ func place(dst [][]float32, data []openai.Embedding, dim *int) error {
 	return nil
 }
 
-// Embedder adapts a Client to rag.Embedder.
+// Embedder adapts a Client to briefing.Embedder.
 type Embedder struct {
 	c *Client
 }
 
-var _ rag.Embedder = (*Embedder)(nil)
+var _ briefing.Embedder = (*Embedder)(nil)
 
-// NewEmbedder returns a rag.Embedder that embeds documents and queries alike
+// NewEmbedder returns a briefing.Embedder that embeds documents and queries alike
 // with c's EmbeddingModel.
 func NewEmbedder(c *Client) *Embedder { return &Embedder{c: c} }
 

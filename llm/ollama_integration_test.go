@@ -8,9 +8,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/briefing/briefing"
 	"github.com/briefing/briefing/internal/ollamatest"
 	"github.com/briefing/briefing/llm"
-	"github.com/briefing/briefing/rag"
 )
 
 // TestOllama runs *llm.Client against a real Ollama server serving the tiny
@@ -40,8 +40,8 @@ func TestOllama(t *testing.T) {
 	stopper := newOllama(t, func(c *llm.Config) { c.Model = "tiny-stop" })
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
-	user := func(q string) []rag.Message {
-		return []rag.Message{{Role: "system", Content: "Answer from the passages."}, {Role: "user", Content: q}}
+	user := func(q string) []briefing.Message {
+		return []briefing.Message{{Role: "system", Content: "Answer from the passages."}, {Role: "user", Content: q}}
 	}
 
 	// The first request loads the model: measure it before anything else.

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/briefing/briefing"
 	"github.com/briefing/briefing/corpus"
 	"github.com/briefing/briefing/rag"
 	"github.com/spf13/cobra"
@@ -41,12 +42,12 @@ type app struct {
 
 // engine is what the commands call on *rag.Engine.
 type engine interface {
-	Index(ctx context.Context, docs []corpus.Document, progress func(rag.IndexProgress)) (rag.IndexReport, error)
-	Rebuild(ctx context.Context, docs []corpus.Document, progress func(rag.IndexProgress)) (rag.IndexReport, error)
-	Search(ctx context.Context, query string, k int) ([]rag.Hit, error)
-	Answer(ctx context.Context, req rag.Request) (rag.Answer, error)
-	Summarize(ctx context.Context, req rag.SummaryRequest) (rag.Answer, error)
-	Documents() []rag.DocumentInfo
+	Index(ctx context.Context, docs []corpus.Document, progress func(briefing.IndexProgress)) (briefing.IndexReport, error)
+	Rebuild(ctx context.Context, docs []corpus.Document, progress func(briefing.IndexProgress)) (briefing.IndexReport, error)
+	Search(ctx context.Context, query string, k int) ([]briefing.Hit, error)
+	Answer(ctx context.Context, req briefing.Request) (briefing.Answer, error)
+	Summarize(ctx context.Context, req briefing.SummaryRequest) (briefing.Answer, error)
+	Documents() []briefing.DocumentInfo
 }
 
 var _ engine = (*rag.Engine)(nil)
@@ -149,10 +150,10 @@ func exitCode(err error) int {
 	case err == nil:
 		return exitOK
 	case errors.As(err, &ue),
-		errors.Is(err, rag.ErrEmptyQuestion),
-		errors.Is(err, rag.ErrQuestionTooLong),
-		errors.Is(err, rag.ErrInvalidText),
-		errors.Is(err, rag.ErrUnknownDocument):
+		errors.Is(err, briefing.ErrEmptyQuestion),
+		errors.Is(err, briefing.ErrQuestionTooLong),
+		errors.Is(err, briefing.ErrInvalidText),
+		errors.Is(err, briefing.ErrUnknownDocument):
 		return exitUsage
 	default:
 		return exitRuntime

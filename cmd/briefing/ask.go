@@ -3,7 +3,7 @@ package main
 import (
 	"fmt"
 
-	"github.com/briefing/briefing/rag"
+	"github.com/briefing/briefing"
 	"github.com/spf13/cobra"
 )
 
@@ -27,7 +27,7 @@ verbatim. A question the corpus does not cover is refused, citing nothing.`,
   echo "When did North Korea approve the treaty?" | briefing ask -`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 0 {
-				return usageErr(fmt.Errorf("%w: give a question as arguments, or \"-\" to read it from stdin", rag.ErrEmptyQuestion))
+				return usageErr(fmt.Errorf("%w: give a question as arguments, or \"-\" to read it from stdin", briefing.ErrEmptyQuestion))
 			}
 			return nil
 		},
@@ -55,7 +55,7 @@ verbatim. A question the corpus does not cover is refused, citing nothing.`,
 			if err != nil {
 				return err
 			}
-			ans, err := s.eng.Answer(ctx, rag.Request{Question: q})
+			ans, err := s.eng.Answer(ctx, briefing.Request{Question: q})
 			if err != nil {
 				return fmt.Errorf("answer: %w", err)
 			}

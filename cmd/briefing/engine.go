@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 
+	"github.com/briefing/briefing"
 	"github.com/briefing/briefing/corpus"
 	"github.com/briefing/briefing/internal/analysis"
 	"github.com/briefing/briefing/llm"
@@ -18,13 +19,13 @@ type session struct {
 	logger *slog.Logger
 	docs   []corpus.Document
 	eng    engine
-	report rag.IndexReport
+	report briefing.IndexReport
 }
 
 // openOptions tune app.open for one command. Zero values are the defaults.
 type openOptions struct {
 	// progress receives indexing progress.
-	progress func(rag.IndexProgress)
+	progress func(briefing.IndexProgress)
 	// noLLM answers extractively even when an LLM is configured.
 	noLLM bool
 	// logFormat is the default log format ("text" when empty).

@@ -5,8 +5,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/briefing/briefing"
 	"github.com/briefing/briefing/internal/openaitest"
-	"github.com/briefing/briefing/rag"
 )
 
 func TestOpenAIEmbedderWiring(t *testing.T) {
@@ -125,8 +125,8 @@ func TestProgressLine(t *testing.T) {
 	}
 }
 
-func progressOf(stage string, done, total int) rag.IndexProgress {
-	return rag.IndexProgress{Stage: stage, Done: done, Total: total}
+func progressOf(stage string, done, total int) briefing.IndexProgress {
+	return briefing.IndexProgress{Stage: stage, Done: done, Total: total}
 }
 
 // TestLLMAnswerWiring: with llm.base_url set, ask sends the grounded prompt

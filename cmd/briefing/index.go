@@ -6,7 +6,7 @@ import (
 	"os"
 	"time"
 
-	"github.com/briefing/briefing/rag"
+	"github.com/briefing/briefing"
 	"github.com/spf13/cobra"
 )
 
@@ -41,7 +41,7 @@ terminal.`,
 			if err != nil {
 				return err
 			}
-			var progress func(rag.IndexProgress)
+			var progress func(briefing.IndexProgress)
 			if isTerminal(a.stderr) {
 				p := &progressLine{w: a.stderr}
 				progress = p.update
@@ -100,7 +100,7 @@ type progressLine struct {
 	shown bool
 }
 
-func (p *progressLine) update(ip rag.IndexProgress) {
+func (p *progressLine) update(ip briefing.IndexProgress) {
 	p.shown = true
 	if ip.Total > 0 {
 		fmt.Fprintf(p.w, "\r\033[Kindexing: %s %d/%d", ip.Stage, ip.Done, ip.Total)

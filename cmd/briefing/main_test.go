@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/briefing/briefing"
 	"github.com/briefing/briefing/corpus"
 	"github.com/briefing/briefing/rag"
 	"github.com/google/go-cmp/cmp"
@@ -408,71 +409,71 @@ func TestHelp(t *testing.T) {
 
 // fakeEngine is an engine with scripted answers.
 type fakeEngine struct {
-	answer    rag.Answer
+	answer    briefing.Answer
 	err       error
-	gotReq    rag.Request
+	gotReq    briefing.Request
 	indexErr  error
-	documents []rag.DocumentInfo
+	documents []briefing.DocumentInfo
 }
 
-func (f *fakeEngine) Index(ctx context.Context, docs []corpus.Document, progress func(rag.IndexProgress)) (rag.IndexReport, error) {
-	return rag.IndexReport{}, f.indexErr
+func (f *fakeEngine) Index(ctx context.Context, docs []corpus.Document, progress func(briefing.IndexProgress)) (briefing.IndexReport, error) {
+	return briefing.IndexReport{}, f.indexErr
 }
 
-func (f *fakeEngine) Rebuild(ctx context.Context, docs []corpus.Document, progress func(rag.IndexProgress)) (rag.IndexReport, error) {
+func (f *fakeEngine) Rebuild(ctx context.Context, docs []corpus.Document, progress func(briefing.IndexProgress)) (briefing.IndexReport, error) {
 	return f.Index(ctx, docs, progress)
 }
 
-func (f *fakeEngine) Search(ctx context.Context, q string, k int) ([]rag.Hit, error) {
+func (f *fakeEngine) Search(ctx context.Context, q string, k int) ([]briefing.Hit, error) {
 	return f.answer.Hits, f.err
 }
 
-func (f *fakeEngine) Answer(ctx context.Context, req rag.Request) (rag.Answer, error) {
+func (f *fakeEngine) Answer(ctx context.Context, req briefing.Request) (briefing.Answer, error) {
 	f.gotReq = req
 	return f.answer, f.err
 }
 
-func (f *fakeEngine) Summarize(ctx context.Context, req rag.SummaryRequest) (rag.Answer, error) {
+func (f *fakeEngine) Summarize(ctx context.Context, req briefing.SummaryRequest) (briefing.Answer, error) {
 	return f.answer, f.err
 }
 
-func (f *fakeEngine) Documents() []rag.DocumentInfo { return f.documents }
+func (f *fakeEngine) Documents() []briefing.DocumentInfo { return f.documents }
 
 func TestAskRendering(t *testing.T) {
 	t.Parallel()
 	p := corpus.Passage{ID: "p1", DocID: "d", Title: "Il trattato", Text: "Il parlamento ha ratificato il trattato il 6 novembre."}
 	tests := []struct {
 		name   string
-		answer rag.Answer
+		answer briefing.Answer
 		err    error
 		want   string
 		code   int
 	}{
 		{
 			name: "cited answer",
-			answer: rag.Answer{Text: "Il 6 novembre [1].", Citations: []rag.Citation{
+			answer: briefing.Answer{Text: "Il 6 novembre [1].", Citations: []briefing.Citation{
 				{N: 1, Passage: p, Quote: "Il parlamento ha ratificato\nil trattato il 6 novembre."}}},
 			want: "Il 6 novembre [1].\n\nSources:\n[1] Il trattato — “Il parlamento ha ratificato il trattato il 6 novembre.”\n",
 		},
 		{
 			name:   "refusal",
-			answer: rag.Answer{Text: "The corpus does not cover this.", Refused: true},
+			answer: briefing.Answer{Text: "The corpus does not cover this.", Refused: true},
 			want:   "The corpus does not cover this.\n",
 		},
 		{
 			name: "LLM answer",
-			answer: rag.Answer{Text: "On 6 November [1].", Generated: true, Citations: []rag.Citation{
+			answer: briefing.Answer{Text: "On 6 November [1].", Generated: true, Citations: []briefing.Citation{
 				{N: 1, Passage: p, Quote: "il 6 novembre."}}},
 			want: "On 6 November [1].\n\nSources:\n[1] Il trattato — “il 6 novembre.”\n\n(Written by the LLM from the passages above; citations verified.)\n",
 		},
 		{
 			name:   "fallback",
-			answer: rag.Answer{Text: "Il 6 novembre.", Fallback: true, FallbackReason: "llm: timeout"},
+			answer: briefing.Answer{Text: "Il 6 novembre.", Fallback: true, FallbackReason: "llm: timeout"},
 			want:   "Il 6 novembre.\n\n(The LLM failed, so this is the extractive answer: llm: timeout)\n",
 		},
 		{
 			name: "engine error",
-			err:  rag.ErrNoIndex,
+			err:  briefing.ErrNoIndex,
 			code: 1,
 		},
 	}

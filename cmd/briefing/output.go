@@ -6,8 +6,8 @@ import (
 	"io"
 	"strings"
 
+	"github.com/briefing/briefing"
 	"github.com/briefing/briefing/corpus"
-	"github.com/briefing/briefing/rag"
 )
 
 // The JSON shapes of --json output: snake_case, stable, and free of the
@@ -60,7 +60,7 @@ type timingsJSON struct {
 	Total      float64 `json:"total"`
 }
 
-func toAnswerJSON(a rag.Answer) answerJSON {
+func toAnswerJSON(a briefing.Answer) answerJSON {
 	out := answerJSON{
 		Question:       a.Question,
 		Lang:           a.Lang,
@@ -94,7 +94,7 @@ func toAnswerJSON(a rag.Answer) answerJSON {
 	return out
 }
 
-func toHitsJSON(hits []rag.Hit) []hitJSON {
+func toHitsJSON(hits []briefing.Hit) []hitJSON {
 	out := []hitJSON{}
 	for _, h := range hits {
 		p := h.Passage
@@ -126,7 +126,7 @@ func writeJSON(w io.Writer, v any) error {
 // writeAnswer prints an answer for a person: the text with its [n] markers,
 // then the numbered sources with their verbatim quotes, then notes saying
 // whether the answer was refused, generated or a fallback.
-func writeAnswer(w io.Writer, a rag.Answer) error {
+func writeAnswer(w io.Writer, a briefing.Answer) error {
 	var b strings.Builder
 	// A refusal already says, in the question's language, that the corpus
 	// does not cover the question.

@@ -7,7 +7,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/briefing/briefing/rag"
+	"github.com/briefing/briefing"
 )
 
 // maxStdinBytes bounds what "-" reads from stdin: far above any question
@@ -34,17 +34,17 @@ func readQuestion(args []string, stdin io.Reader) (string, error) {
 // wrap rag's sentinels.
 func checkQuestion(q string, maxChars int) error {
 	if !utf8.ValidString(q) {
-		return fmt.Errorf("%w: the text has bytes that are not UTF-8; re-encode it", rag.ErrInvalidText)
+		return fmt.Errorf("%w: the text has bytes that are not UTF-8; re-encode it", briefing.ErrInvalidText)
 	}
 	q = strings.TrimSpace(q)
 	if q == "" {
-		return fmt.Errorf("%w: give a question as arguments, or \"-\" to read it from stdin", rag.ErrEmptyQuestion)
+		return fmt.Errorf("%w: give a question as arguments, or \"-\" to read it from stdin", briefing.ErrEmptyQuestion)
 	}
 	if n := utf8.RuneCountInString(q); n > maxChars {
-		return fmt.Errorf("%w: %d characters, the limit is %d (retrieval.max_question_chars)", rag.ErrQuestionTooLong, n, maxChars)
+		return fmt.Errorf("%w: %d characters, the limit is %d (retrieval.max_question_chars)", briefing.ErrQuestionTooLong, n, maxChars)
 	}
 	if !strings.ContainsFunc(q, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }) {
-		return fmt.Errorf("%w: it has no letters or digits to search for", rag.ErrEmptyQuestion)
+		return fmt.Errorf("%w: it has no letters or digits to search for", briefing.ErrEmptyQuestion)
 	}
 	return nil
 }

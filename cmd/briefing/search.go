@@ -5,7 +5,7 @@ import (
 	"io"
 	"strings"
 
-	"github.com/briefing/briefing/rag"
+	"github.com/briefing/briefing"
 	"github.com/spf13/cobra"
 )
 
@@ -26,7 +26,7 @@ paragraph and byte offsets, and the passage text.`,
 		Example: `  briefing search --k 3 "trattato di mutua difesa"`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 0 {
-				return usageErr(fmt.Errorf("%w: give a query as arguments, or \"-\" to read it from stdin", rag.ErrEmptyQuestion))
+				return usageErr(fmt.Errorf("%w: give a query as arguments, or \"-\" to read it from stdin", briefing.ErrEmptyQuestion))
 			}
 			return nil
 		},
@@ -66,7 +66,7 @@ paragraph and byte offsets, and the passage text.`,
 }
 
 // writeHits prints retrieved passages for a person.
-func writeHits(w io.Writer, hits []rag.Hit) error {
+func writeHits(w io.Writer, hits []briefing.Hit) error {
 	if len(hits) == 0 {
 		_, err := fmt.Fprintln(w, "No passages found.")
 		return err

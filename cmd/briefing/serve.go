@@ -10,6 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/briefing/briefing"
 	"github.com/briefing/briefing/bot"
 	"github.com/briefing/briefing/rag"
 )
@@ -45,10 +46,10 @@ a deadline) and closes the gateway. See docs/discord.md.`,
 			if err != nil {
 				return err
 			}
-			reload := func(ctx context.Context) (rag.IndexReport, error) {
+			reload := func(ctx context.Context) (briefing.IndexReport, error) {
 				docs, err := loadCorpus(ctx, s.cfg, s.logger)
 				if err != nil {
-					return rag.IndexReport{}, err
+					return briefing.IndexReport{}, err
 				}
 				return s.eng.Index(ctx, docs, nil)
 			}

@@ -5,8 +5,8 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/briefing/briefing"
 	"github.com/briefing/briefing/corpus"
-	"github.com/briefing/briefing/rag"
 	"github.com/spf13/cobra"
 )
 
@@ -43,9 +43,9 @@ as words (optionally within --doc).`,
 				return err
 			}
 			if docID != "" && !slices.ContainsFunc(s.docs, func(d corpus.Document) bool { return d.ID == docID }) {
-				return fmt.Errorf("%w %q; the documents are: %s", rag.ErrUnknownDocument, docID, strings.Join(docIDs(s.docs), ", "))
+				return fmt.Errorf("%w %q; the documents are: %s", briefing.ErrUnknownDocument, docID, strings.Join(docIDs(s.docs), ", "))
 			}
-			ans, err := s.eng.Summarize(ctx, rag.SummaryRequest{DocID: docID, Topic: topic})
+			ans, err := s.eng.Summarize(ctx, briefing.SummaryRequest{DocID: docID, Topic: topic})
 			if err != nil {
 				return fmt.Errorf("summarize: %w", err)
 			}

@@ -9,8 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/briefing/briefing"
 	"github.com/briefing/briefing/corpus"
-	"github.com/briefing/briefing/rag"
 	"github.com/google/go-cmp/cmp"
 )
 
@@ -145,31 +145,31 @@ type fakeSearch struct {
 }
 
 type fakeAnswer struct {
-	ans  rag.Answer
+	ans  briefing.Answer
 	took time.Duration
 	err  error
 }
 
-func (f *fakeEngine) Search(ctx context.Context, q string, k int) ([]rag.Hit, error) {
+func (f *fakeEngine) Search(ctx context.Context, q string, k int) ([]briefing.Hit, error) {
 	s := f.search[q]
 	*f.clock = f.clock.Add(s.took)
-	var hits []rag.Hit
+	var hits []briefing.Hit
 	for i, p := range s.hits {
-		hits = append(hits, rag.Hit{Passage: p, Rank: i + 1})
+		hits = append(hits, briefing.Hit{Passage: p, Rank: i + 1})
 	}
 	return hits, s.err
 }
 
-func (f *fakeEngine) Answer(ctx context.Context, req rag.Request) (rag.Answer, error) {
+func (f *fakeEngine) Answer(ctx context.Context, req briefing.Request) (briefing.Answer, error) {
 	a := f.answers[req.Question]
 	*f.clock = f.clock.Add(a.took)
 	return a.ans, a.err
 }
 
-func cite(ps ...corpus.Passage) []rag.Citation {
-	var cs []rag.Citation
+func cite(ps ...corpus.Passage) []briefing.Citation {
+	var cs []briefing.Citation
 	for i, p := range ps {
-		cs = append(cs, rag.Citation{N: i + 1, Passage: p})
+		cs = append(cs, briefing.Citation{N: i + 1, Passage: p})
 	}
 	return cs
 }
@@ -196,11 +196,11 @@ func TestRunMetrics(t *testing.T) {
 			"q5": {took: 5 * ms},
 		},
 		answers: map[string]fakeAnswer{
-			"q1": {ans: rag.Answer{Text: "Firmato il 6 November [1].", Citations: cite(pWhole)}, took: 10 * ms},
-			"q2": {ans: rag.Answer{Text: "Not in the corpus.", Refused: true}, took: 50 * ms},
-			"q3": {ans: rag.Answer{Text: "The TREATY, on 6 NOVEMBER [1].", Citations: cite(pLess)}, took: 20 * ms},
-			"q4": {ans: rag.Answer{Text: "Non nel corpus.", Refused: true}, took: 40 * ms},
-			"q5": {ans: rag.Answer{Text: "Three million [1].", Citations: cite(pOther)}, took: 30 * ms},
+			"q1": {ans: briefing.Answer{Text: "Firmato il 6 November [1].", Citations: cite(pWhole)}, took: 10 * ms},
+			"q2": {ans: briefing.Answer{Text: "Not in the corpus.", Refused: true}, took: 50 * ms},
+			"q3": {ans: briefing.Answer{Text: "The TREATY, on 6 NOVEMBER [1].", Citations: cite(pLess)}, took: 20 * ms},
+			"q4": {ans: briefing.Answer{Text: "Non nel corpus.", Refused: true}, took: 40 * ms},
+			"q5": {ans: briefing.Answer{Text: "Three million [1].", Citations: cite(pOther)}, took: 30 * ms},
 		},
 	}
 	got, err := run(t.Context(), eng, docs, qs, 3, func() time.Time { return clock })
@@ -301,7 +301,7 @@ func TestRunEngineErrorsAndWarnings(t *testing.T) {
 		},
 		answers: map[string]fakeAnswer{
 			"broken":  {err: errors.New("index gone")},
-			"drifted": {ans: rag.Answer{Text: "x", Citations: cite(pWhole)}},
+			"drifted": {ans: briefing.Answer{Text: "x", Citations: cite(pWhole)}},
 		},
 	}
 	rep, err := Run(t.Context(), eng, docs, qs, 3)

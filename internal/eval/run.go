@@ -9,14 +9,14 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/briefing/briefing"
 	"github.com/briefing/briefing/corpus"
-	"github.com/briefing/briefing/rag"
 )
 
 // Engine is what an evaluation calls; *rag.Engine satisfies it.
 type Engine interface {
-	Search(ctx context.Context, query string, k int) ([]rag.Hit, error)
-	Answer(ctx context.Context, req rag.Request) (rag.Answer, error)
+	Search(ctx context.Context, query string, k int) ([]briefing.Hit, error)
+	Answer(ctx context.Context, req briefing.Request) (briefing.Answer, error)
 }
 
 // Report is the outcome of Run. Its JSON form is the output of
@@ -173,7 +173,7 @@ func run(ctx context.Context, eng Engine, docs []corpus.Document, qs []Question,
 		}
 
 		start = now()
-		ans, err := eng.Answer(ctx, rag.Request{Question: q.Question})
+		ans, err := eng.Answer(ctx, briefing.Request{Question: q.Question})
 		res.AnswerMS = millis(now().Sub(start))
 		if err != nil {
 			if ctx.Err() != nil {
@@ -189,7 +189,7 @@ func run(ctx context.Context, eng Engine, docs []corpus.Document, qs []Question,
 		}
 		if q.Answerable {
 			res.AnswerOK = err == nil && !ans.Refused && satisfies(ans.Text, q.AnswerAny)
-			res.CitationsOK = err == nil && slices.ContainsFunc(ans.Citations, func(c rag.Citation) bool { return isRelevant(c.Passage) })
+			res.CitationsOK = err == nil && slices.ContainsFunc(ans.Citations, func(c briefing.Citation) bool { return isRelevant(c.Passage) })
 		} else {
 			res.AnswerOK = res.Refused
 			res.CitationsOK = err == nil && len(ans.Citations) == 0

@@ -5,7 +5,7 @@ import "strings"
 // Stop words are folded (no accents). They are dropped from documents and
 // questions alike; the lists are the Snowball ones, trimmed of words that
 // carry meaning in news questions ("contro", "senza", "against", "without").
-var stopIT = words(`
+var stopIT = WordSet(`
 a ad al all alla alle allo agli ai anche avere abbia abbiamo abbiano abbiate ad
 avemmo avendo avesse avessero avessi avessimo aveste avesti avete aveva avevamo avevano avevate avevi avevo avrai
 avranno avrebbe avrebbero avrei avremmo avremo avreste avresti avrete avro avuta avute avuti avuto c ci che chi
@@ -24,7 +24,7 @@ tuo tuoi tutti tutto tutte tutta un una uno vi voi vostra vostre vostri vostro e
 essere stato stata stati state fra d un' po cosi
 `)
 
-var stopEN = words(`
+var stopEN = WordSet(`
 a about above again all am an and any are aren as at be because been being below between both but by
 can cannot could couldn did didn do does doesn doing don down during each few for from further had hadn has hasn
 have haven having he her here hers herself him himself his how i if in into is isn it its itself let me more most
@@ -35,9 +35,50 @@ your yours yourself yourselves s t d ll m re ve y also just now ever
 rather instead even still yet already quite many much
 `)
 
+// Function words of Italian and English. They are the most frequent words
+// of any text and rarely shared, so a handful of them decide even a short
+// question. Accentless spellings ("perche", "piu") are included because
+// people type questions without accents.
+// The language detector (DetectLang) counts these; they are not the stop
+// lists above, which decide what retrieval ignores.
+var (
+	italianWords = WordSet(`il lo la le gli i un una uno del della dello dei degli delle
+		di da dal dalla dai dalle nel nella nei nelle al alla ai alle allo sul sulla
+		con per tra fra su che chi cosa cos come dove quando quale quali qual quanto
+		quanti quanta quante perché perche poiché è e ed ha hanno ho sono era erano
+		stato stata stati state essere avere non ma anche più piu questo questa questi
+		queste quello quella quelli cui si ci ne suo sua suoi sue loro dopo prima
+		molto ogni già gia ancora sempre mai cosa chi qual perchè quanto dell nell
+		all dall sull c l un d qualcosa contro durante secondo tutto tutti oggi`)
+	englishWords = WordSet(`the of and to is are was were be been being a an this that
+		these those what when where who whom whose why how which did does do done
+		has have had with for from by on at it its into about after before between
+		than then there their they them he she his her we our you your not no or
+		will would can could should shall may might must many much any some all
+		more most other such only also very s t don doesn didn isn aren wasn
+		against during under over while because if so as up out`)
+)
+
+// Quantity and month words: what a "how many" or "when" question looks for
+// in a passage besides digits.
+var (
+	months = WordSet(`gennaio febbraio marzo aprile maggio giugno luglio agosto settembre ottobre novembre dicembre
+		january february march april may june july august september october november december`)
+	scale = WordSet(`decine centinaia migliaia milioni miliardi dozzine dozens hundreds thousands millions billions
+		mille cento dieci venti trenta quaranta cinquanta ten hundred thousand million billion meta half
+		due tre quattro cinque sei sette otto nove two three four five six seven eight nine dozzina dozen`)
+)
+
+// IsMonth reports whether the folded word w names a month.
+func IsMonth(w string) bool { return months[w] }
+
+// IsQuantity reports whether the folded word w is a quantity word
+// ("migliaia", "dozen", "tre").
+func IsQuantity(w string) bool { return scale[w] }
+
 // queryFiller are words of questions that ask rather than describe: they
 // say nothing about which passage holds the answer.
-var queryFiller = words(`
+var queryFiller = WordSet(`
 tell me please explain describe know according reportedly allegedly exactly approximately roughly
 main mainly actually really kind sort name named does did do anything something happen happened happens
 dimmi spiegami spiega sai sapere secondo circa esattamente principalmente effettivamente davvero
@@ -46,13 +87,14 @@ article articles analysis text piece articolo articoli analisi testo pezzo
 
 // authorWords ask who wrote a document: such a concept is also expressed by
 // a passage naming the document's author (AuthorTerm).
-var authorWords = words(`author authors writer wrote written autore autori autrice scrittore scritto scritta`)
+var authorWords = WordSet(`author authors writer wrote written autore autori autrice scrittore scritto scritta`)
 
 // AuthorTerm is the synthetic term a passage carries when it names its
 // document's author (a byline), so "who wrote it?" finds it.
 const AuthorTerm = "@author"
 
-func words(s string) map[string]bool {
+// WordSet is the set of the white-space separated words of s.
+func WordSet(s string) map[string]bool {
 	m := make(map[string]bool)
 	for _, w := range strings.Fields(s) {
 		m[w] = true

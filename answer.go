@@ -1,0 +1,152 @@
+package briefing
+
+import (
+	"errors"
+	"time"
+
+	"github.com/briefing/briefing/corpus"
+)
+
+// Sentinel errors callers map to user-facing messages with errors.Is.
+var (
+	// ErrEmptyQuestion: the question has no searchable words (empty,
+	// punctuation or emoji only).
+	ErrEmptyQuestion = errors.New("empty question")
+	// ErrQuestionTooLong: the question exceeds the engine's MaxQuestionChars.
+	ErrQuestionTooLong = errors.New("question too long")
+	// ErrInvalidText: the question is not valid UTF-8.
+	ErrInvalidText = errors.New("question is not valid UTF-8")
+	// ErrNoIndex: nothing has been indexed yet.
+	ErrNoIndex = errors.New("no index: run index first")
+	// ErrUnknownDocument: a summary asked for a document ID the index lacks.
+	ErrUnknownDocument = errors.New("unknown document")
+)
+
+// Hit is one retrieved passage with its scores.
+type Hit struct {
+	Passage corpus.Passage
+	// Score is the passage's relevance in [0, 1]: the share of the
+	// question's weight (its concepts, by IDF) the passage expresses. The
+	// relevance floor (the engine's MinScore) applies to it.
+	Score float64
+	// Fused is the ranking score hits are ordered by: reciprocal rank fusion
+	// of the dense and lexical rankings, with Score as a tie-breaker.
+	Fused float64
+	// Dense is the cosine similarity of the dense search (0 if not found there).
+	Dense float64
+	// Lexical is the BM25 score (0 if not found there).
+	Lexical float64
+	// Rank is the 1-based position in the result list.
+	Rank int
+}
+
+// Citation ties an [N] marker of an answer to the passage it quotes.
+type Citation struct {
+	// N is the number used in the answer's [N] markers, 1-based.
+	N int
+	// Passage is the cited passage, with its document and offsets.
+	Passage corpus.Passage
+	// Quote is a verbatim excerpt of the passage, trimmed around the cited
+	// sentence(s); it is always a substring of the document body.
+	Quote string
+	// QuoteStart and QuoteEnd are the byte offsets of Quote in the document
+	// body: Body[QuoteStart:QuoteEnd] == Quote.
+	QuoteStart, QuoteEnd int
+}
+
+// Timings records where the time of a request went.
+type Timings struct {
+	Retrieval  time.Duration
+	Generation time.Duration
+	Total      time.Duration
+}
+
+// Answer is the result of a question or a summary.
+type Answer struct {
+	// Question as asked (or the summary topic).
+	Question string
+	// Lang is the language of the question and of Text: "it" or "en".
+	Lang string
+	// Text is the answer with [N] citation markers.
+	Text string
+	// Citations lists the passages the markers name, in N order; only
+	// verified citations appear here.
+	Citations []Citation
+	// Refused is true when the corpus does not cover the question; Text then
+	// says so in Lang and Citations is empty.
+	Refused bool
+	// Generated is true when an LLM wrote Text.
+	Generated bool
+	// Fallback is true when an LLM was configured but failed or produced an
+	// unverifiable answer, so the extractive answer was used instead.
+	Fallback bool
+	// FallbackReason says why, in one short line for the operator's log
+	// (not for users): the LLM error ("llm: chat: status 500 after 4
+	// attempts: …"), a timeout, or "unverifiable: no valid citation".
+	FallbackReason string
+	// Hits are the passages retrieved for the question, best first.
+	Hits []Hit
+	// Timings of the request.
+	Timings Timings
+}
+
+// Turn is one earlier exchange of a conversation (a Discord thread).
+type Turn struct {
+	Question string
+	Answer   string
+}
+
+// Request is a question to answer.
+type Request struct {
+	// Question is the user's text.
+	Question string
+	// History holds earlier turns of the conversation, oldest first; they
+	// help retrieval and generation resolve follow-ups. Optional.
+	History []Turn
+	// OnDelta, when set and an LLM is configured, receives the generated text
+	// as it streams (each call carries the new fragment), from the calling
+	// goroutine. Optional. The fragments are the model's raw text: its
+	// citation numbers are not yet verified or renumbered, and when the
+	// stream fails or the answer is unverifiable the engine falls back to
+	// the extractive answer. The returned Answer.Text always supersedes
+	// what was streamed: show it in place of the fragments (the bot edits
+	// its message to the final text).
+	OnDelta func(delta string)
+}
+
+// SummaryRequest selects what to summarise: the whole corpus (both empty),
+// one document (DocID), or a topic (Topic, optionally within DocID).
+type SummaryRequest struct {
+	DocID string
+	Topic string
+	// Lang is the language of the framing text ("it" or "en"); empty means
+	// the topic's language, or the documents' when there is no topic.
+	Lang string
+	// OnDelta as in Request: with an LLM it streams the final step of a
+	// generated summary (or, from the cache, the whole text at once);
+	// Answer.Text supersedes it.
+	OnDelta func(delta string)
+}
+
+// DocumentInfo describes an indexed document.
+type DocumentInfo struct {
+	ID, Title, Lang, Date, Author, Source string
+	Passages                              int
+}
+
+// IndexReport says what an Index call changed.
+type IndexReport struct {
+	Added, Changed, Removed, Unchanged int
+	// Passages in the new index, and how many of them had to be embedded
+	// (the rest reused their stored vectors).
+	Passages, Embedded int
+	// Rebuilt is true when settings changed and every passage was re-embedded.
+	Rebuilt  bool
+	Duration time.Duration
+}
+
+// IndexProgress is reported while indexing.
+type IndexProgress struct {
+	Stage       string // "chunk", "embed", "write"
+	Done, Total int
+}
