@@ -17,11 +17,17 @@ import (
 //
 // It is the project's one language detector: corpus uses it for documents
 // without a lang, the engine for questions, the bot for its own messages.
-func DetectLang(text string) string { return GuessLang(text, "en") }
+func DetectLang(text string) string { return detect(text, true, "en") }
 
-// GuessLang is DetectLang with the language to return when nothing tips the
-// balance (the bot passes the user's locale).
-func GuessLang(text, tie string) string {
+// GuessLang is DetectLang on function words alone, with the language to
+// return when they do not tip the balance: the bot passes the user's
+// locale, so a bare name ("Lavrov Pyongyang") is answered in the user's
+// language rather than guessed from its spelling.
+func GuessLang(text, tie string) string { return detect(text, false, tie) }
+
+// detect counts function words (2 each) and, with cues, the spelling of the
+// other words; a tie returns tie.
+func detect(text string, cues bool, tie string) string {
 	var it, en float64
 	words := strings.FieldsFunc(strings.ToLower(text), func(r rune) bool {
 		return !unicode.IsLetter(r)
@@ -33,7 +39,7 @@ func GuessLang(text, tie string) string {
 		if englishWords[w] {
 			en += 2
 		}
-		if italianWords[w] || englishWords[w] {
+		if italianWords[w] || englishWords[w] || !cues {
 			continue
 		}
 		it += italianCues(w)
