@@ -1,152 +1,97 @@
 package rag
 
 import (
-	"errors"
+	"context"
+	"fmt"
 	"time"
 
-	"github.com/briefing/briefing/corpus"
+	"github.com/briefing/briefing"
+	"github.com/briefing/briefing/rag/answerable"
 )
 
-// Sentinel errors callers map to user-facing messages with errors.Is.
-var (
-	// ErrEmptyQuestion: the question has no searchable words (empty,
-	// punctuation or emoji only).
-	ErrEmptyQuestion = errors.New("empty question")
-	// ErrQuestionTooLong: the question exceeds Options.MaxQuestionChars.
-	ErrQuestionTooLong = errors.New("question too long")
-	// ErrInvalidText: the question is not valid UTF-8.
-	ErrInvalidText = errors.New("question is not valid UTF-8")
-	// ErrNoIndex: nothing has been indexed yet.
-	ErrNoIndex = errors.New("no index: run index first")
-	// ErrUnknownDocument: a summary asked for a document ID the index lacks.
-	ErrUnknownDocument = errors.New("unknown document")
-)
-
-// Hit is one retrieved passage with its scores.
-type Hit struct {
-	Passage corpus.Passage
-	// Score is the passage's relevance in [0, 1]: the share of the
-	// question's weight (its concepts, by IDF) the passage expresses. The
-	// relevance floor (Options.MinScore) applies to it.
-	Score float64
-	// Fused is the ranking score hits are ordered by: reciprocal rank fusion
-	// of the dense and lexical rankings, with Score as a tie-breaker.
-	Fused float64
-	// Dense is the cosine similarity of the dense search (0 if not found there).
-	Dense float64
-	// Lexical is the BM25 score (0 if not found there).
-	Lexical float64
-	// Rank is the 1-based position in the result list.
-	Rank int
-}
-
-// Citation ties an [N] marker of an answer to the passage it quotes.
-type Citation struct {
-	// N is the number used in the answer's [N] markers, 1-based.
-	N int
-	// Passage is the cited passage, with its document and offsets.
-	Passage corpus.Passage
-	// Quote is a verbatim excerpt of the passage, trimmed around the cited
-	// sentence(s); it is always a substring of the document body.
-	Quote string
-	// QuoteStart and QuoteEnd are the byte offsets of Quote in the document
-	// body: Body[QuoteStart:QuoteEnd] == Quote.
-	QuoteStart, QuoteEnd int
-}
-
-// Timings records where the time of a request went.
-type Timings struct {
-	Retrieval  time.Duration
-	Generation time.Duration
-	Total      time.Duration
-}
-
-// Answer is the result of a question or a summary.
-type Answer struct {
-	// Question as asked (or the summary topic).
-	Question string
-	// Lang is the language of the question and of Text: "it" or "en".
-	Lang string
-	// Text is the answer with [N] citation markers.
-	Text string
-	// Citations lists the passages the markers name, in N order; only
-	// verified citations appear here.
-	Citations []Citation
-	// Refused is true when the corpus does not cover the question; Text then
-	// says so in Lang and Citations is empty.
-	Refused bool
-	// Generated is true when an LLM wrote Text.
-	Generated bool
-	// Fallback is true when an LLM was configured but failed or produced an
-	// unverifiable answer, so the extractive answer was used instead.
-	Fallback bool
-	// FallbackReason says why, in one short line for the operator's log
-	// (not for users): the LLM error ("llm: chat: status 500 after 4
-	// attempts: …"), a timeout, or "unverifiable: no valid citation".
-	FallbackReason string
-	// Hits are the passages retrieved for the question, best first.
-	Hits []Hit
-	// Timings of the request.
-	Timings Timings
-}
-
-// Turn is one earlier exchange of a conversation (a Discord thread).
-type Turn struct {
-	Question string
-	Answer   string
-}
-
-// Request is a question to answer.
-type Request struct {
-	// Question is the user's text.
-	Question string
-	// History holds earlier turns of the conversation, oldest first; they
-	// help retrieval and generation resolve follow-ups. Optional.
-	History []Turn
-	// OnDelta, when set and an LLM is configured, receives the generated text
-	// as it streams (each call carries the new fragment), from the calling
-	// goroutine. Optional. The fragments are the model's raw text: its
-	// citation numbers are not yet verified or renumbered, and when the
-	// stream fails or the answer is unverifiable the engine falls back to
-	// the extractive answer. The returned Answer.Text always supersedes
-	// what was streamed: show it in place of the fragments (the bot edits
-	// its message to the final text).
-	OnDelta func(delta string)
-}
-
-// SummaryRequest selects what to summarise: the whole corpus (both empty),
-// one document (DocID), or a topic (Topic, optionally within DocID).
-type SummaryRequest struct {
-	DocID string
-	Topic string
-	// Lang is the language of the framing text ("it" or "en"); empty means
-	// the topic's language, or the documents' when there is no topic.
-	Lang string
-	// OnDelta as in Request: with an LLM it streams the final step of a
-	// generated summary (or, from the cache, the whole text at once);
-	// Answer.Text supersedes it.
-	OnDelta func(delta string)
-}
-
-// DocumentInfo describes an indexed document.
-type DocumentInfo struct {
-	ID, Title, Lang, Date, Author, Source string
-	Passages                              int
-}
-
-// IndexReport says what an Index call changed.
-type IndexReport struct {
-	Added, Changed, Removed, Unchanged int
-	// Passages in the new index, and how many of them had to be embedded
-	// (the rest reused their stored vectors).
-	Passages, Embedded int
-	// Rebuilt is true when settings changed and every passage was re-embedded.
-	Rebuilt  bool
-	Duration time.Duration
-}
-
-// IndexProgress is reported while indexing.
-type IndexProgress struct {
-	Stage       string // "chunk", "embed", "write"
-	Done, Total int
+// Answer answers a question with cited passages, or refuses when the corpus
+// does not cover it (Answer.Refused, no citations). Errors are reserved for
+// bad questions (briefing.ErrEmptyQuestion and the like), a
+// missing index (ErrNoIndex) and cancellation of ctx, which stops the
+// request and is returned wrapped.
+//
+// Without a Generator the answer is extractive. With one, retrieval runs as
+// usual (on the question and, with RewriteQueries, its translation into the
+// corpus language); a question without evidence above MinScore is refused
+// without calling the LLM; otherwise the LLM answers from the top passages
+// within GenerateTimeout (brought forward so the fallback still fits the
+// caller's deadline), its [n] citations are verified sentence by sentence
+// (markers naming no passage sent, or a passage sharing nothing with their
+// sentence, are removed; factual sentences left uncited are dropped) and
+// renumbered 1..m in order of use, and Answer.Generated is set. When the LLM
+// fails, times out, or writes an answer that is mostly uncited or has no
+// valid citation left and is not a refusal, the extractive answer is
+// returned instead with Answer.Fallback and FallbackReason set, and one Warn
+// line is logged.
+func (e *Engine) Answer(ctx context.Context, req briefing.Request) (briefing.Answer, error) {
+	start := time.Now()
+	q, err := e.checkQuestion(req.Question)
+	if err != nil {
+		return briefing.Answer{}, err
+	}
+	s, err := e.snap()
+	if err != nil {
+		return briefing.Answer{}, err
+	}
+	var extra []string
+	for _, t := range req.History {
+		extra = append(extra, t.Question)
+	}
+	llmCtx, cancel := ctx, context.CancelFunc(func() {})
+	if e.opts.Generator != nil {
+		llmCtx, cancel = e.llmContext(ctx)
+	}
+	defer cancel()
+	rewrite, rwErr := e.rewriteQuery(llmCtx, s, q)
+	if err := ctx.Err(); err != nil {
+		return briefing.Answer{}, fmt.Errorf("rag: answer: %w", err)
+	}
+	r, err := e.retrieve(ctx, s, q, rewrite, extra, e.opts.TopK)
+	if err != nil {
+		return briefing.Answer{}, err
+	}
+	a := briefing.Answer{Question: q, Lang: r.lang, Hits: r.hits}
+	a.Timings.Retrieval = r.took
+	logRewrite := func() {
+		if rwErr != nil {
+			e.log.Warn("query rewrite failed; retrieval used the glossary bridge only", "err", rwErr)
+		}
+	}
+	switch {
+	case !e.evidenced(r):
+		logRewrite()
+		a.Refused = true
+		a.Text = answerable.Refusal(r.lang)
+	case e.opts.Generator == nil:
+		a.Text, a.Citations = e.extractor.Answer(r.snap, *r.extractQuestion(), r.hits)
+	default:
+		genStart := time.Now()
+		g, err := e.generateAnswer(llmCtx, r, q, req)
+		a.Timings.Generation = time.Since(genStart)
+		if cerr := ctx.Err(); cerr != nil {
+			return briefing.Answer{}, fmt.Errorf("rag: answer: %w", cerr)
+		}
+		if err != nil {
+			a.Text, a.Citations = e.extractor.Answer(r.snap, *r.extractQuestion(), r.hits)
+			a.Fallback, a.FallbackReason = true, reason(err)
+			attrs := []any{"reason", a.FallbackReason, "passages", len(r.hits), "generation_ms", a.Timings.Generation.Milliseconds()}
+			if rwErr != nil {
+				attrs = append(attrs, "rewrite_err", rwErr)
+			}
+			e.log.Warn("llm answer replaced by the extractive answer", attrs...)
+			break
+		}
+		logRewrite()
+		if g.removed > 0 {
+			e.log.Info("removed invalid citations from llm answer", "removed", g.removed, "kept", len(g.citations))
+		}
+		a.Text, a.Citations, a.Refused, a.Generated = g.text, g.citations, g.refused, true
+	}
+	a.Timings.Total = time.Since(start)
+	return a, nil
 }

@@ -11,7 +11,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/briefing/briefing"
 	"github.com/briefing/briefing/corpus"
+	"github.com/briefing/briefing/rag/hashed"
+	"github.com/briefing/briefing/rag/lexical"
 )
 
 // Benchmarks run on the embedded corpus and on synthetic corpora of 1k, 10k
@@ -113,7 +116,7 @@ var benchQuestions = []string{
 	"Which drone platforms did North Korea receive?",
 }
 
-var sinkHits []Hit
+var sinkHits []briefing.Hit
 
 // BenchmarkEmbed measures analysis + hashed embedding throughput.
 func BenchmarkEmbed(b *testing.B) {
@@ -123,7 +126,7 @@ func BenchmarkEmbed(b *testing.B) {
 			texts = append(texts, p.Text)
 		}
 	}
-	h := NewHashedEmbedder(0, nil)
+	h := hashed.New(0, nil)
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
@@ -157,7 +160,7 @@ func BenchmarkQuerySeed(b *testing.B) {
 	b.Run("answer", func(b *testing.B) {
 		b.ReportAllocs()
 		for i := 0; i < b.N; i++ {
-			a, err := e.Answer(context.Background(), Request{Question: benchQuestions[i%len(benchQuestions)]})
+			a, err := e.Answer(context.Background(), briefing.Request{Question: benchQuestions[i%len(benchQuestions)]})
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -182,7 +185,7 @@ func BenchmarkQueryScale(b *testing.B) {
 		}
 		vecs := make([][]float32, len(s.passages))
 		for i, p := range s.passages {
-			v, _ := s.vec.vector(context.Background(), p.ID)
+			v, _ := s.vec.Vector(context.Background(), p.ID)
 			vecs[i] = v
 		}
 		b.Run(fmt.Sprintf("n=%d/hybrid", n), func(b *testing.B) {
@@ -199,7 +202,7 @@ func BenchmarkQueryScale(b *testing.B) {
 		b.Run(fmt.Sprintf("n=%d/chromem", n), func(b *testing.B) {
 			b.ReportAllocs()
 			for i := 0; i < b.N; i++ {
-				if _, err := s.vec.query(context.Background(), qv, 20); err != nil {
+				if _, err := s.vec.Query(context.Background(), qv, 20); err != nil {
 					b.Fatal(err)
 				}
 			}
@@ -213,20 +216,20 @@ func BenchmarkQueryScale(b *testing.B) {
 	}
 }
 
-var sinkTop []scored
+var sinkTop []lexical.Scored
 
 // bruteForce is the exact nearest-neighbour lower bound: one dot product per
 // vector and a partial sort.
-func bruteForce(vecs [][]float32, q []float32, k int) []scored {
-	out := make([]scored, 0, k+1)
+func bruteForce(vecs [][]float32, q []float32, k int) []lexical.Scored {
+	out := make([]lexical.Scored, 0, k+1)
 	for i, v := range vecs {
 		var s float32
 		for j := range v {
 			s += v[j] * q[j]
 		}
-		if len(out) < k || float64(s) > out[len(out)-1].score {
-			out = append(out, scored{i, float64(s)})
-			sort.Slice(out, func(a, b int) bool { return out[a].score > out[b].score })
+		if len(out) < k || float64(s) > out[len(out)-1].Score {
+			out = append(out, lexical.Scored{Passage: i, Score: float64(s)})
+			sort.Slice(out, func(a, b int) bool { return out[a].Score > out[b].Score })
 			if len(out) > k {
 				out = out[:k]
 			}

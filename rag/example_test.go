@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"testing"
 
+	"github.com/briefing/briefing"
 	"github.com/briefing/briefing/corpus"
 	"github.com/briefing/briefing/internal/openaitest"
 	"github.com/briefing/briefing/llm"
@@ -25,7 +26,7 @@ func ExampleEngine_Answer() {
 	if _, err := e.Index(ctx, docs, nil); err != nil {
 		panic(err)
 	}
-	a, err := e.Answer(ctx, rag.Request{Question: "Quando il parlamento russo ha ratificato il trattato?"})
+	a, err := e.Answer(ctx, briefing.Request{Question: "Quando il parlamento russo ha ratificato il trattato?"})
 	if err != nil {
 		panic(err)
 	}
@@ -60,7 +61,7 @@ func ExampleEngine_Answer_generated() {
 	if _, err := e.Index(ctx, docs, nil); err != nil {
 		panic(err)
 	}
-	a, err := e.Answer(ctx, rag.Request{Question: "Quando il parlamento russo ha ratificato il trattato?"})
+	a, err := e.Answer(ctx, briefing.Request{Question: "Quando il parlamento russo ha ratificato il trattato?"})
 	if err != nil {
 		panic(err)
 	}

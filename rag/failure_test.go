@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/briefing/briefing"
 	"github.com/briefing/briefing/internal/openaitest"
 	"github.com/briefing/briefing/rag"
 )
@@ -57,7 +58,7 @@ func TestLLMFailuresFallBack(t *testing.T) {
 			if tt.down {
 				srv.Close()
 			}
-			req := rag.Request{Question: ratifiedQ}
+			req := briefing.Request{Question: ratifiedQ}
 			if tt.stream {
 				req.OnDelta = func(string) {}
 			}
@@ -101,7 +102,7 @@ func TestCallerCancellationStopsTheRequest(t *testing.T) {
 			e, logs := mustLLMEngine(t, srv, testLLMConfig(srv), rag.Options{GenerateTimeout: 10 * time.Second}, docs)
 			ctx, cancel := context.WithCancel(context.Background())
 			time.AfterFunc(100*time.Millisecond, cancel)
-			req := rag.Request{Question: ratifiedQ}
+			req := briefing.Request{Question: ratifiedQ}
 			if tt.stream {
 				req.OnDelta = func(string) {}
 			}
@@ -152,12 +153,12 @@ func TestCallerDeadlineGetsTheFallback(t *testing.T) {
 			ctx, cancel := context.WithTimeout(context.Background(), deadline)
 			defer cancel()
 			dl, _ := ctx.Deadline()
-			var a rag.Answer
+			var a briefing.Answer
 			var err error
 			if tt.summary {
-				a, err = e.Summarize(ctx, rag.SummaryRequest{DocID: "russia-north-korea-alliance"})
+				a, err = e.Summarize(ctx, briefing.SummaryRequest{DocID: "russia-north-korea-alliance"})
 			} else {
-				req := rag.Request{Question: tt.question}
+				req := briefing.Request{Question: tt.question}
 				if tt.stream {
 					req.OnDelta = func(string) {}
 				}

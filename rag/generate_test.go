@@ -13,6 +13,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/briefing/briefing"
 	"github.com/briefing/briefing/corpus"
 	"github.com/briefing/briefing/internal/ground"
 	"github.com/briefing/briefing/internal/openaitest"
@@ -83,7 +84,7 @@ func sentPassages(user string) map[int]string {
 
 // checkCitations asserts the citations are numbered 1..m, each used in
 // text, each quoting its document verbatim.
-func checkCitations(t *testing.T, docs []corpus.Document, a rag.Answer) {
+func checkCitations(t *testing.T, docs []corpus.Document, a briefing.Answer) {
 	t.Helper()
 	for i, c := range a.Citations {
 		if c.N != i+1 {
@@ -144,7 +145,7 @@ func TestGeneratedAnswers(t *testing.T) {
 			srv.OnChat(func(openaitest.ChatRequest) openaitest.Reply { return openaitest.Text(tt.reply) })
 			e, logs := mustLLMEngine(t, srv, testLLMConfig(srv), rag.Options{}, docs)
 			var streamed strings.Builder
-			req := rag.Request{Question: ratifiedQ}
+			req := briefing.Request{Question: ratifiedQ}
 			if tt.stream {
 				req.OnDelta = func(d string) { streamed.WriteString(d) }
 			}
@@ -210,7 +211,7 @@ func TestRefusalDoesNotCallTheLLM(t *testing.T) {
 	srv := openaitest.New(t)
 	e, _ := mustLLMEngine(t, srv, testLLMConfig(srv), rag.Options{RewriteQueries: true}, mustDefaultDocs(t))
 	for _, q := range []string{"Qual è la posizione della Cina sul trattato?", "Chi ha vinto i mondiali di calcio?"} {
-		a, err := e.Answer(context.Background(), rag.Request{Question: q})
+		a, err := e.Answer(context.Background(), briefing.Request{Question: q})
 		if err != nil {
 			t.Fatalf("Answer(%q): %v", q, err)
 		}
@@ -228,12 +229,12 @@ func TestHistoryIsBoundedAndStripped(t *testing.T) {
 	srv := openaitest.New(t)
 	srv.OnChat(func(openaitest.ChatRequest) openaitest.Reply { return openaitest.Text("Il 6 novembre [1].") })
 	e, _ := mustLLMEngine(t, srv, testLLMConfig(srv), rag.Options{MaxHistoryTurns: 2}, mustDefaultDocs(t))
-	hist := []rag.Turn{
+	hist := []briefing.Turn{
 		{Question: "Chi ha firmato il trattato?", Answer: "first [1]."},
 		{Question: "Il parlamento russo ha ratificato?", Answer: "second [2]."},
 		{Question: "Il trattato russo?", Answer: "third [3]."},
 	}
-	if a, err := e.Answer(context.Background(), rag.Request{Question: ratifiedQ, History: hist}); err != nil || !a.Generated {
+	if a, err := e.Answer(context.Background(), briefing.Request{Question: ratifiedQ, History: hist}); err != nil || !a.Generated {
 		t.Fatalf("Answer = generated %v, %v; want a generated answer", a.Generated, err)
 	}
 	u := srv.ChatRequests()[0].LastUser()

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/briefing/briefing"
 	"github.com/briefing/briefing/corpus"
 	"github.com/briefing/briefing/internal/ground"
 	"github.com/briefing/briefing/internal/openaitest"
@@ -63,7 +64,7 @@ func TestPromptInjection(t *testing.T) {
 			srv := openaitest.New(t)
 			srv.OnChat(func(openaitest.ChatRequest) openaitest.Reply { return openaitest.Text(tt.reply) })
 			e, _ := mustLLMEngine(t, srv, testLLMConfig(srv), rag.Options{MinScore: tt.minScore}, tt.docs)
-			a, err := e.Answer(context.Background(), rag.Request{Question: tt.question})
+			a, err := e.Answer(context.Background(), briefing.Request{Question: tt.question})
 			if err != nil {
 				t.Fatalf("Answer: %v", err)
 			}

@@ -2,10 +2,16 @@ package rag
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"strings"
 	"time"
 
+	"github.com/briefing/briefing"
 	"github.com/briefing/briefing/internal/analysis"
+	"github.com/briefing/briefing/rag/answerable"
+	"github.com/briefing/briefing/rag/extract"
+	"github.com/briefing/briefing/rag/lexical"
 )
 
 // rrfK is the reciprocal rank fusion constant of Cormack et al.; 60 is the
@@ -26,67 +32,44 @@ type retrieval struct {
 	snap     *snapshot
 	lang     string
 	query    analysis.Query
-	concepts []concept
+	concepts []lexical.Concept
 	// rewrite is the question translated into the corpus language, and
 	// altConcepts its concepts; both empty without a rewrite.
 	rewrite     string
-	altConcepts []concept
-	hits        []Hit
+	altConcepts []lexical.Concept
+	hits        []briefing.Hit
 	took        time.Duration
 }
 
-// Search returns up to k passages for query, best first (k <= 0: TopK),
-// ordered by Hit.Fused; Hit.Score is each passage's relevance.
-func (e *Engine) Search(ctx context.Context, query string, k int) ([]Hit, error) {
-	q, err := e.checkQuestion(query)
-	if err != nil {
-		return nil, err
-	}
-	r, err := e.retrieve(ctx, q, nil, k)
-	if err != nil {
-		return nil, err
-	}
-	return r.hits, nil
-}
-
-// retrieve runs the hybrid search. extra are further texts (earlier turns of
-// a conversation) whose concepts count at half weight.
-func (e *Engine) retrieve(ctx context.Context, q string, extra []string, k int) (*retrieval, error) {
-	return e.retrieveWith(ctx, q, "", extra, k)
-}
-
-// retrieveWith is retrieve with an optional rewrite of q into the corpus
-// language (see rewriteQuery). With a rewrite, each text's lexical and
-// dense rankings are fused by RRF, the two fused runs are merged by each
-// passage's better score, and a passage's Score is the better of its
-// coverage of the question's concepts and of the rewrite's. Without one it
-// is the offline search exactly.
-func (e *Engine) retrieveWith(ctx context.Context, q, rewrite string, extra []string, k int) (*retrieval, error) {
+// retrieve runs the hybrid search on snapshot s. extra are further texts
+// (earlier turns of a conversation) whose concepts count at half weight.
+// With a rewrite of q into the corpus language (see rewriteQuery), each
+// text's lexical and dense rankings are fused by RRF, the two fused runs
+// are merged by each passage's better score, and a passage's Score is the
+// better of its coverage of the question's concepts and of the rewrite's.
+// Without one it is the offline search exactly.
+func (e *Engine) retrieve(ctx context.Context, s *snapshot, q, rewrite string, extra []string, k int) (*retrieval, error) {
 	start := time.Now()
-	s := e.cur.Load()
-	if s == nil {
-		return nil, ErrNoIndex
-	}
 	if k <= 0 {
 		k = e.opts.TopK
 	}
-	lang := detectLang(q)
+	lang := analysis.DetectLang(q)
 	aq := e.analyzer.Query(q, lang)
 	r := &retrieval{snap: s, lang: lang, query: aq}
-	var history []concept
+	var history []lexical.Concept
 	for _, x := range extra {
-		for _, c := range s.lex.resolve(e.analyzer.Query(x, detectLang(x))) {
-			c.weight /= 2
+		for _, c := range s.lex.Resolve(e.analyzer.Query(x, analysis.DetectLang(x))) {
+			c.Weight /= 2
 			history = append(history, c)
 		}
 	}
-	r.concepts = append(s.lex.resolve(aq), history...)
+	r.concepts = append(s.lex.Resolve(aq), history...)
 	texts := []string{q}
 	if rewrite != "" {
-		rq := e.analyzer.Query(rewrite, detectLang(rewrite))
+		rq := e.analyzer.Query(rewrite, analysis.DetectLang(rewrite))
 		if len(rq.Concepts) > 0 {
 			r.rewrite = rewrite
-			r.altConcepts = append(s.lex.resolve(rq), history...)
+			r.altConcepts = append(s.lex.Resolve(rq), history...)
 			texts = append(texts, rewrite)
 		}
 	}
@@ -95,12 +78,16 @@ func (e *Engine) retrieveWith(ctx context.Context, q, rewrite string, extra []st
 		return r, nil
 	}
 	depth := max(4*k, 20)
+	vecs, err := e.embedQueries(ctx, texts)
+	if err != nil {
+		return nil, err
+	}
 
-	fused := map[int]*Hit{}
-	get := func(p int) *Hit {
+	fused := map[int]*briefing.Hit{}
+	get := func(p int) *briefing.Hit {
 		h, ok := fused[p]
 		if !ok {
-			h = &Hit{Passage: s.passages[p]}
+			h = &briefing.Hit{Passage: s.passages[p]}
 			fused[p] = h
 		}
 		return h
@@ -113,74 +100,135 @@ func (e *Engine) retrieveWith(ctx context.Context, q, rewrite string, extra []st
 	// one a foreign-language question is after.
 	fusedScore := map[int]float64{}
 	denseSeen := map[int]bool{}
-	for i, text := range texts {
+	for i := range texts {
 		concepts := r.concepts
 		if i == 1 {
 			concepts = r.altConcepts
 		}
 		rrf := map[int]float64{}
-		for rank, sc := range bm25(concepts, depth) {
-			h := get(sc.passage)
-			if i == 0 || sc.score > h.Lexical {
-				h.Lexical = sc.score
+		for rank, sc := range lexical.BM25(concepts, depth) {
+			h := get(sc.Passage)
+			if i == 0 || sc.Score > h.Lexical {
+				h.Lexical = sc.Score
 			}
-			rrf[sc.passage] += 1 / float64(rrfK+rank+1)
+			rrf[sc.Passage] += 1 / float64(rrfK+rank+1)
 		}
-		qv, err := e.embedder.EmbedQuery(ctx, text)
-		if err != nil {
-			return nil, fmt.Errorf("rag: embed question: %w", err)
-		}
-		dense, err := s.vec.query(ctx, qv, depth)
-		if err != nil {
-			return nil, fmt.Errorf("rag: %w", err)
-		}
-		for rank, d := range dense {
-			p, ok := s.byID[d.ID]
-			if !ok {
-				continue
+		if vecs != nil {
+			dense, err := s.vec.Query(ctx, vecs[i], depth)
+			if err != nil {
+				return nil, fmt.Errorf("rag: %w", err)
 			}
-			h := get(p)
-			if !denseSeen[p] || float64(d.Similarity) > h.Dense {
-				h.Dense = float64(d.Similarity)
+			for rank, d := range dense {
+				p, ok := s.byID[d.ID]
+				if !ok {
+					continue
+				}
+				h := get(p)
+				if !denseSeen[p] || float64(d.Similarity) > h.Dense {
+					h.Dense = float64(d.Similarity)
+				}
+				denseSeen[p] = true
+				rrf[p] += e.denseWeight / float64(rrfK+rank+1)
 			}
-			denseSeen[p] = true
-			rrf[p] += e.denseWeight / float64(rrfK+rank+1)
 		}
 		for p, v := range rrf {
-			cov := s.lex.coverage(concepts, p)
+			cov := s.lex.Coverage(concepts, p)
 			fused[p].Score = max(fused[p].Score, cov)
 			if f, ok := fusedScore[p]; !ok || v+coverageWeight*cov/rrfK > f {
 				fusedScore[p] = v + coverageWeight*cov/rrfK
 			}
 		}
 	}
-	order := make([]scored, 0, len(fused))
+	order := make([]lexical.Scored, 0, len(fused))
 	for p := range fused {
 		if r.rewrite != "" {
 			// Score covers what either text asks, wherever it was found.
-			fused[p].Score = max(s.lex.coverage(r.concepts, p), s.lex.coverage(r.altConcepts, p))
+			fused[p].Score = max(s.lex.Coverage(r.concepts, p), s.lex.Coverage(r.altConcepts, p))
 		}
-		order = append(order, scored{p, fusedScore[p]})
+		order = append(order, lexical.Scored{Passage: p, Score: fusedScore[p]})
 	}
-	sortScored(order)
+	lexical.SortScored(order)
 	if len(order) > k {
 		order = order[:k]
 	}
 	for i, o := range order {
-		h := fused[o.passage]
+		h := fused[o.Passage]
 		h.Rank = i + 1
-		h.Fused = o.score
+		h.Fused = o.Score
 		r.hits = append(r.hits, *h)
 	}
 	r.took = time.Since(start)
 	return r, nil
 }
 
-// best returns the highest Score among hits.
-func best(hits []Hit) float64 {
-	b := 0.0
-	for _, h := range hits {
-		b = max(b, h.Score)
+// embedQueries embeds the texts of a question (cached by text) under
+// EmbedTimeout. When the embedder fails or is too slow it returns nil and
+// no error, having logged one Warn line: retrieval then runs lexical-only.
+// Only the caller's own cancellation is an error.
+func (e *Engine) embedQueries(ctx context.Context, texts []string) ([][]float32, error) {
+	out := make([][]float32, len(texts))
+	var todo []int
+	for i, t := range texts {
+		if v, ok := e.queryVecs.Get(t); ok {
+			out[i] = v
+		} else {
+			todo = append(todo, i)
+		}
 	}
-	return b
+	if len(todo) == 0 {
+		return out, nil
+	}
+	ectx, cancel := context.WithTimeout(ctx, e.opts.EmbedTimeout)
+	defer cancel()
+	start := time.Now()
+	var errs []error
+	for _, i := range todo {
+		v, err := e.embedder.EmbedQuery(ectx, texts[i])
+		if err == nil && len(v) == 0 {
+			err = errors.New("empty vector")
+		}
+		if err != nil {
+			errs = append(errs, err)
+			break
+		}
+		out[i] = v
+		e.queryVecs.Add(texts[i], v)
+	}
+	if len(errs) == 0 {
+		return out, nil
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("rag: embed question: %w", err)
+	}
+	e.log.Warn("query embedding failed; retrieval is lexical-only for this question",
+		"err", strings.Join(strings.Fields(errors.Join(errs...).Error()), " "),
+		"embedder", e.embedder.Name(), "elapsed_ms", time.Since(start).Milliseconds(),
+		"timeout_ms", e.opts.EmbedTimeout.Milliseconds())
+	return nil, nil
+}
+
+// question is r's question as answerable judges it.
+func (r *retrieval) question() answerable.Question {
+	return answerable.Question{Kind: r.query.Kind, Concepts: r.concepts, AltConcepts: r.altConcepts}
+}
+
+// extractQuestion is r's question as the extracts need it.
+func (r *retrieval) extractQuestion() *extract.Question {
+	return &extract.Question{Lang: r.lang, Kind: r.query.Kind, Concepts: r.concepts,
+		AltConcepts: r.altConcepts, Rewritten: r.rewrite != ""}
+}
+
+// candidates are r's hits as answerable judges them.
+func (r *retrieval) candidates() []answerable.Candidate {
+	out := make([]answerable.Candidate, len(r.hits))
+	for i, h := range r.hits {
+		out[i] = answerable.Candidate{Passage: r.snap.byID[h.Passage.ID], Text: h.Passage.Text,
+			Meta: r.snap.Meta(h.Passage.DocID), Score: h.Score}
+	}
+	return out
+}
+
+// evidenced reports whether r found evidence for its question.
+func (e *Engine) evidenced(r *retrieval) bool {
+	return e.policy.Answered(e.analyzer, r.snap.lex, r.question(), r.candidates())
 }

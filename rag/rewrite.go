@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/briefing/briefing/internal/analysis"
 	"github.com/briefing/briefing/internal/ground"
 )
 
@@ -18,7 +19,7 @@ func (e *Engine) rewriteQuery(ctx context.Context, s *snapshot, q string) (strin
 	if e.opts.Generator == nil || !e.opts.RewriteQueries {
 		return "", nil
 	}
-	from, to := detectLang(q), s.scopeLang("")
+	from, to := analysis.DetectLang(q), s.ScopeLang("")
 	if from == to {
 		return "", nil
 	}
@@ -30,7 +31,7 @@ func (e *Engine) rewriteQuery(ctx context.Context, s *snapshot, q string) (strin
 	defer cancel()
 	ctx, cancelRewrite := context.WithTimeout(ctx, e.opts.RewriteTimeout)
 	defer cancelRewrite()
-	text, err := e.complete(ctx, toMessages(ground.RewritePrompt(q, from, to)), maxRewriteTokens, nil)
+	text, err := e.complete(ctx, ground.RewritePrompt(q, from, to), maxRewriteTokens, nil)
 	if err != nil {
 		return "", fmt.Errorf("rewrite query: %w", err)
 	}

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/briefing/briefing"
 	"github.com/briefing/briefing/internal/openaitest"
 	"github.com/briefing/briefing/rag"
 )
@@ -25,7 +26,7 @@ func TestQueryRewriteFindsWhatTheGlossaryMisses(t *testing.T) {
 		evidence = "circa 4.000 soldati nordcoreani sono stati uccisi"
 	)
 	docs := mustDefaultDocs(t)
-	holds := func(hits []rag.Hit) bool {
+	holds := func(hits []briefing.Hit) bool {
 		for _, h := range hits {
 			if strings.Contains(h.Passage.Text, evidence) {
 				return true
@@ -34,7 +35,7 @@ func TestQueryRewriteFindsWhatTheGlossaryMisses(t *testing.T) {
 		return false
 	}
 	offline := mustEngine(t, "", rag.Options{}, docs)
-	base, err := offline.Answer(context.Background(), rag.Request{Question: question})
+	base, err := offline.Answer(context.Background(), briefing.Request{Question: question})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -66,7 +67,7 @@ func TestQueryRewriteFindsWhatTheGlossaryMisses(t *testing.T) {
 			})
 			e, logs := mustLLMEngine(t, srv, testLLMConfig(srv), rag.Options{RewriteQueries: tt.enabled}, docs)
 			for i := range 2 {
-				a, err := e.Answer(context.Background(), rag.Request{Question: question})
+				a, err := e.Answer(context.Background(), briefing.Request{Question: question})
 				if err != nil {
 					t.Fatal(err)
 				}

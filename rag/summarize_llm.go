@@ -5,10 +5,11 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"sync"
 
+	"github.com/briefing/briefing"
 	"github.com/briefing/briefing/corpus"
 	"github.com/briefing/briefing/internal/ground"
+	"golang.org/x/sync/errgroup"
 )
 
 // Bounds of a generated summary.
@@ -21,16 +22,16 @@ const (
 	mapParallel = 4
 )
 
-// summaryKey identifies a generated summary: the index version (build
-// time and passage count) and the request.
-func summaryKey(s *snapshot, req SummaryRequest, lang string) string {
-	return fmt.Sprintf("%d|%d|%s|%s|%s", s.built.UnixNano(), len(s.passages), req.DocID, strings.TrimSpace(req.Topic), lang)
+// summaryKey identifies a generated summary: the version of the snapshot it
+// was written from (build time and passage count) and the request.
+func summaryKey(s *snapshot, req briefing.SummaryRequest, lang string) string {
+	return fmt.Sprintf("%s|%s|%s|%s", s.key(), req.DocID, strings.TrimSpace(req.Topic), lang)
 }
 
 // generateSummary writes a summary of passages in lang by map-reduce, or
 // returns it from the cache. With req.OnDelta the last completion (the
 // reduce, or the only map step) streams.
-func (e *Engine) generateSummary(ctx context.Context, s *snapshot, req SummaryRequest, lang string, passages []corpus.Passage) (generated, error) {
+func (e *Engine) generateSummary(ctx context.Context, s *snapshot, req briefing.SummaryRequest, lang string, passages []corpus.Passage) (generated, error) {
 	key := summaryKey(s, req, lang)
 	if a, ok := e.summaries.Get(key); ok {
 		if req.OnDelta != nil {
@@ -54,45 +55,44 @@ func (e *Engine) generateSummary(ctx context.Context, s *snapshot, req SummaryRe
 	sent := passages[:last[len(last)-1].N]
 	topic := strings.TrimSpace(req.Topic)
 
+	// The map steps run mapParallel at a time; the first failure cancels
+	// the others (their completions would be thrown away with the fallback).
 	partials := make([]string, len(groups))
-	errs := make([]error, len(groups))
-	var wg sync.WaitGroup
-	sem := make(chan struct{}, mapParallel)
+	eg, gctx := errgroup.WithContext(ctx)
+	eg.SetLimit(mapParallel)
 	for i, g := range groups {
 		var onDelta func(string)
 		if len(groups) == 1 {
 			onDelta = req.OnDelta
 		}
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			select {
-			case sem <- struct{}{}:
-				defer func() { <-sem }()
-			case <-ctx.Done():
-				errs[i] = ctx.Err()
-				return
+		eg.Go(func() error {
+			if err := gctx.Err(); err != nil {
+				return fmt.Errorf("summary map step %d of %d: %w", i+1, len(groups), context.Cause(gctx))
 			}
-			partials[i], errs[i] = e.mapStep(ctx, topic, lang, g, onDelta)
-		}()
+			p, err := e.mapStep(gctx, topic, lang, g, onDelta)
+			if err != nil {
+				return fmt.Errorf("summary map step %d of %d: %w", i+1, len(groups), err)
+			}
+			partials[i] = p
+			return nil
+		})
 	}
-	wg.Wait()
+	if err := eg.Wait(); err != nil {
+		return generated{}, err
+	}
 	var kept []string
-	for i, err := range errs {
-		if err != nil {
-			return generated{}, fmt.Errorf("summary map step %d of %d: %w", i+1, len(groups), err)
-		}
-		if partials[i] != "" {
-			kept = append(kept, partials[i])
+	for _, p := range partials {
+		if p != "" {
+			kept = append(kept, p)
 		}
 	}
 	if len(kept) == 0 {
-		return generated{}, fmt.Errorf("summary: %w: no map step cited its passages", errUnverifiable)
+		return generated{}, fmt.Errorf("summary: %w: no map step cited its passages", ground.ErrUnverifiable)
 	}
 	text := kept[0]
 	if len(groups) > 1 {
 		var err error
-		text, err = e.complete(ctx, toMessages(ground.ReducePrompt(topic, lang, kept)), 0, req.OnDelta)
+		text, err = e.complete(ctx, ground.ReducePrompt(topic, lang, kept), 0, req.OnDelta)
 		if err != nil {
 			return generated{}, fmt.Errorf("summary reduce step: %w", err)
 		}
@@ -102,12 +102,12 @@ func (e *Engine) generateSummary(ctx context.Context, s *snapshot, req SummaryRe
 		return generated{}, fmt.Errorf("summary: %w", err)
 	}
 	if g.refused {
-		return generated{}, fmt.Errorf("summary: %w (the model refused)", errUnverifiable)
+		return generated{}, fmt.Errorf("summary: %w (the model refused)", ground.ErrUnverifiable)
 	}
 	if g.removed > 0 {
 		e.log.Info("removed invalid citations from llm summary", "removed", g.removed, "kept", len(g.citations))
 	}
-	e.summaries.Add(key, Answer{Text: g.text, Citations: slices.Clone(g.citations)})
+	e.summaries.Add(key, briefing.Answer{Text: g.text, Citations: slices.Clone(g.citations)})
 	return g, nil
 }
 
@@ -116,7 +116,7 @@ func (e *Engine) generateSummary(ctx context.Context, s *snapshot, req SummaryRe
 // a partial that cites none of them, is mostly uncited, or refuses, which
 // the reduce step then does without.
 func (e *Engine) mapStep(ctx context.Context, topic, lang string, group []ground.Source, onDelta func(string)) (string, error) {
-	text, err := e.complete(ctx, toMessages(ground.MapPrompt(ground.SummaryInput{Topic: topic, Lang: lang, Passages: group})), 0, onDelta)
+	text, err := e.complete(ctx, ground.MapPrompt(ground.SummaryInput{Topic: topic, Lang: lang, Passages: group}), 0, onDelta)
 	if err != nil {
 		return "", err
 	}
@@ -124,9 +124,9 @@ func (e *Engine) mapStep(ctx context.Context, topic, lang string, group []ground
 	clean, _, _ := ground.Verify(strings.TrimSpace(text), valid)
 	// Uncited factual sentences go before the reduce step can pick them
 	// up and cite them.
-	c := checkSentences(clean, lang, nil)
-	if c.mostlyDropped() || ground.IsRefusal(c.text, lang) || ground.Unverifiable(c.text, lang) {
+	c := ground.CheckSentences(clean, lang, nil)
+	if c.MostlyDropped() || ground.IsRefusal(c.Text, lang) || ground.Unverifiable(c.Text, lang) {
 		return "", nil
 	}
-	return c.text, nil
+	return c.Text, nil
 }

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/briefing/briefing"
 	"github.com/briefing/briefing/internal/ground"
 	"github.com/briefing/briefing/internal/openaitest"
 	"github.com/briefing/briefing/rag"
@@ -77,18 +78,18 @@ func TestGeneratedSummaries(t *testing.T) {
 	docs := mustDefaultDocs(t)
 	tests := []struct {
 		name    string
-		req     rag.SummaryRequest
+		req     briefing.SummaryRequest
 		budget  int
 		stream  bool
 		maps    int // at least this many map steps
 		reduce  bool
 		refused bool
 	}{
-		{name: "corpus in groups", req: rag.SummaryRequest{}, budget: 1500, maps: 2, reduce: true},
-		{name: "corpus streamed reduce", req: rag.SummaryRequest{Lang: "en"}, budget: 1500, stream: true, maps: 2, reduce: true},
-		{name: "document in one step", req: rag.SummaryRequest{DocID: "russia-north-korea-alliance"}, budget: 100000, stream: true, maps: 1},
-		{name: "topic", req: rag.SummaryRequest{Topic: "proiettili di artiglieria"}, budget: 50, maps: 2, reduce: true},
-		{name: "uncovered topic", req: rag.SummaryRequest{Topic: "Japanese economy"}, refused: true},
+		{name: "corpus in groups", req: briefing.SummaryRequest{}, budget: 1500, maps: 2, reduce: true},
+		{name: "corpus streamed reduce", req: briefing.SummaryRequest{Lang: "en"}, budget: 1500, stream: true, maps: 2, reduce: true},
+		{name: "document in one step", req: briefing.SummaryRequest{DocID: "russia-north-korea-alliance"}, budget: 100000, stream: true, maps: 1},
+		{name: "topic", req: briefing.SummaryRequest{Topic: "proiettili di artiglieria"}, budget: 50, maps: 2, reduce: true},
+		{name: "uncovered topic", req: briefing.SummaryRequest{Topic: "Japanese economy"}, refused: true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -195,7 +196,7 @@ func TestGeneratedSummaryFallsBack(t *testing.T) {
 			srv.OnChat(func(openaitest.ChatRequest) openaitest.Reply { return tt.reply })
 			e, logs := mustLLMEngine(t, srv, testLLMConfig(srv), rag.Options{SummaryTokenBudget: 1500}, docs)
 			for range 2 { // failures are not cached
-				a, err := e.Summarize(context.Background(), rag.SummaryRequest{})
+				a, err := e.Summarize(context.Background(), briefing.SummaryRequest{})
 				if err != nil {
 					t.Fatal(err)
 				}

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/briefing/briefing"
 	"github.com/briefing/briefing/rag"
 )
 
@@ -16,16 +17,16 @@ func TestSummaries(t *testing.T) {
 	e := mustEngine(t, "", rag.Options{}, docs)
 	tests := []struct {
 		name    string
-		req     rag.SummaryRequest
+		req     briefing.SummaryRequest
 		refused bool
 		inDoc   string
 		lang    string
 	}{
-		{name: "corpus", req: rag.SummaryRequest{}, lang: "it"},
-		{name: "document", req: rag.SummaryRequest{DocID: "lavrov-pyongyang-visit"}, inDoc: "lavrov-pyongyang-visit", lang: "it"},
-		{name: "document in english", req: rag.SummaryRequest{DocID: "russia-north-korea-alliance", Lang: "en"}, inDoc: "russia-north-korea-alliance", lang: "en"},
-		{name: "topic", req: rag.SummaryRequest{Topic: "artillery shells"}, lang: "en"},
-		{name: "uncovered topic", req: rag.SummaryRequest{Topic: "Japanese economy"}, refused: true, lang: "en"},
+		{name: "corpus", req: briefing.SummaryRequest{}, lang: "it"},
+		{name: "document", req: briefing.SummaryRequest{DocID: "lavrov-pyongyang-visit"}, inDoc: "lavrov-pyongyang-visit", lang: "it"},
+		{name: "document in english", req: briefing.SummaryRequest{DocID: "russia-north-korea-alliance", Lang: "en"}, inDoc: "russia-north-korea-alliance", lang: "en"},
+		{name: "topic", req: briefing.SummaryRequest{Topic: "artillery shells"}, lang: "en"},
+		{name: "uncovered topic", req: briefing.SummaryRequest{Topic: "Japanese economy"}, refused: true, lang: "en"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -69,7 +70,7 @@ func TestSummaries(t *testing.T) {
 		})
 	}
 	// A corpus briefing cites every document, not only the longest.
-	a, err := e.Summarize(ctx, rag.SummaryRequest{})
+	a, err := e.Summarize(ctx, briefing.SummaryRequest{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -82,7 +83,7 @@ func TestSummaries(t *testing.T) {
 			t.Errorf("corpus summary does not cite %s:\n%s", d.ID, a.Text)
 		}
 	}
-	if _, err := e.Summarize(ctx, rag.SummaryRequest{DocID: "nope"}); !errors.Is(err, rag.ErrUnknownDocument) {
+	if _, err := e.Summarize(ctx, briefing.SummaryRequest{DocID: "nope"}); !errors.Is(err, briefing.ErrUnknownDocument) {
 		t.Errorf("Summarize(unknown doc) = %v, want ErrUnknownDocument", err)
 	}
 }

@@ -124,7 +124,7 @@ func (a *app) engineOptions(cfg Config, logger *slog.Logger) (rag.Options, error
 	}
 	opts.Glossary = glossary
 	if cfg.Embedder.Provider == "hashed" {
-		opts.Embedder = rag.NewHashedEmbedder(cfg.Embedder.Dimensions, analysis.New(glossary))
+		opts.HashedDimensions = cfg.Embedder.Dimensions
 	}
 	opts.SummaryTokenBudget = cfg.LLM.SummaryTokenBudget
 	opts.RewriteQueries = cfg.LLM.RewriteQueries

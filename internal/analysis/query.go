@@ -110,6 +110,21 @@ const (
 	KindPlace       // where, dove
 )
 
+// String names the kind: "other", "time", "number", "person" or "place".
+func (k Kind) String() string {
+	switch k {
+	case KindTime:
+		return "time"
+	case KindNumber:
+		return "number"
+	case KindPerson:
+		return "person"
+	case KindPlace:
+		return "place"
+	}
+	return "other"
+}
+
 // Query is an analysed question.
 type Query struct {
 	Lang     string

@@ -9,13 +9,14 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/briefing/briefing"
 	"github.com/briefing/briefing/internal/ground"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/*.golden")
 
 // render lays messages out for golden files.
-func render(msgs []ground.Msg) string {
+func render(msgs []briefing.Message) string {
 	var b strings.Builder
 	for _, m := range msgs {
 		b.WriteString("=== " + m.Role + " ===\n")

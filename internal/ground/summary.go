@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/briefing/briefing"
 )
 
 // EstimateTokens approximates the tokens of s as one per four characters
@@ -56,7 +58,7 @@ type SummaryInput struct {
 
 // MapPrompt asks for a summary of one group of passages, every statement
 // citing its passages as [n].
-func MapPrompt(in SummaryInput) []Msg {
+func MapPrompt(in SummaryInput) []briefing.Message {
 	sys := strings.Join([]string{
 		"You summarise news passages for briefing.",
 		"",
@@ -74,12 +76,12 @@ func MapPrompt(in SummaryInput) []Msg {
 	}
 	u.WriteString("</passages>\n\n")
 	u.WriteString(summaryTask(in.Topic, "Summarise these passages"))
-	return []Msg{{Role: "system", Content: sys}, {Role: "user", Content: u.String()}}
+	return []briefing.Message{{Role: "system", Content: sys}, {Role: "user", Content: u.String()}}
 }
 
 // ReducePrompt asks to merge partial summaries (each with [n] citations
 // from MapPrompt) into one, keeping the citations.
-func ReducePrompt(topic, lang string, partials []string) []Msg {
+func ReducePrompt(topic, lang string, partials []string) []briefing.Message {
 	sys := strings.Join([]string{
 		"You merge partial summaries of news passages for briefing.",
 		"",
@@ -98,7 +100,7 @@ func ReducePrompt(topic, lang string, partials []string) []Msg {
 	}
 	u.WriteString("</summaries>\n\n")
 	u.WriteString(summaryTask(topic, "Merge these summaries into one"))
-	return []Msg{{Role: "system", Content: sys}, {Role: "user", Content: u.String()}}
+	return []briefing.Message{{Role: "system", Content: sys}, {Role: "user", Content: u.String()}}
 }
 
 func summaryLanguage(lang string) string {

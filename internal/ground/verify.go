@@ -1,4 +1,4 @@
-package rag
+package ground
 
 import (
 	"errors"
@@ -8,38 +8,37 @@ import (
 	"unicode/utf8"
 
 	"github.com/briefing/briefing/corpus"
-	"github.com/briefing/briefing/internal/ground"
 )
 
-// errUnverifiable marks a completion that cannot be checked against the
+// ErrUnverifiable marks a completion that cannot be checked against the
 // passages: no valid citation is left and it is not a refusal, or most of it
 // was uncited.
-var errUnverifiable = errors.New("unverifiable")
+var ErrUnverifiable = errors.New("unverifiable")
 
-// sentenceCheck is the outcome of checking a completion sentence by
+// SentenceCheck is the outcome of checking a completion sentence by
 // sentence.
-type sentenceCheck struct {
-	// text is the completion without its uncited factual sentences and
+type SentenceCheck struct {
+	// Text is the completion without its uncited factual sentences and
 	// implausible markers.
-	text string
-	// sentences counts the sentences; uncited those left without a valid
-	// marker (kept or not); dropped the uncited factual ones removed.
-	sentences, uncited, dropped int
-	// implausible counts the citation numbers removed because their
+	Text string
+	// Sentences counts the sentences; uncited those left without a valid
+	// marker (kept or not); Dropped the uncited factual ones removed.
+	Sentences, Uncited, Dropped int
+	// Implausible counts the citation numbers removed because their
 	// sentence shares nothing with the passage.
-	implausible int
+	Implausible int
 	// droppedRunes and totalRunes measure the removed sentences against
 	// all of them.
 	droppedRunes, totalRunes int
 }
 
-// mostlyDropped reports whether the removed sentences are more than half
+// MostlyDropped reports whether the removed sentences are more than half
 // of the completion: what is left would not be the model's answer.
-func (c sentenceCheck) mostlyDropped() bool { return c.droppedRunes*2 > c.totalRunes }
+func (c SentenceCheck) MostlyDropped() bool { return c.droppedRunes*2 > c.totalRunes }
 
-// err is the fallback error for a completion that cannot be shown.
-func (c sentenceCheck) err() error {
-	return fmt.Errorf("%w: %d of %d sentences uncited", errUnverifiable, c.uncited, c.sentences)
+// Err is the fallback error for a completion that cannot be shown.
+func (c SentenceCheck) Err() error {
+	return fmt.Errorf("%w: %d of %d sentences uncited", ErrUnverifiable, c.Uncited, c.Sentences)
 }
 
 // answerSentence is one sentence of a completion and the white space
@@ -79,7 +78,7 @@ func splitAnswer(text string) []answerSentence {
 // the spaces between them) that s starts with.
 func leadingMarkers(s string) int {
 	end := 0
-	for _, m := range ground.ParseCitations(s) {
+	for _, m := range ParseCitations(s) {
 		if strings.TrimSpace(s[end:m.Start]) != "" {
 			break
 		}
@@ -88,29 +87,29 @@ func leadingMarkers(s string) int {
 	return end
 }
 
-// checkSentences verifies text (whose markers already name sent passages)
+// CheckSentences verifies text (whose markers already name sent passages)
 // sentence by sentence: a marker whose sentence shares nothing with its
 // passage is removed when plausible is set and says so, and a factual
-// sentence (ground.Factual) left without a marker is removed. Refusals,
+// sentence (Factual) left without a marker is removed. Refusals,
 // headings and short connectives need no citation and stay.
-func checkSentences(text, lang string, plausible func(claim string, n int) bool) sentenceCheck {
-	var c sentenceCheck
+func CheckSentences(text, lang string, plausible func(claim string, n int) bool) SentenceCheck {
+	var c SentenceCheck
 	var b strings.Builder
 	for _, s := range splitAnswer(text) {
-		c.sentences++
+		c.Sentences++
 		runes := utf8.RuneCountInString(s.text)
 		c.totalRunes += runes
 		seg := s.text
 		if plausible != nil {
-			claim := ground.StripMarkers(seg)
+			claim := StripMarkers(seg)
 			var rm []int
-			seg, _, rm = ground.Verify(seg, func(n int) bool { return plausible(claim, n) })
-			c.implausible += len(rm)
+			seg, _, rm = Verify(seg, func(n int) bool { return plausible(claim, n) })
+			c.Implausible += len(rm)
 		}
-		if len(ground.ParseCitations(seg)) == 0 {
-			c.uncited++
-			if ground.Factual(seg, lang) {
-				c.dropped++
+		if len(ParseCitations(seg)) == 0 {
+			c.Uncited++
+			if Factual(seg, lang) {
+				c.Dropped++
 				c.droppedRunes += runes
 				continue
 			}
@@ -120,20 +119,26 @@ func checkSentences(text, lang string, plausible func(claim string, n int) bool)
 		}
 		b.WriteString(seg)
 	}
-	c.text = b.String()
+	c.Text = b.String()
 	return c
 }
 
-// plausible reports whether claim, a sentence of a completion, shares a
-// concept (a content word or its stem, through the glossary and cognates,
-// so an English claim meets its Italian passage) with passage p, its title
-// or its date. A citation failing this is not evidence for its sentence.
-func (e *Engine) plausible(s *snapshot, claim string, p corpus.Passage) bool {
-	concepts := s.lex.resolve(e.analyzer.Query(claim, detectLang(claim)))
-	if len(concepts) == 0 {
-		return false
+// ClaimsByNumber maps each citation number of text to the text it backs:
+// what precedes each marker back to the previous marker (adjacent markers
+// such as "[1][2]" share one claim).
+func ClaimsByNumber(text string) map[int]string {
+	out := map[int]string{}
+	prev, last := 0, ""
+	for _, m := range ParseCitations(text) {
+		seg := strings.TrimSpace(strings.TrimLeft(text[prev:m.Start], ".,;:!?)” \n\t"))
+		if seg == "" {
+			seg = last
+		}
+		last = seg
+		for _, n := range m.Numbers {
+			out[n] += " " + seg
+		}
+		prev = m.End
 	}
-	src := e.source(s, 0, p)
-	_, cov := sentenceCoverage(e.analyzer, concepts, src.Title+"\n"+src.Date+"\n"+p.Text, s.meta(p.DocID))
-	return cov > 0
+	return out
 }

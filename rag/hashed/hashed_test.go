@@ -1,12 +1,15 @@
-package rag_test
+package hashed_test
 
 import (
 	"context"
 	"math"
 	"testing"
 
-	"github.com/briefing/briefing/rag"
+	"github.com/briefing/briefing"
+	"github.com/briefing/briefing/rag/hashed"
 )
+
+var _ briefing.Embedder = (*hashed.Embedder)(nil)
 
 func cosine(a, b []float32) float64 {
 	var s float64
@@ -19,7 +22,7 @@ func cosine(a, b []float32) float64 {
 func TestHashedEmbedder(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	h := rag.NewHashedEmbedder(256, nil)
+	h := hashed.New(256, nil)
 	texts := []string{
 		"Il parlamento russo ha ratificato il trattato di mutua difesa.",
 		"La tecnologia missilistica balistica lanciata da sottomarini.",
@@ -54,7 +57,7 @@ func TestHashedEmbedder(t *testing.T) {
 	if near, far := cosine(q, a[0]), cosine(q, a[1]); near <= far {
 		t.Errorf("cos(question, right passage) = %.3f <= cos(question, wrong passage) = %.3f", near, far)
 	}
-	if h.Name() == rag.NewHashedEmbedder(128, nil).Name() {
+	if h.Name() == hashed.New(128, nil).Name() {
 		t.Error("embedders of different dimensions share a name: changing dimensions would not rebuild")
 	}
 	cctx, cancel := context.WithCancel(ctx)

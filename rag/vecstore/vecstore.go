@@ -1,4 +1,11 @@
-package rag
+// Package vecstore is the dense side of the index and its persistence: an
+// in-memory chromem-go collection of passage vectors, and on disk a
+// generation directory per index (Manifest and vectors) named by CURRENT,
+// written beside the live one and switched by rename under a file lock
+// (gofrs/flock) shared by every process using the directory.
+//
+// It is the only package of the module that imports chromem-go or flock.
+package vecstore
 
 import (
 	"context"
@@ -28,19 +35,20 @@ const (
 	manifestFile   = "manifest.json"
 	vectorsFile    = "vectors.gob.gz"
 	collectionName = "passages"
-	formatVersion  = 1
+	FormatVersion  = 1
 )
 
-// manifest records what an index was built from and with.
-type manifest struct {
+// Manifest records what an index was built from and with.
+type Manifest struct {
 	Version   int              `json:"version"`
 	Settings  string           `json:"settings"`
 	Built     time.Time        `json:"built"`
-	Documents []docRecord      `json:"documents"`
+	Documents []DocRecord      `json:"documents"`
 	Passages  []corpus.Passage `json:"passages"`
 }
 
-type docRecord struct {
+// DocRecord is an indexed document as the manifest keeps it.
+type DocRecord struct {
 	ID       string `json:"id"`
 	Title    string `json:"title"`
 	Lang     string `json:"lang"`
@@ -52,9 +60,9 @@ type docRecord struct {
 	Passages int    `json:"passages"`
 }
 
-// vectorStore is the dense side of the index: an in-memory chromem-go
+// Store is the dense side of the index: an in-memory chromem-go
 // collection, exported to one file per generation.
-type vectorStore struct {
+type Store struct {
 	db   *chromem.DB
 	coll *chromem.Collection
 }
@@ -62,10 +70,11 @@ type vectorStore struct {
 // noEmbed guards the collection: the engine always supplies vectors, and a
 // call here would mean chromem-go tried to reach a default provider.
 func noEmbed(context.Context, string) ([]float32, error) {
-	return nil, errors.New("rag: vectors are supplied by the engine")
+	return nil, errors.New("vecstore: vectors are supplied by the engine")
 }
 
-func newVectorStore(ctx context.Context, ids []string, vecs [][]float32) (*vectorStore, error) {
+// New returns a store holding vecs under ids.
+func New(ctx context.Context, ids []string, vecs [][]float32) (*Store, error) {
 	db := chromem.NewDB()
 	coll, err := db.CreateCollection(collectionName, nil, noEmbed)
 	if err != nil {
@@ -80,11 +89,11 @@ func newVectorStore(ctx context.Context, ids []string, vecs [][]float32) (*vecto
 			return nil, fmt.Errorf("add vectors: %w", err)
 		}
 	}
-	return &vectorStore{db: db, coll: coll}, nil
+	return &Store{db: db, coll: coll}, nil
 }
 
-// vector returns the stored vector of a passage, if any.
-func (v *vectorStore) vector(ctx context.Context, id string) ([]float32, bool) {
+// Vector returns the stored vector of a passage, if any.
+func (v *Store) Vector(ctx context.Context, id string) ([]float32, bool) {
 	d, err := v.coll.GetByID(ctx, id)
 	if err != nil || len(d.Embedding) == 0 {
 		return nil, false
@@ -92,8 +101,15 @@ func (v *vectorStore) vector(ctx context.Context, id string) ([]float32, bool) {
 	return d.Embedding, true
 }
 
-// query returns the n nearest passage IDs with cosine similarities.
-func (v *vectorStore) query(ctx context.Context, q []float32, n int) ([]chromem.Result, error) {
+// Match is a passage found by a dense query.
+type Match struct {
+	ID         string
+	Similarity float32
+}
+
+// Query returns the n nearest passage IDs with cosine similarities, best
+// first.
+func (v *Store) Query(ctx context.Context, q []float32, n int) ([]Match, error) {
 	if c := v.coll.Count(); n > c {
 		n = c
 	}
@@ -104,7 +120,11 @@ func (v *vectorStore) query(ctx context.Context, q []float32, n int) ([]chromem.
 	if err != nil {
 		return nil, fmt.Errorf("dense query: %w", err)
 	}
-	return res, nil
+	out := make([]Match, len(res))
+	for i, r := range res {
+		out[i] = Match{ID: r.ID, Similarity: r.Similarity}
+	}
+	return out, nil
 }
 
 // lockFile serialises writers of one index directory across processes: a
@@ -115,11 +135,11 @@ const lockFile = "LOCK"
 // treats it as left behind by a crash.
 const staleTemp = time.Hour
 
-// writeGeneration persists m and the vectors in a new generation directory
+// Write persists m and the vectors in a new generation directory
 // under dir and points CURRENT at it, holding dir's lock throughout. Older
 // generations are removed after the switch; failing to remove them is not
 // an error.
-func writeGeneration(ctx context.Context, dir string, m *manifest, vs *vectorStore) error {
+func Write(ctx context.Context, dir string, m *Manifest, vs *Store) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("create index dir: %w", err)
 	}
@@ -141,7 +161,7 @@ func writeGeneration(ctx context.Context, dir string, m *manifest, vs *vectorSto
 	}()
 	data, err := json.Marshal(m)
 	if err != nil {
-		return fmt.Errorf("encode manifest: %w", err)
+		return fmt.Errorf("encode Manifest: %w", err)
 	}
 	if err := writeFileSync(filepath.Join(tmp, manifestFile), data); err != nil {
 		return err
@@ -218,13 +238,13 @@ func syncDir(dir string) {
 	}
 }
 
-// errNoStoredIndex means dir holds no index yet.
-var errNoStoredIndex = errors.New("no stored index")
+// ErrNoStoredIndex means dir holds no index yet.
+var ErrNoStoredIndex = errors.New("no stored index")
 
-// readGeneration loads the generation CURRENT names. A writer in another
+// Read loads the generation CURRENT names. A writer in another
 // process may replace it between reading CURRENT and the generation: then
 // the read is tried once more.
-func readGeneration(dir string) (*manifest, *vectorStore, error) {
+func Read(dir string) (*Manifest, *Store, error) {
 	m, vs, err := readGenerationOnce(dir)
 	if errors.Is(err, fs.ErrNotExist) {
 		return readGenerationOnce(dir)
@@ -232,10 +252,10 @@ func readGeneration(dir string) (*manifest, *vectorStore, error) {
 	return m, vs, err
 }
 
-func readGenerationOnce(dir string) (*manifest, *vectorStore, error) {
+func readGenerationOnce(dir string) (*Manifest, *Store, error) {
 	cur, err := os.ReadFile(filepath.Join(dir, currentFile))
 	if errors.Is(err, fs.ErrNotExist) {
-		return nil, nil, errNoStoredIndex
+		return nil, nil, ErrNoStoredIndex
 	}
 	if err != nil {
 		return nil, nil, fmt.Errorf("read %s: %w", currentFile, err)
@@ -243,14 +263,14 @@ func readGenerationOnce(dir string) (*manifest, *vectorStore, error) {
 	gen := filepath.Join(dir, strings.TrimSpace(string(cur)))
 	data, err := os.ReadFile(filepath.Join(gen, manifestFile))
 	if err != nil {
-		return nil, nil, fmt.Errorf("read manifest: %w", err)
+		return nil, nil, fmt.Errorf("read Manifest: %w", err)
 	}
-	var m manifest
+	var m Manifest
 	if err := json.Unmarshal(data, &m); err != nil {
-		return nil, nil, fmt.Errorf("decode manifest: %w", err)
+		return nil, nil, fmt.Errorf("decode Manifest: %w", err)
 	}
-	if m.Version != formatVersion {
-		return nil, nil, fmt.Errorf("index format %d, want %d", m.Version, formatVersion)
+	if m.Version != FormatVersion {
+		return nil, nil, fmt.Errorf("index format %d, want %d", m.Version, FormatVersion)
 	}
 	db := chromem.NewDB()
 	if err := db.ImportFromFile(filepath.Join(gen, vectorsFile), ""); err != nil {
@@ -263,5 +283,5 @@ func readGenerationOnce(dir string) (*manifest, *vectorStore, error) {
 	if coll.Count() != len(m.Passages) {
 		return nil, nil, fmt.Errorf("index is inconsistent: %d vectors for %d passages", coll.Count(), len(m.Passages))
 	}
-	return &m, &vectorStore{db: db, coll: coll}, nil
+	return &m, &Store{db: db, coll: coll}, nil
 }

@@ -1,4 +1,7 @@
-package rag
+// Package hashed is the offline default embedder: deterministic hashed
+// feature vectors, no weights, no network. It imports internal/analysis
+// only.
+package hashed
 
 import (
 	"context"
@@ -8,14 +11,14 @@ import (
 	"github.com/briefing/briefing/internal/analysis"
 )
 
-// HashedEmbedder is the offline default Embedder: deterministic, no weights.
+// Embedder is the offline default briefing.Embedder: deterministic, no weights.
 // A text becomes a bag of features (the Italian and English stems of its
 // content words, and the character 3- to 5-grams of each word) hashed into
 // Dim signed buckets and L2-normalised. Character n-grams make cognates and
 // typos close ("nuclear" ~ "nucleare"); queries add the stems of their
 // glossary translations, which is how an English question reaches an
 // Italian passage.
-type HashedEmbedder struct {
+type Embedder struct {
 	dim      int
 	analyzer *analysis.Analyzer
 }
@@ -24,9 +27,9 @@ type HashedEmbedder struct {
 // are 2 KiB a passage, so 100k passages hold in ~200 MiB.
 const DefaultDimensions = 512
 
-// NewHashedEmbedder returns a hashed embedder of dim dimensions (0: default)
+// New returns a hashed embedder of dim dimensions (0: default)
 // expanding queries with a (nil: the built-in glossary).
-func NewHashedEmbedder(dim int, a *analysis.Analyzer) *HashedEmbedder {
+func New(dim int, a *analysis.Analyzer) *Embedder {
 	if dim <= 0 {
 		dim = DefaultDimensions
 	}
@@ -39,14 +42,14 @@ func NewHashedEmbedder(dim int, a *analysis.Analyzer) *HashedEmbedder {
 		}
 		a = analysis.New(g)
 	}
-	return &HashedEmbedder{dim: dim, analyzer: a}
+	return &Embedder{dim: dim, analyzer: a}
 }
 
 // Name identifies the embedder and its settings.
-func (h *HashedEmbedder) Name() string { return fmt.Sprintf("hashed-v2/dim=%d", h.dim) }
+func (h *Embedder) Name() string { return fmt.Sprintf("hashed-v2/dim=%d", h.dim) }
 
 // EmbedDocuments embeds each text; it never fails unless ctx is done.
-func (h *HashedEmbedder) EmbedDocuments(ctx context.Context, texts []string) ([][]float32, error) {
+func (h *Embedder) EmbedDocuments(ctx context.Context, texts []string) ([][]float32, error) {
 	out := make([][]float32, len(texts))
 	for i, t := range texts {
 		if i%256 == 0 {
@@ -60,16 +63,24 @@ func (h *HashedEmbedder) EmbedDocuments(ctx context.Context, texts []string) ([]
 }
 
 // EmbedQuery embeds a question with its glossary expansion.
-func (h *HashedEmbedder) EmbedQuery(ctx context.Context, text string) ([]float32, error) {
+func (h *Embedder) EmbedQuery(ctx context.Context, text string) ([]float32, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("hashed embed: %w", err)
 	}
-	return h.query(h.analyzer.Query(text, detectLang(text))), nil
+	return h.query(h.analyzer.Query(text, analysis.DetectLang(text))), nil
 }
+
+// Dim is the vector size.
+func (h *Embedder) Dim() int { return h.dim }
+
+// Document is the vector of text as a document (no glossary expansion):
+// what EmbedDocuments computes, without a context, for callers comparing
+// sentences locally (extractive summaries).
+func (h *Embedder) Document(text string) []float32 { return h.document(text) }
 
 // document features: per content word, its stems (weight 1 shared) and its
 // n-grams (weight 1 shared), so long words do not dominate.
-func (h *HashedEmbedder) document(text string) []float32 {
+func (h *Embedder) document(text string) []float32 {
 	v := make([]float32, h.dim)
 	stems := map[string][2]string{}
 	for _, t := range analysis.Tokenize(text) {
@@ -89,12 +100,12 @@ func (h *HashedEmbedder) document(text string) []float32 {
 		}
 		h.ngrams(v, t.Text, 1)
 	}
-	normalize(v)
+	Normalize(v)
 	return v
 }
 
 // ngrams adds the character 3- to 5-grams of " w " sharing weight.
-func (h *HashedEmbedder) ngrams(v []float32, w string, weight float64) {
+func (h *Embedder) ngrams(v []float32, w string, weight float64) {
 	var buf [64]rune
 	r := append(buf[:0], ' ')
 	for _, c := range w {
@@ -119,7 +130,7 @@ func (h *HashedEmbedder) ngrams(v []float32, w string, weight float64) {
 }
 
 // query features: each concept weighs 1, shared among its alternatives.
-func (h *HashedEmbedder) query(q analysis.Query) []float32 {
+func (h *Embedder) query(q analysis.Query) []float32 {
 	v := make([]float32, h.dim)
 	for _, c := range q.Concepts {
 		for _, w := range c.Words {
@@ -136,7 +147,7 @@ func (h *HashedEmbedder) query(q analysis.Query) []float32 {
 			}
 		}
 	}
-	normalize(v)
+	Normalize(v)
 	return v
 }
 
@@ -147,7 +158,7 @@ const (
 )
 
 // add hashes kind+feature into a signed bucket.
-func (h *HashedEmbedder) add(v []float32, kind byte, feature string, weight float64) {
+func (h *Embedder) add(v []float32, kind byte, feature string, weight float64) {
 	x := uint64(fnvOffset)
 	x = (x ^ uint64(kind)) * fnvPrime
 	for i := 0; i < len(feature); i++ {
@@ -156,7 +167,7 @@ func (h *HashedEmbedder) add(v []float32, kind byte, feature string, weight floa
 	h.bucket(v, x, weight)
 }
 
-func (h *HashedEmbedder) addRunes(v []float32, gram []rune, weight float64) {
+func (h *Embedder) addRunes(v []float32, gram []rune, weight float64) {
 	x := uint64(fnvOffset)
 	x = (x ^ 'g') * fnvPrime
 	for _, r := range gram {
@@ -165,7 +176,7 @@ func (h *HashedEmbedder) addRunes(v []float32, gram []rune, weight float64) {
 	h.bucket(v, x, weight)
 }
 
-func (h *HashedEmbedder) bucket(v []float32, x uint64, weight float64) {
+func (h *Embedder) bucket(v []float32, x uint64, weight float64) {
 	// Final avalanche so nearby hashes spread over buckets and signs.
 	x ^= x >> 33
 	x *= 0xff51afd7ed558ccd
@@ -177,7 +188,9 @@ func (h *HashedEmbedder) bucket(v []float32, x uint64, weight float64) {
 	v[i] += float32(weight)
 }
 
-func normalize(v []float32) {
+// Normalize scales v to unit length in place; the zero vector becomes a
+// fixed unit vector.
+func Normalize(v []float32) {
 	var s float64
 	for _, x := range v {
 		s += float64(x) * float64(x)
@@ -192,4 +205,14 @@ func normalize(v []float32) {
 	for i := range v {
 		v[i] *= n
 	}
+}
+
+// Dot is the dot product of two vectors of one length (their cosine when
+// both are normalised).
+func Dot(a, b []float32) float32 {
+	var s float32
+	for i := range a {
+		s += a[i] * b[i]
+	}
+	return s
 }

@@ -1,4 +1,4 @@
-package rag
+package lexical
 
 import (
 	"testing"
@@ -16,7 +16,7 @@ func TestPhraseTermsMustBeAdjacent(t *testing.T) {
 		{DocID: "a", Text: "La Repubblica di Corea protesta."},
 		{DocID: "a", Text: "Corea e Repubblica, in quest'ordine."},
 	}
-	l := buildLexicon(analysis.New(nil), passages, func(string) docMeta { return docMeta{lang: "it"} })
+	l := Build(analysis.New(nil), passages, func(string) DocMeta { return DocMeta{Lang: "it"} })
 	alt := analysis.Alt{Terms: []string{"repubbl", "core"}, Words: []string{"repubblica", "corea"}}
 	got := l.passagesWith(alt)
 	if len(got) != 1 || got[0].passage != 1 {
