@@ -32,4 +32,3 @@ func TestSplitAnswer(t *testing.T) {
 		})
 	}
 }
-
