@@ -39,8 +39,10 @@ type ExplainedConcept struct {
 
 // ExplainedPassage is one retrieved passage and whether it is evidence.
 type ExplainedPassage struct {
-	Hit      briefing.Hit `json:"-"`
-	Evidence bool         `json:"evidence"`
+	Hit       briefing.Hit `json:"-"`
+	Rank      int          `json:"rank"`
+	PassageID string       `json:"passage_id"`
+	Evidence  bool         `json:"evidence"`
 	// Why says what decided, in one line.
 	Why string `json:"why"`
 }
@@ -48,7 +50,7 @@ type ExplainedPassage struct {
 // Explain retrieves up to k passages for question (k <= 0: TopK), as
 // Search does, and explains them: the question's concepts and weights, and
 // for each passage whether it is evidence and why (rag/answerable's
-// verdict).
+// verdict). Like Search it retrieves offline: no query rewrite, no history.
 func (e *Engine) Explain(ctx context.Context, question string, k int) (Explanation, error) {
 	q, err := e.checkQuestion(question)
 	if err != nil {
@@ -73,7 +75,7 @@ func (e *Engine) Explain(ctx context.Context, question string, k int) (Explanati
 	qa := r.question()
 	for i, c := range r.candidates() {
 		v := e.policy.Judge(e.analyzer, s.lex, qa, c)
-		x.Passages = append(x.Passages, ExplainedPassage{Hit: r.hits[i], Evidence: v.Evidence, Why: v.Why})
+		x.Passages = append(x.Passages, ExplainedPassage{Hit: r.hits[i], Rank: r.hits[i].Rank, PassageID: r.hits[i].Passage.ID, Evidence: v.Evidence, Why: v.Why})
 		x.Answered = x.Answered || v.Evidence
 	}
 	return x, nil

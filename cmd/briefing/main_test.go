@@ -278,6 +278,59 @@ func TestIndexIsIncremental(t *testing.T) {
 	}
 }
 
+// TestSearchExplain: search --explain shows the concepts, their weights and
+// the verdict on each passage, for reading and as JSON.
+func TestSearchExplain(t *testing.T) {
+	t.Parallel()
+	dir := corpusDir(t, map[string]string{"treaty.md": docTreaty, "troops.md": docTroops})
+	r := cli(t, quiet, "", "--corpus", dir, "search", "--explain", "--k", "2", "Quanti soldati sono stati uccisi a Kursk?")
+	if r.code != 0 {
+		t.Fatalf("exit %d, stderr:\n%s", r.code, r.stderr)
+	}
+	for _, w := range []string{"kind=number", `"soldati"`, "weight=", "#1 score=", "troops[0] evidence: holds a quantity", "answered: yes"} {
+		if !strings.Contains(r.stdout, w) {
+			t.Errorf("search --explain output lacks %q:\n%s", w, r.stdout)
+		}
+	}
+
+	r = cli(t, quiet, "", "--corpus", dir, "search", "--explain", "--json", "--k", "2", "Who is the president of South Korea?")
+	if r.code != 0 {
+		t.Fatalf("exit %d, stderr:\n%s", r.code, r.stderr)
+	}
+	var got struct {
+		Hits        []hitJSON `json:"hits"`
+		Explanation struct {
+			Kind     string `json:"kind"`
+			Concepts []struct {
+				Text   string  `json:"text"`
+				Weight float64 `json:"weight"`
+			} `json:"concepts"`
+			Passages []struct {
+				Rank      int    `json:"rank"`
+				PassageID string `json:"passage_id"`
+				Evidence  bool   `json:"evidence"`
+				Why       string `json:"why"`
+			} `json:"passages"`
+			Answered bool `json:"answered"`
+		} `json:"explanation"`
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &got); err != nil {
+		t.Fatalf("search --explain --json: %v\n%s", err, r.stdout)
+	}
+	x := got.Explanation
+	if x.Kind != "person" || len(x.Concepts) == 0 || x.Concepts[0].Weight <= 0 || x.Answered {
+		t.Errorf("explanation = %+v, want a person question with weighted concepts, not answered", x)
+	}
+	if len(x.Passages) != len(got.Hits) || len(got.Hits) == 0 {
+		t.Fatalf("%d verdicts for %d hits, want one for each of 1–2 hits", len(x.Passages), len(got.Hits))
+	}
+	for i, p := range x.Passages {
+		if p.Evidence || p.Why == "" || p.Rank != got.Hits[i].Rank || p.PassageID != got.Hits[i].PassageID {
+			t.Errorf("verdict %d = %+v for hit %+v, want a reason why it is not evidence", i, p, got.Hits[i])
+		}
+	}
+}
+
 func TestSearch(t *testing.T) {
 	t.Parallel()
 	dir := corpusDir(t, map[string]string{"treaty.md": docTreaty, "troops.md": docTroops})
@@ -426,6 +479,10 @@ func (f *fakeEngine) Rebuild(ctx context.Context, docs []corpus.Document, progre
 
 func (f *fakeEngine) Search(ctx context.Context, q string, k int) ([]briefing.Hit, error) {
 	return f.answer.Hits, f.err
+}
+
+func (f *fakeEngine) Explain(ctx context.Context, q string, k int) (rag.Explanation, error) {
+	return rag.Explanation{}, f.err
 }
 
 func (f *fakeEngine) Answer(ctx context.Context, req briefing.Request) (briefing.Answer, error) {

@@ -12,8 +12,8 @@ import (
 // newSearchCmd builds "briefing search QUERY...".
 func newSearchCmd(a *app) *cobra.Command {
 	var (
-		asJSON bool
-		k      int
+		asJSON, explain bool
+		k               int
 	)
 	cmd := &cobra.Command{
 		Use:   "search QUERY... | search -",
@@ -22,8 +22,16 @@ func newSearchCmd(a *app) *cobra.Command {
 answer: rank, relevance (the share of the question's weight the passage
 expresses; the relevance floor applies to it), the fused ranking score the
 order follows, dense (cosine) and lexical (BM25) scores, the document,
-paragraph and byte offsets, and the passage text.`,
-		Example: `  briefing search --k 3 "trattato di mutua difesa"`,
+paragraph and byte offsets, and the passage text.
+
+With --explain it shows instead how the query is analysed and judged: its
+language and answer kind, each concept with its weight, alternatives and
+how many passages express it, and for each passage whether it is evidence
+for the query and why (the relevance floor, a missing main concept, a
+how-many question without a quantity), and whether the engine would
+answer or refuse.`,
+		Example: `  briefing search --k 3 "trattato di mutua difesa"
+  briefing search --explain "Quanti soldati sono morti a Kursk?"`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 0 {
 				return usageErr(fmt.Errorf("%w: give a query as arguments, or \"-\" to read it from stdin", briefing.ErrEmptyQuestion))
@@ -50,6 +58,20 @@ paragraph and byte offsets, and the passage text.`,
 			if err != nil {
 				return err
 			}
+			if explain {
+				x, err := s.eng.Explain(ctx, q, k)
+				if err != nil {
+					return fmt.Errorf("search: %w", err)
+				}
+				if asJSON {
+					hits := make([]briefing.Hit, len(x.Passages))
+					for i, p := range x.Passages {
+						hits[i] = p.Hit
+					}
+					return writeJSON(a.stdout, map[string]any{"query": q, "hits": toHitsJSON(hits), "explanation": x})
+				}
+				return x.Format(a.stdout)
+			}
 			hits, err := s.eng.Search(ctx, q, k)
 			if err != nil {
 				return fmt.Errorf("search: %w", err)
@@ -62,6 +84,7 @@ paragraph and byte offsets, and the passage text.`,
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the passages as JSON")
 	cmd.Flags().IntVar(&k, "k", 0, "passages to return (default retrieval.top_k)")
+	cmd.Flags().BoolVar(&explain, "explain", false, "explain the query's concepts and weights and why each passage is or is not evidence")
 	return cmd
 }
 
