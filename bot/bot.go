@@ -105,37 +105,55 @@ type Options struct {
 	Logger *slog.Logger
 }
 
+// DefaultOptions returns the defaults withDefaults fills in for zero
+// fields; cmd/briefing's configuration defaults read them.
+func DefaultOptions() Options {
+	return Options{
+		APIBaseURL:         discordAPI,
+		ReplayWindow:       5 * time.Minute,
+		RatePerMinute:      6,
+		RateBurst:          3,
+		MaxConcurrent:      8,
+		MaxQuestionChars:   500,
+		AnswerTimeout:      60 * time.Second,
+		ThreadHistory:      6,
+		StreamEditInterval: time.Second,
+		ShutdownTimeout:    10 * time.Second,
+	}
+}
+
 func (o Options) withDefaults() Options {
+	def := DefaultOptions()
 	if o.APIBaseURL == "" {
-		o.APIBaseURL = discordAPI
+		o.APIBaseURL = def.APIBaseURL
 	}
 	o.APIBaseURL = strings.TrimSuffix(o.APIBaseURL, "/")
 	if o.ReplayWindow <= 0 {
-		o.ReplayWindow = 5 * time.Minute
+		o.ReplayWindow = def.ReplayWindow
 	}
 	if o.RatePerMinute <= 0 {
-		o.RatePerMinute = 6
+		o.RatePerMinute = def.RatePerMinute
 	}
 	if o.RateBurst <= 0 {
-		o.RateBurst = 3
+		o.RateBurst = def.RateBurst
 	}
 	if o.MaxConcurrent <= 0 {
-		o.MaxConcurrent = 8
+		o.MaxConcurrent = def.MaxConcurrent
 	}
 	if o.MaxQuestionChars <= 0 {
-		o.MaxQuestionChars = 500
+		o.MaxQuestionChars = def.MaxQuestionChars
 	}
 	if o.AnswerTimeout <= 0 {
-		o.AnswerTimeout = 60 * time.Second
+		o.AnswerTimeout = def.AnswerTimeout
 	}
 	if o.ThreadHistory <= 0 {
-		o.ThreadHistory = 6
+		o.ThreadHistory = def.ThreadHistory
 	}
 	if o.StreamEditInterval <= 0 {
-		o.StreamEditInterval = time.Second
+		o.StreamEditInterval = def.StreamEditInterval
 	}
 	if o.ShutdownTimeout <= 0 {
-		o.ShutdownTimeout = 10 * time.Second
+		o.ShutdownTimeout = def.ShutdownTimeout
 	}
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))

@@ -18,6 +18,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/briefing/briefing/bot"
+	"github.com/briefing/briefing/llm"
+	"github.com/briefing/briefing/rag"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -166,16 +169,20 @@ type LogConfig struct {
 
 // DefaultConfig returns the configuration used when nothing is set.
 func DefaultConfig() Config {
+	// Each package owns its defaults; only the LLM's model, temperature
+	// and answer length are chosen here (llm has none: they depend on the
+	// provider).
+	eng, b := rag.DefaultOptions(), bot.DefaultOptions()
 	return Config{
-		Index: IndexConfig{ChunkChars: 800},
+		Index: IndexConfig{ChunkChars: eng.Chunk.MaxChars, ChunkOverlap: eng.Chunk.Overlap},
 		Embedder: EmbedderConfig{
 			Provider:   "hashed",
-			Dimensions: 512,
-			BatchSize:  64,
+			Dimensions: eng.HashedDimensions,
+			BatchSize:  llm.DefaultBatchSize,
 		},
 		Retrieval: RetrievalConfig{
-			TopK:             5,
-			MaxQuestionChars: 2000,
+			TopK:             eng.TopK,
+			MaxQuestionChars: eng.MaxQuestionChars,
 			GlossaryFiles:    []string{},
 		},
 		LLM: LLMConfig{
@@ -183,26 +190,26 @@ func DefaultConfig() Config {
 			APIKeyEnv:          "OPENAI_API_KEY",
 			Temperature:        0.1,
 			MaxTokens:          700,
-			Timeout:            30 * time.Second,
-			MaxRetries:         3,
-			SummaryTokenBudget: 6000,
+			Timeout:            llm.DefaultTimeout,
+			MaxRetries:         llm.DefaultMaxRetries,
+			SummaryTokenBudget: eng.SummaryTokenBudget,
 			RewriteQueries:     true,
 		},
 		Discord: DiscordConfig{
 			TokenEnv:             "BRIEFING_DISCORD_TOKEN",
-			APIBaseURL:           "https://discord.com/api/v9",
+			APIBaseURL:           b.APIBaseURL,
 			GuildIDs:             []string{},
 			MentionChannels:      []string{},
 			AdminRoleIDs:         []string{},
 			AdminUserIDs:         []string{},
-			ReplayWindow:         5 * time.Minute,
-			RatePerMinute:        6,
-			RateBurst:            3,
-			MaxConcurrent:        8,
-			MaxQuestionChars:     500,
-			AnswerTimeout:        60 * time.Second,
-			ThreadHistory:        6,
-			StreamEditInterval:   time.Second,
+			ReplayWindow:         b.ReplayWindow,
+			RatePerMinute:        b.RatePerMinute,
+			RateBurst:            b.RateBurst,
+			MaxConcurrent:        b.MaxConcurrent,
+			MaxQuestionChars:     b.MaxQuestionChars,
+			AnswerTimeout:        b.AnswerTimeout,
+			ThreadHistory:        b.ThreadHistory,
+			StreamEditInterval:   b.StreamEditInterval,
 			MessageContentIntent: true,
 		},
 		Ops: OpsConfig{Listen: "127.0.0.1:9090"},

@@ -1,10 +1,10 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"strings"
-	"unicode"
 	"unicode/utf8"
 
 	"github.com/briefing/briefing"
@@ -29,22 +29,21 @@ func readQuestion(args []string, stdin io.Reader) (string, error) {
 }
 
 // checkQuestion rejects, before any work is done, questions the engine
-// cannot answer: invalid UTF-8, empty, longer than maxChars characters, or
-// without a single letter or digit (punctuation or emoji only). The errors
-// wrap rag's sentinels.
+// cannot answer (briefing.CheckQuestion: invalid UTF-8, longer than
+// maxChars characters, or without a single letter or digit), with a hint
+// for the command line. The errors wrap briefing's sentinels.
 func checkQuestion(q string, maxChars int) error {
-	if !utf8.ValidString(q) {
+	_, err := briefing.CheckQuestion(q, maxChars)
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, briefing.ErrInvalidText):
 		return fmt.Errorf("%w: the text has bytes that are not UTF-8; re-encode it", briefing.ErrInvalidText)
-	}
-	q = strings.TrimSpace(q)
-	if q == "" {
+	case errors.Is(err, briefing.ErrQuestionTooLong):
+		n := utf8.RuneCountInString(strings.TrimSpace(q))
+		return fmt.Errorf("%w: %d characters, the limit is %d (retrieval.max_question_chars)", briefing.ErrQuestionTooLong, n, maxChars)
+	case strings.TrimSpace(q) == "":
 		return fmt.Errorf("%w: give a question as arguments, or \"-\" to read it from stdin", briefing.ErrEmptyQuestion)
 	}
-	if n := utf8.RuneCountInString(q); n > maxChars {
-		return fmt.Errorf("%w: %d characters, the limit is %d (retrieval.max_question_chars)", briefing.ErrQuestionTooLong, n, maxChars)
-	}
-	if !strings.ContainsFunc(q, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }) {
-		return fmt.Errorf("%w: it has no letters or digits to search for", briefing.ErrEmptyQuestion)
-	}
-	return nil
+	return fmt.Errorf("%w: it has no letters or digits to search for", briefing.ErrEmptyQuestion)
 }
