@@ -105,23 +105,6 @@ type Options struct {
 	Logger *slog.Logger
 }
 
-// DefaultOptions returns the defaults withDefaults fills in for zero
-// fields; cmd/briefing's configuration defaults read them.
-func DefaultOptions() Options {
-	return Options{
-		APIBaseURL:         discordAPI,
-		ReplayWindow:       5 * time.Minute,
-		RatePerMinute:      6,
-		RateBurst:          3,
-		MaxConcurrent:      8,
-		MaxQuestionChars:   500,
-		AnswerTimeout:      60 * time.Second,
-		ThreadHistory:      6,
-		StreamEditInterval: time.Second,
-		ShutdownTimeout:    10 * time.Second,
-	}
-}
-
 func (o Options) withDefaults() Options {
 	def := DefaultOptions()
 	if o.APIBaseURL == "" {

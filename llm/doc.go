@@ -1,8 +1,10 @@
 // Package llm talks to any OpenAI-compatible server (OpenAI, Azure OpenAI's
 // v1 endpoint, Ollama, vLLM, llama.cpp server) through go-openai. It is the
 // only package of briefing that imports go-openai: *Client satisfies
-// briefing.Generator and NewEmbedder adapts it to briefing.Embedder, so the engine never
-// sees a third-party type.
+// briefing.Generator (and briefing.LimitedGenerator) and NewEmbedder adapts
+// it to briefing.Embedder, so the engine never sees a third-party type. It
+// imports package briefing only, never the engine (rag): the client does
+// not link chromem-go (TestLayout checks it).
 //
 // Every call retries 429, 5xx, timeouts and network errors with exponential
 // backoff and full jitter, honouring Retry-After; other 4xx fail at once. Each

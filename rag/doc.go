@@ -1,12 +1,35 @@
-// Package rag answers questions about a corpus with cited passages.
+// Package rag is the engine: it indexes documents into passages and
+// orchestrates each request (Answer, Search, Summarize, Explain, Index,
+// Documents: one file each) over one immutable index snapshot, taken once
+// at the start of the request and passed down, so an Index swapping in the
+// next snapshot never mixes two indexes in one answer or cache key.
 //
-// An Engine indexes documents into passages, retrieves them with a hybrid of
-// dense vectors (chromem-go) and BM25 fused by reciprocal rank fusion, and
-// answers either extractively (the offline default: the best sentences of the
-// best passages, each cited) or through a Generator (an LLM) whose [n]
-// citations are verified against the passages it was shown.
+// The work itself is in its packages, one job each:
 //
-// With a Generator (Options.Generator, e.g. an *llm.Client):
+//   - rag/lexical: BM25 over analysed terms with positions, question
+//     concepts resolved against the corpus, coverage.
+//   - rag/vecstore: the dense store (chromem-go) and its on-disk
+//     generations under a file lock; the only importer of chromem-go and
+//     flock.
+//   - rag/hashed: the offline hashed embedder.
+//   - rag/answerable: every "does the corpus answer this" decision.
+//   - rag/extract: extractive answers and summaries, verbatim quotes.
+//   - internal/ground: grounded prompts and the checks on what an LLM wrote.
+//
+// rag imports those, package briefing (the shared vocabulary: Answer, Hit,
+// Request, Generator, Embedder, the sentinel errors), corpus and
+// internal/*; nothing imports rag but cmd/briefing (and tests). llm and bot
+// speak package briefing and never import rag.
+//
+// Retrieval is a hybrid of dense vectors and BM25 fused by reciprocal rank
+// fusion. The question's embedding is cached and bounded by
+// Options.EmbedTimeout: when the embedder fails or is slow, retrieval runs
+// lexical-only and one Warn line is logged.
+//
+// Answers are extractive (the offline default: the best sentences of the
+// best passages, each cited) or written by a Generator (an LLM) whose [n]
+// citations are verified against the passages it was shown. With a
+// Generator (Options.Generator, e.g. an *llm.Client):
 //
 //   - A question without evidence above Options.MinScore is refused without
 //     calling the LLM.
@@ -23,17 +46,19 @@
 //     server down, slow past Options.GenerateTimeout, 429s and 5xx after the
 //     client's retries, a truncated stream, malformed or empty replies, an
 //     unknown model, a length-cut reply) and any answer mostly uncited or
-//     left without a valid citation returns the extractive answer with Answer.Fallback and
-//     FallbackReason set, and logs one Warn line with the cause. Cancelling
-//     the caller's ctx stops the request and returns its error instead.
+//     left without a valid citation returns the extractive answer with
+//     Answer.Fallback and FallbackReason set, and logs one Warn line with
+//     the cause. Cancelling the caller's ctx stops the request and returns
+//     its error instead.
 //   - With Options.RewriteQueries, a question in another language than the
 //     corpus's is translated into it by one short completion (cached) and
 //     retrieval runs on both texts; when the rewrite fails the
 //     cross-language glossary alone bridges the languages, as offline.
 //   - Summarize writes summaries by map-reduce over the scope's passages in
-//     groups bounded by Options.SummaryTokenBudget, with the same citation
-//     checks, cached by index version and request, and the extractive
-//     summary as the fallback.
+//     groups bounded by Options.SummaryTokenBudget, the map steps a few at
+//     a time under one errgroup (the first failure cancels the rest), with
+//     the same citation checks, cached by index version and request, and
+//     the extractive summary as the fallback.
 //
 // Streaming (Request.OnDelta) shows the model's raw text as it arrives; the
 // returned Answer.Text, verified or extractive, always supersedes it.

@@ -4,4 +4,10 @@
 // stemmed with the Snowball stemmer of their language, and questions turned
 // into concepts whose alternatives include glossary translations, so an
 // English question can find an Italian passage without neural weights.
+//
+// It also holds the project's one language detector (DetectLang for
+// documents and questions, GuessLang for the bot's own messages) and every
+// word list (stop words, the detector's function words, quantity and month
+// words), used alike by corpus, the engine and the bot. It imports nothing
+// of briefing's.
 package analysis
