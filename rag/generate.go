@@ -41,7 +41,7 @@ func (e *Engine) generateAnswer(ctx context.Context, r *retrieval, q string, req
 		hist = hist[len(hist)-e.opts.MaxHistoryTurns:]
 	}
 	for _, t := range hist {
-		in.History = append(in.History, ground.Turn{Q: clip(t.Question, historyRunes), A: clip(t.Answer, historyRunes)})
+		in.History = append(in.History, briefing.Turn{Question: clip(t.Question, historyRunes), Answer: clip(t.Answer, historyRunes)})
 	}
 	ctx, cancel := withinBudget(ctx)
 	defer cancel()

@@ -18,11 +18,6 @@ type Source struct {
 	Text string
 }
 
-// Turn is an earlier exchange of the conversation.
-type Turn struct {
-	Q, A string
-}
-
 // PromptInput is what BuildPrompt needs.
 type PromptInput struct {
 	// Question as the user asked it.
@@ -33,7 +28,7 @@ type PromptInput struct {
 	// Passages, numbered by their N.
 	Passages []Source
 	// History holds earlier turns, oldest first; optional.
-	History []Turn
+	History []briefing.Turn
 }
 
 // LangName returns the English name of a language code: "it" → "Italian".
@@ -85,7 +80,7 @@ func BuildPrompt(p PromptInput) []briefing.Message {
 	if len(p.History) > 0 {
 		u.WriteString("\n<history>\n")
 		for _, t := range p.History {
-			fmt.Fprintf(&u, "User: %s\nAssistant: %s\n", oneLine(escape(t.Q)), oneLine(escape(StripMarkers(t.A))))
+			fmt.Fprintf(&u, "User: %s\nAssistant: %s\n", oneLine(escape(t.Question)), oneLine(escape(StripMarkers(t.Answer))))
 		}
 		u.WriteString("</history>\n")
 	}
