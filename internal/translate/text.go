@@ -12,28 +12,16 @@ import (
 const escaped = `\[]^$/@<>{}`
 
 // encode turns text into one stream record: tag (a superblank carrying seq),
-// the text with reserved characters escaped, and the NUL that makes every
-// program flush. Control characters (NUL above all, which would split the
-// record) and invalid UTF-8 become spaces, and so does "~", which Apertium
-// drops even when escaped.
+// the normalised text with reserved characters escaped, and the NUL that
+// makes every program flush.
 func encode(seq uint64, text string) []byte {
+	text = normalize(text)
 	var b strings.Builder
 	b.Grow(len(text) + 24)
 	b.WriteByte('[')
 	b.WriteString(strconv.FormatUint(seq, 10))
 	b.WriteByte(']')
-	space := false // a space is pending
-	started := false
-	for _, r := range strings.ToValidUTF8(text, " ") {
-		if unicode.IsSpace(r) || unicode.IsControl(r) || r == '~' || r == utf8.RuneError {
-			space = started
-			continue
-		}
-		if space {
-			b.WriteByte(' ')
-			space = false
-		}
-		started = true
+	for _, r := range text {
 		if strings.ContainsRune(escaped, r) {
 			b.WriteByte('\\')
 		}
@@ -41,6 +29,16 @@ func encode(seq uint64, text string) []byte {
 	}
 	b.WriteByte(0)
 	return []byte(b.String())
+}
+
+// normalize makes text one line of single spaces. Control characters (NUL
+// above all, which would split the record) and invalid UTF-8 become spaces,
+// and so does "~", which Apertium drops even when escaped.
+func normalize(text string) string {
+	text = strings.ToValidUTF8(text, " ")
+	return strings.Join(strings.FieldsFunc(text, func(r rune) bool {
+		return unicode.IsSpace(r) || unicode.IsControl(r) || r == '~' || r == utf8.RuneError
+	}), " ")
 }
 
 // decode reverses encode on one output record (without its NUL): it returns

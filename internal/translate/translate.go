@@ -318,14 +318,14 @@ func (t *Translator) run(ctx context.Context, s *slot, texts, out []string) erro
 		if pending != nil {
 			<-pending // the writer ends: kill closed its pipe
 		}
+		if t.isClosed() {
+			return ErrClosed // whatever broke first, Close did it
+		}
 		return err
 	}
 	for i := 0; i < len(texts); {
 		select {
 		case rec, ok := <-p.records:
-			if !ok && t.isClosed() {
-				return fail("closed", ErrClosed)
-			}
 			if !ok {
 				return fail("ended", fmt.Errorf("apertium pipeline ended: %s", p.stderrText()))
 			}
