@@ -327,6 +327,7 @@ func (t *Translator) run(ctx context.Context, s *slot, texts, out []string) erro
 		select {
 		case rec, ok := <-p.records:
 			if !ok {
+				t.discard(s, "ended") // first, so that all of stderr is in
 				return fail("ended", fmt.Errorf("apertium pipeline ended: %s", p.stderrText()))
 			}
 			seq, text, tagged := decode(rec)
@@ -373,9 +374,13 @@ func (t *Translator) pipelineOf(s *slot) (*pipeline, error) {
 	return p, nil
 }
 
-// discard kills the pipeline of s; the next call on s starts a new one.
+// discard kills the pipeline of s, if any; the next call on s starts a new
+// one.
 func (t *Translator) discard(s *slot, reason string) {
 	p := s.p
+	if p == nil {
+		return
+	}
 	s.p = nil
 	p.kill()
 	t.mu.Lock()
