@@ -248,3 +248,29 @@ func readPid(state string) (int, error) {
 	}
 	return strconv.Atoi(strings.TrimSpace(string(b)))
 }
+
+func TestConcurrentStarts(t *testing.T) {
+	t.Parallel()
+	tr, _ := fake(t, echoScript, Options{Processes: 3})
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	var wg sync.WaitGroup
+	for range 4 {
+		wg.Go(func() {
+			if err := tr.Start(ctx); err != nil {
+				t.Errorf("concurrent Start: %v", err)
+			}
+		})
+		wg.Go(func() {
+			texts := make([]string, 3*minChunk)
+			for i := range texts {
+				texts[i] = strconv.Itoa(i)
+			}
+			out, err := tr.TranslateBatch(ctx, texts)
+			if err != nil || out[len(out)-1] != texts[len(texts)-1] {
+				t.Errorf("TranslateBatch during Start = %v", err)
+			}
+		})
+	}
+	wg.Wait()
+}

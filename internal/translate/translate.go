@@ -45,8 +45,10 @@ type Options struct {
 	// DefaultPairs).
 	Pairs []string
 	// Processes is how many pipelines may translate at once (default 1).
-	// Each is a chain of about twenty programs holding their dictionaries,
-	// some 60 MB together; a batch is split among them.
+	// Each is a chain of 21 programs holding their dictionaries, about
+	// 170 MB together (proportional set size); a batch is split among
+	// them. With two cores a second pipeline adds little to a batch, which
+	// already keeps every program of one chain busy.
 	Processes int
 	// MaxInputBytes bounds one text (default DefaultMaxInputBytes); a longer
 	// one fails with ErrTooLong before anything is sent.
@@ -63,7 +65,8 @@ type Translator struct {
 	stages   [][]string // argument vectors with resolved program paths
 	maxInput int
 	logger   *slog.Logger
-	slots    chan *slot // the idle pipelines (a slot holds nil until first use)
+	slots    chan *slot    // the idle pipelines (a slot holds nil until first use)
+	starting chan struct{} // held by Start, which takes every slot at once
 
 	mu     sync.Mutex
 	closed bool
@@ -155,6 +158,7 @@ func newTranslator(stages [][]string, opts Options) *Translator {
 		maxInput: opts.MaxInputBytes,
 		logger:   opts.Logger,
 		slots:    make(chan *slot, n),
+		starting: make(chan struct{}, 1),
 		live:     map[*pipeline]bool{},
 	}
 	if t.maxInput <= 0 {
@@ -173,6 +177,13 @@ func newTranslator(stages [][]string, opts Options) *Translator {
 // loaded its dictionaries and answered, so the first question is not slow.
 // Calling it is optional.
 func (t *Translator) Start(ctx context.Context) error {
+	// Two Starts each holding some of the slots would wait for each other.
+	select {
+	case t.starting <- struct{}{}:
+		defer func() { <-t.starting }()
+	case <-ctx.Done():
+		return fmt.Errorf("translate: start: %w", ctx.Err())
+	}
 	n := cap(t.slots)
 	taken := make([]*slot, 0, n)
 	defer func() {
@@ -256,7 +267,12 @@ func (t *Translator) translate(ctx context.Context, texts, out []string) error {
 			return err
 		}
 	}
-	return errors.Join(errs...)
+	for _, err := range errs {
+		if err != nil {
+			return err // the caller's own cancellation
+		}
+	}
+	return nil
 }
 
 // runChunk translates texts on one pipeline from the pool.
