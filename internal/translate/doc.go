@@ -14,8 +14,8 @@
 //
 // Measured on two shared AMD EPYC cores: starting a pipeline takes about
 // 0.25 s (the dictionaries load), one question then about 5 ms, and a batch
-// about 470 questions a second, against some 0.2 s a question for one
-// "apertium" run each.
+// about 470 questions a second; one "apertium -u eng-spa | apertium -u
+// spa-ita" run per question takes 0.4 to 0.5 s.
 //
 // The translation is rough but keeps content words ("How many North Korean
 // soldiers were killed?" → "Quante soldate coreani Del nord sono stato
