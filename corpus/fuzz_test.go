@@ -84,3 +84,32 @@ func FuzzSentences(f *testing.F) {
 		}
 	})
 }
+
+func FuzzParseHTML(f *testing.F) {
+	for _, s := range []string{
+		"<html><body><article><p>Testo.</p></article></body></html>",
+		`<meta charset="windows-1252"><p>caff\xe8</p>`,
+		`<head><script type="application/ld+json">{"datePublished":[1]}</script></head>`,
+		"", "<", "\xff\xfe<\x00p\x00>",
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		doc, err := corpus.ParseHTML("f.html", data, corpus.HTMLOptions{})
+		if err != nil {
+			var pe *corpus.ParseError
+			if !errors.As(err, &pe) {
+				t.Fatalf("ParseHTML error %v is not a *ParseError", err)
+			}
+			return
+		}
+		if !utf8.ValidString(doc.Body) || strings.TrimSpace(doc.Body) == "" {
+			t.Fatalf("ParseHTML body %q: want non-empty valid UTF-8", doc.Body)
+		}
+		for _, p := range corpus.Chunk(doc, corpus.ChunkOptions{}) {
+			if doc.Body[p.Start:p.End] != p.Text {
+				t.Fatalf("passage [%d:%d] is not verbatim", p.Start, p.End)
+			}
+		}
+	})
+}

@@ -6,25 +6,26 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
-	"path"
 	"strings"
 )
 
-// ErrNoDocuments is returned by Load when the corpus holds no .md or .txt
-// file: answering from nothing is a configuration mistake, not a quiet state.
-var ErrNoDocuments = errors.New("corpus: no documents (.md or .txt files)")
+// ErrNoDocuments is returned by Load when the corpus holds no document file
+// (see Extensions): answering from nothing is a configuration mistake, not a
+// quiet state.
+var ErrNoDocuments = errors.New("corpus: no documents (.md, .txt, .html, .pdf or .docx files)")
 
 // LoadReport tells what Load saw besides the documents it returns, so the
 // caller can show it: nothing is skipped silently.
 type LoadReport struct {
 	// Skipped lists, sorted, the paths of files that are not documents (their
-	// extension is neither .md nor .txt) and of hidden directories (".git/"),
+	// extension is none of Extensions) and of hidden directories (".git/"),
 	// which are not descended into.
 	Skipped []string
 }
 
-// Load reads every .md and .txt file of fsys, recursively and in path order,
-// and parses each with Parse (Document.Path is the path inside fsys).
+// Load reads every document file of fsys (.md, .txt, .html, .htm, .pdf,
+// .docx), recursively and in path order, and parses each with ParseFile
+// (Document.Path is the path inside fsys).
 //
 // It reports every problem at once, joined with errors.Join: each document
 // that fails to parse (a *ParseError), and each ID used by more than one
@@ -59,9 +60,7 @@ func Load(ctx context.Context, fsys fs.FS) ([]Document, LoadReport, error) {
 			}
 			return nil
 		}
-		switch strings.ToLower(path.Ext(name)) {
-		case ".md", ".txt":
-		default:
+		if _, ok := FormatOf(name); !ok {
 			report.Skipped = append(report.Skipped, p)
 			return nil
 		}
@@ -70,7 +69,7 @@ func Load(ctx context.Context, fsys fs.FS) ([]Document, LoadReport, error) {
 			errs = append(errs, fmt.Errorf("corpus: read %s: %w", p, err))
 			return nil
 		}
-		doc, err := Parse(p, data)
+		doc, err := ParseFile(ctx, p, data)
 		if err != nil {
 			errs = append(errs, err)
 			return nil

@@ -34,14 +34,14 @@ func TestLoad(t *testing.T) {
 				"b.md":           file("---\nid: bravo\n---\nTesto."),
 				"a.txt":          file("Testo."),
 				"sub/c.MD":       file("Testo."),
-				"notes.pdf":      file("%PDF"),
+				"notes.odt":      file("PK"),
 				"sub/img.png":    file("png"),
 				".git/config":    file("x"),
 				".git/HEAD":      file("x"),
 				"sub/.hidden.md": file("Testo nascosto ma letto."),
 			},
 			wantIDs:     []string{"a", "bravo", "hidden", "c"},
-			wantSkipped: []string{".git/", "notes.pdf", "sub/img.png"},
+			wantSkipped: []string{".git/", "notes.odt", "sub/img.png"},
 		},
 		{
 			name: "every problem reported at once",
@@ -70,8 +70,8 @@ func TestLoad(t *testing.T) {
 		},
 		{
 			name:   "no documents",
-			fsys:   fstest.MapFS{"readme.pdf": file("x")},
-			wantIs: corpus.ErrNoDocuments, wantSkipped: []string{"readme.pdf"},
+			fsys:   fstest.MapFS{"readme.rtf": file("x")},
+			wantIs: corpus.ErrNoDocuments, wantSkipped: []string{"readme.rtf"},
 		},
 		{name: "empty", fsys: fstest.MapFS{}, wantIs: corpus.ErrNoDocuments},
 	}

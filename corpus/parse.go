@@ -13,7 +13,6 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/briefing/briefing/internal/analysis"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -62,8 +61,10 @@ const bom = "\uFEFF"
 // extension, is the fallback ID.
 //
 // A document may start with YAML front matter between two "---" lines, with
-// the keys id, title, lang, date, author and source (all optional, all
-// strings); any other key is rejected. Without a title the first non-empty
+// the keys id, title, lang, date, author, source (the outlet) and url (all
+// optional, all strings); any other key is rejected. A date ParseDate can
+// read sets Published; a source that is an http(s) link is taken as the URL,
+// and the URL's host names the outlet when no source is given. Without a title the first non-empty
 // body line is used (Markdown '#' marks stripped, shortened at a word to 120
 // characters), or the ID if there is none; without a lang, DetectLang
 // decides. A UTF-8 byte order mark is removed and line ends are normalised to
@@ -108,18 +109,11 @@ func Parse(name string, data []byte) (Document, error) {
 	}
 	doc.Body = body
 
-	if doc.ID == "" {
-		doc.ID = idFromName(name)
+	doc.Format = FormatMarkdown
+	if f, ok := FormatOf(name); ok && f == FormatText {
+		doc.Format = FormatText
 	}
-	if doc.Title == "" {
-		doc.Title = titleFromBody(body)
-	}
-	if doc.Title == "" {
-		doc.Title = doc.ID // a body of only '#' marks has no line to use
-	}
-	if doc.Lang == "" {
-		doc.Lang = analysis.DetectLang(body)
-	}
+	finish(&doc, name)
 	return doc, nil
 }
 
@@ -198,6 +192,7 @@ func decodeFrontMatter(fm string, doc *Document) (int, error) {
 	fields := map[string]*string{
 		"id": &doc.ID, "title": &doc.Title, "lang": &doc.Lang,
 		"date": &doc.Date, "author": &doc.Author, "source": &doc.Source,
+		"url": &doc.URL,
 	}
 	seen := make(map[string]bool)
 	for i := 0; i+1 < len(m.Content); i += 2 {

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -24,7 +25,8 @@ func TestParse(t *testing.T) {
 			data: "---\nid: lavrov\ntitle: \"Lavrov a Pyongyang\"\nlang: it\ndate: 2025-07-11\nauthor: Luke Coffey\nsource: seed 002\n---\n\nIl ministro è a Pyongyang.\n",
 			want: corpus.Document{
 				ID: "lavrov", Title: "Lavrov a Pyongyang", Lang: "it", Date: "2025-07-11",
-				Author: "Luke Coffey", Source: "seed 002", Path: "lavrov.md",
+				Published: time.Date(2025, 7, 11, 0, 0, 0, 0, time.UTC),
+				Author:    "Luke Coffey", Source: "seed 002", Format: "markdown", Path: "lavrov.md",
 				Body: "Il ministro è a Pyongyang.", BodyLine: 10,
 			},
 		},
@@ -33,7 +35,7 @@ func TestParse(t *testing.T) {
 			file: "dir/La Città Proibita.txt",
 			data: "# La città\n\nIl trattato è stato firmato a Pyongyang dal leader della Corea del Nord.\n",
 			want: corpus.Document{
-				ID: "la-citta-proibita", Title: "La città", Lang: "it", Path: "dir/La Città Proibita.txt",
+				ID: "la-citta-proibita", Title: "La città", Lang: "it", Format: "text", Path: "dir/La Città Proibita.txt",
 				Body: "# La città\n\nIl trattato è stato firmato a Pyongyang dal leader della Corea del Nord.", BodyLine: 1,
 			},
 		},
@@ -42,7 +44,7 @@ func TestParse(t *testing.T) {
 			file: "en.md",
 			data: "The treaty was signed in June and ratified in November by both parliaments.",
 			want: corpus.Document{
-				ID: "en", Title: "The treaty was signed in June and ratified in November by both parliaments.", Lang: "en", Path: "en.md",
+				ID: "en", Title: "The treaty was signed in June and ratified in November by both parliaments.", Lang: "en", Format: "markdown", Path: "en.md",
 				Body: "The treaty was signed in June and ratified in November by both parliaments.", BodyLine: 1,
 			},
 		},
@@ -51,7 +53,7 @@ func TestParse(t *testing.T) {
 			file: "crlf.md",
 			data: "---\r\ntitle: T\r\n---\r\nUno.\r\nDue.\rTre.\r\n",
 			want: corpus.Document{
-				ID: "crlf", Title: "T", Lang: "it", Path: "crlf.md",
+				ID: "crlf", Title: "T", Lang: "it", Format: "markdown", Path: "crlf.md",
 				Body: "Uno.\nDue.\nTre.", BodyLine: 4,
 			},
 		},
@@ -60,7 +62,7 @@ func TestParse(t *testing.T) {
 			file: "bom.md",
 			data: "\uFEFF---\ntitle: Con BOM\n---\nQuesto è il testo della notizia.",
 			want: corpus.Document{
-				ID: "bom", Title: "Con BOM", Lang: "it", Path: "bom.md",
+				ID: "bom", Title: "Con BOM", Lang: "it", Format: "markdown", Path: "bom.md",
 				Body: "Questo è il testo della notizia.", BodyLine: 4,
 			},
 		},
@@ -69,8 +71,29 @@ func TestParse(t *testing.T) {
 			file: "e.md",
 			data: "---\nauthor:\n---\nWhat did the treaty say?",
 			want: corpus.Document{
-				ID: "e", Title: "What did the treaty say?", Lang: "en", Path: "e.md",
+				ID: "e", Title: "What did the treaty say?", Lang: "en", Format: "markdown", Path: "e.md",
 				Body: "What did the treaty say?", BodyLine: 4,
+			},
+		},
+		{
+			name: "url and outlet, free-form date stays undated",
+			file: "u.md",
+			data: "---\ndate: giugno 2024\nsource: ISPI\nurl: https://www.ispi.it/a\n---\nTesto della notizia.",
+			want: corpus.Document{
+				ID: "u", Title: "Testo della notizia.", Lang: "it", Date: "giugno 2024", Source: "ISPI",
+				URL: "https://www.ispi.it/a", Format: "markdown", Path: "u.md",
+				Body: "Testo della notizia.", BodyLine: 6,
+			},
+		},
+		{
+			name: "a link as source is the URL, its host the outlet; date with time",
+			file: "l.md",
+			data: "---\ndate: 2025-06-03T10:30:00+02:00\nsource: https://www.reuters.com/world/x\n---\nThe treaty was signed.",
+			want: corpus.Document{
+				ID: "l", Title: "The treaty was signed.", Lang: "en", Date: "2025-06-03",
+				Published: time.Date(2025, 6, 3, 10, 30, 0, 0, time.FixedZone("", 2*3600)),
+				Source:    "reuters.com", URL: "https://www.reuters.com/world/x", Format: "markdown", Path: "l.md",
+				Body: "The treaty was signed.", BodyLine: 5,
 			},
 		},
 		{
@@ -78,7 +101,7 @@ func TestParse(t *testing.T) {
 			file: "long.md",
 			data: strings.Repeat("parola ", 40),
 			want: corpus.Document{
-				ID: "long", Title: strings.TrimSpace(strings.Repeat("parola ", 17)) + "…", Lang: "it", Path: "long.md",
+				ID: "long", Title: strings.TrimSpace(strings.Repeat("parola ", 17)) + "…", Lang: "it", Format: "markdown", Path: "long.md",
 				Body: strings.TrimSpace(strings.Repeat("parola ", 40)), BodyLine: 1,
 			},
 		},
