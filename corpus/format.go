@@ -2,6 +2,8 @@ package corpus
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"net/url"
 	"path"
@@ -174,4 +176,30 @@ func tidyExtracted(s string) string {
 		b.WriteString(line)
 	}
 	return b.String()
+}
+
+// maxURLSlug bounds the readable part of an ID made from a URL.
+const maxURLSlug = 48
+
+// IDFromURL returns a stable document ID for a page fetched from rawURL: a
+// readable slug of its host and path, cut at a word to 48 characters, and 8
+// hex digits of the URL's hash, so two pages never share an ID and the same
+// page keeps its ID across fetches ("reuters-com-world-treaty-1a2b3c4d").
+func IDFromURL(rawURL string) string {
+	s := rawURL
+	if u, err := url.Parse(rawURL); err == nil && u.Host != "" {
+		s = strings.TrimPrefix(u.Hostname(), "www.") + " " + u.Path
+	}
+	slug := slugify(s)
+	if len(slug) > maxURLSlug {
+		slug = slug[:maxURLSlug]
+		if i := strings.LastIndexByte(slug, '-'); i > 0 {
+			slug = slug[:i]
+		}
+	}
+	sum := sha256.Sum256([]byte(rawURL))
+	if slug == "" {
+		return "web-" + hex.EncodeToString(sum[:4])
+	}
+	return slug + "-" + hex.EncodeToString(sum[:4])
 }

@@ -362,3 +362,21 @@ func TestLoadFormats(t *testing.T) {
 		t.Errorf("Skipped = %v, want [f.odt sub/img.png]", report.Skipped)
 	}
 }
+
+func TestIDFromURL(t *testing.T) {
+	t.Parallel()
+	a := corpus.IDFromURL("https://www.reuters.com/world/asia-pacific/russia-north-korea-treaty-2024-06-19/")
+	b := corpus.IDFromURL("https://www.reuters.com/world/asia-pacific/russia-north-korea-treaty-2024-06-19/?page=2")
+	if a == b {
+		t.Errorf("IDFromURL gave two URLs the same ID %q", a)
+	}
+	if a != corpus.IDFromURL("https://www.reuters.com/world/asia-pacific/russia-north-korea-treaty-2024-06-19/") {
+		t.Error("IDFromURL is not stable")
+	}
+	if !strings.HasPrefix(a, "reuters-com-world-asia-pacific-russia-north") || len(a) > 48+9 {
+		t.Errorf("IDFromURL = %q, want a readable slug of at most 57 characters", a)
+	}
+	if doc, err := corpus.Parse(a+".md", []byte("---\nid: "+a+"\n---\nTesto.")); err != nil || doc.ID != a {
+		t.Errorf("IDFromURL = %q is not a valid front matter id: %v", a, err)
+	}
+}
