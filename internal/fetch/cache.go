@@ -111,4 +111,3 @@ func writeAtomic(name string, data []byte) error {
 	}
 	return nil
 }
-
