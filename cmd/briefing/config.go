@@ -43,9 +43,21 @@ type Config struct {
 
 // CorpusConfig selects the documents to answer from.
 type CorpusConfig struct {
-	// Dir holds the .md and .txt articles; empty means the corpus embedded
-	// in the binary.
+	// Dir holds the articles (.md, .txt, .html, .pdf, .docx); empty means
+	// the corpus embedded in the binary.
 	Dir string `yaml:"dir"`
+	// Feeds are RSS or Atom feeds whose items are indexed as documents.
+	Feeds []string `yaml:"feeds"`
+	// URLs are single pages (HTML, PDF or text) indexed as documents.
+	URLs []string `yaml:"urls"`
+	// FetchTimeout bounds each request for a feed or page.
+	FetchTimeout time.Duration `yaml:"fetch_timeout"`
+	// FetchMaxMB caps one fetched response, in MiB.
+	FetchMaxMB int `yaml:"fetch_max_mb"`
+	// FeedMaxItems caps the items taken from one feed, newest first.
+	FeedMaxItems int `yaml:"feed_max_items"`
+	// UploadMaxMB caps a file an admin adds with /corpus add, in MiB.
+	UploadMaxMB int `yaml:"upload_max_mb"`
 }
 
 // IndexConfig controls the persistent index and chunking.
@@ -174,7 +186,15 @@ func DefaultConfig() Config {
 	// provider).
 	eng, b := rag.DefaultOptions(), bot.DefaultOptions()
 	return Config{
-		Index: IndexConfig{ChunkChars: eng.Chunk.MaxChars, ChunkOverlap: eng.Chunk.Overlap},
+		Corpus: CorpusConfig{
+			Feeds:        []string{},
+			URLs:         []string{},
+			FetchTimeout: 20 * time.Second,
+			FetchMaxMB:   10,
+			FeedMaxItems: 30,
+			UploadMaxMB:  8,
+		},
+				Index: IndexConfig{ChunkChars: eng.Chunk.MaxChars, ChunkOverlap: eng.Chunk.Overlap},
 		Embedder: EmbedderConfig{
 			Provider:   "hashed",
 			Dimensions: eng.HashedDimensions,
@@ -612,6 +632,18 @@ func (c Config) Validate() error {
 			}
 		}
 	}
+
+	// corpus
+	for i, u := range c.Corpus.Feeds {
+		checkURL(fmt.Sprintf("corpus.feeds[%d]", i), u)
+	}
+	for i, u := range c.Corpus.URLs {
+		checkURL(fmt.Sprintf("corpus.urls[%d]", i), u)
+	}
+	positive("corpus.fetch_timeout", c.Corpus.FetchTimeout)
+	intRange("corpus.fetch_max_mb", c.Corpus.FetchMaxMB, 1, 200)
+	intRange("corpus.feed_max_items", c.Corpus.FeedMaxItems, 1, 500)
+	intRange("corpus.upload_max_mb", c.Corpus.UploadMaxMB, 1, 25)
 
 	// index
 	intRange("index.chunk_chars", c.Index.ChunkChars, 100, 10000)

@@ -2,12 +2,15 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
+	"path/filepath"
 
 	"github.com/briefing/briefing"
 	"github.com/briefing/briefing/corpus"
 	"github.com/briefing/briefing/internal/analysis"
+	"github.com/briefing/briefing/internal/fetch"
 	"github.com/briefing/briefing/llm"
 	"github.com/briefing/briefing/rag"
 )
@@ -20,6 +23,10 @@ type session struct {
 	docs   []corpus.Document
 	eng    engine
 	report briefing.IndexReport
+	// fetched reports on each configured feed and URL.
+	fetched []fetch.SourceReport
+	// fetcher is kept for reloads, so an in-memory cache lasts the process.
+	fetcher *fetch.Fetcher
 }
 
 // openOptions tune app.open for one command. Zero values are the defaults.
@@ -32,6 +39,9 @@ type openOptions struct {
 	logFormat string
 	// rebuild re-embeds every passage instead of indexing incrementally.
 	rebuild bool
+	// fetch requests the configured feeds and URLs; without it their cached
+	// copies are used (no network), so reading commands stay offline.
+	fetch bool
 }
 
 // open loads the corpus and the engine configured by cfg, and indexes the
@@ -43,7 +53,11 @@ func (a *app) open(ctx context.Context, cfg Config, o openOptions) (*session, er
 		format = "text"
 	}
 	logger := newLogger(cfg, a.stderr, format)
-	docs, err := loadCorpus(ctx, cfg, logger)
+	fetcher, err := newFetcher(cfg, logger, o.fetch)
+	if err != nil {
+		return nil, err
+	}
+	docs, fetched, err := loadCorpus(ctx, cfg, logger, fetcher)
 	if err != nil {
 		return nil, err
 	}
@@ -68,33 +82,82 @@ func (a *app) open(ctx context.Context, cfg Config, o openOptions) (*session, er
 	}
 	logger.Debug("index ready", "documents", len(docs), "passages", report.Passages,
 		"embedded", report.Embedded, "duration", report.Duration)
-	return &session{cfg: cfg, logger: logger, docs: docs, eng: eng, report: report}, nil
+	return &session{cfg: cfg, logger: logger, docs: docs, eng: eng, report: report, fetched: fetched, fetcher: fetcher}, nil
 }
 
-// loadCorpus reads the configured corpus directory, or the embedded corpus
-// when none is configured. Files that are not documents are logged, never
-// skipped silently.
-func loadCorpus(ctx context.Context, cfg Config, logger *slog.Logger) ([]corpus.Document, error) {
+// newFetcher builds the fetcher of the configured feeds and URLs. Its cache
+// lives beside the index (index_dir/fetch), or in memory with an in-memory
+// index, which then always fetches: there is no earlier copy to fall back on.
+func newFetcher(cfg Config, logger *slog.Logger, online bool) (*fetch.Fetcher, error) {
+	indexDir, err := cfg.ResolveIndexDir()
+	if err != nil {
+		return nil, err
+	}
+	cacheDir := ""
+	if indexDir != "" {
+		cacheDir = filepath.Join(indexDir, "fetch")
+	}
+	return fetch.New(fetch.Options{
+		CacheDir: cacheDir,
+		Timeout:  cfg.Corpus.FetchTimeout,
+		MaxBytes: int64(cfg.Corpus.FetchMaxMB) << 20,
+		MaxItems: cfg.Corpus.FeedMaxItems,
+		Offline:  !online && cacheDir != "",
+		Logger:   logger,
+	}), nil
+}
+
+// loadCorpus reads the configured corpus directory (or the embedded corpus
+// when neither a directory nor feeds or URLs are configured) and the
+// configured feeds and URLs. Files that are not documents are logged, never
+// skipped silently; a feed or URL that fails is reported and logged, and the
+// others are indexed.
+func loadCorpus(ctx context.Context, cfg Config, logger *slog.Logger, fetcher *fetch.Fetcher) ([]corpus.Document, []fetch.SourceReport, error) {
 	var (
 		docs   []corpus.Document
 		report corpus.LoadReport
 		err    error
 	)
-	if cfg.Corpus.Dir == "" {
+	remote := len(cfg.Corpus.Feeds)+len(cfg.Corpus.URLs) > 0
+	switch {
+	case cfg.Corpus.Dir != "":
+		docs, report, err = corpus.LoadDir(ctx, cfg.Corpus.Dir)
+		if err != nil && !(remote && errors.Is(err, corpus.ErrNoDocuments)) {
+			return nil, nil, fmt.Errorf("load corpus %s: %w", cfg.Corpus.Dir, err)
+		}
+	case !remote:
 		docs, report, err = corpus.Load(ctx, corpus.Default())
 		if err != nil {
-			return nil, fmt.Errorf("load embedded corpus: %w", err)
-		}
-	} else {
-		docs, report, err = corpus.LoadDir(ctx, cfg.Corpus.Dir)
-		if err != nil {
-			return nil, fmt.Errorf("load corpus %s: %w", cfg.Corpus.Dir, err)
+			return nil, nil, fmt.Errorf("load embedded corpus: %w", err)
 		}
 	}
 	if len(report.Skipped) > 0 {
-		logger.Info("corpus: skipped files that are not .md or .txt", "files", report.Skipped)
+		logger.Info("corpus: skipped files that are not documents", "files", report.Skipped)
 	}
-	return docs, nil
+	if !remote {
+		return docs, nil, nil
+	}
+	res, err := fetcher.Fetch(ctx, cfg.Corpus.Feeds, cfg.Corpus.URLs)
+	if err != nil {
+		return nil, nil, fmt.Errorf("fetch feeds and urls: %w", err)
+	}
+	have := make(map[string]bool, len(docs))
+	for _, d := range docs {
+		have[d.ID] = true
+	}
+	for _, d := range res.Documents {
+		if have[d.ID] {
+			// A file in the corpus directory is the operator's deliberate
+			// copy; it wins over the fetched one.
+			logger.Warn("corpus: fetched document has the id of a file; the file wins", "id", d.ID, "url", d.URL)
+			continue
+		}
+		docs = append(docs, d)
+	}
+	if len(docs) == 0 {
+		return nil, res.Sources, fmt.Errorf("load corpus: %w (and no feed or URL gave one)", corpus.ErrNoDocuments)
+	}
+	return docs, res.Sources, nil
 }
 
 // engineOptions copies the configuration into rag.Options, building the LLM

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/briefing/briefing"
+	"github.com/briefing/briefing/internal/fetch"
 	"github.com/spf13/cobra"
 )
 
@@ -22,6 +23,70 @@ type indexJSON struct {
 	Embedded   int     `json:"embedded"`
 	Rebuilt    bool    `json:"rebuilt"`
 	DurationMS float64 `json:"duration_ms"`
+	// Sources reports each configured feed and URL (omitted when none).
+	Sources []sourceReportJSON `json:"sources,omitempty"`
+}
+
+// sourceReportJSON is one feed or URL of "index --json".
+type sourceReportJSON struct {
+	URL         string   `json:"url"`
+	Kind        string   `json:"kind"`
+	Documents   int      `json:"documents"`
+	New         []string `json:"new"`
+	NotModified bool     `json:"not_modified"`
+	// Error is why the source failed; with Stale its last good copy was
+	// indexed instead.
+	Error string `json:"error,omitempty"`
+	Stale bool   `json:"stale,omitempty"`
+}
+
+func sourceReportsJSON(reps []fetch.SourceReport) []sourceReportJSON {
+	var out []sourceReportJSON
+	for _, r := range reps {
+		j := sourceReportJSON{URL: r.URL, Kind: r.Kind, Documents: r.Documents, New: r.New, NotModified: r.NotModified, Stale: r.Stale}
+		if j.New == nil {
+			j.New = []string{}
+		}
+		if r.Err != nil {
+			j.Error = r.Err.Error()
+		}
+		out = append(out, j)
+	}
+	return out
+}
+
+// writeSourceReports prints one line per feed or URL.
+func writeSourceReports(w io.Writer, reps []fetch.SourceReport) error {
+	if len(reps) == 0 {
+		return nil
+	}
+	if _, err := fmt.Fprintln(w, "  sources:"); err != nil {
+		return err
+	}
+	for _, r := range reps {
+		var line string
+		switch {
+		case r.Err != nil && r.Stale:
+			line = fmt.Sprintf("FAILED, kept the last good copy (%d documents): %v", r.Documents, r.Err)
+		case r.Err != nil && r.Documents > 0:
+			line = fmt.Sprintf("%d documents, %d new; some failed: %v", r.Documents, len(r.New), r.Err)
+		case r.Err != nil:
+			line = fmt.Sprintf("FAILED: %v", r.Err)
+		case r.NotModified:
+			line = fmt.Sprintf("%d documents, not modified", r.Documents)
+		default:
+			line = fmt.Sprintf("%d documents, %d new", r.Documents, len(r.New))
+		}
+		if _, err := fmt.Fprintf(w, "    %s %s: %s\n", r.Kind, r.URL, line); err != nil {
+			return err
+		}
+		for _, id := range r.New {
+			if _, err := fmt.Fprintf(w, "      + %s\n", id); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // newIndexCmd builds "briefing index".
@@ -47,7 +112,7 @@ terminal.`,
 				progress = p.update
 				defer p.clear()
 			}
-			s, err := a.open(cmd.Context(), cfg, openOptions{progress: progress, rebuild: rebuild})
+			s, err := a.open(cmd.Context(), cfg, openOptions{progress: progress, rebuild: rebuild, fetch: true})
 			if err != nil {
 				return err
 			}
@@ -62,6 +127,7 @@ terminal.`,
 					Added: r.Added, Changed: r.Changed, Removed: r.Removed, Unchanged: r.Unchanged,
 					Passages: r.Passages, Embedded: r.Embedded, Rebuilt: r.Rebuilt,
 					DurationMS: ms(r.Duration.Seconds()),
+					Sources:    sourceReportsJSON(s.fetched),
 				})
 			}
 			if dir == "" {
@@ -75,7 +141,10 @@ terminal.`,
 				"Index %s%s\n  documents: %d (%d added, %d changed, %d removed, %d unchanged)\n  passages:  %d (%d embedded)\n  time:      %s\n",
 				dir, rebuilt, len(s.docs), r.Added, r.Changed, r.Removed, r.Unchanged,
 				r.Passages, r.Embedded, r.Duration.Round(time.Millisecond))
-			return err
+			if err != nil {
+				return err
+			}
+			return writeSourceReports(a.stdout, s.fetched)
 		},
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the report as JSON")

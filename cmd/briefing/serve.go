@@ -42,12 +42,12 @@ a deadline) and closes the gateway. See docs/discord.md.`,
 			if token == "" {
 				return usageErr(fmt.Errorf("no Discord bot token: set the environment variable %s (discord.token_env)", cfg.Discord.TokenEnv))
 			}
-			s, err := a.open(ctx, cfg, openOptions{logFormat: "json"})
+			s, err := a.open(ctx, cfg, openOptions{logFormat: "json", fetch: true})
 			if err != nil {
 				return err
 			}
 			reload := func(ctx context.Context) (briefing.IndexReport, error) {
-				docs, err := loadCorpus(ctx, s.cfg, s.logger)
+				docs, _, err := loadCorpus(ctx, s.cfg, s.logger, s.fetcher)
 				if err != nil {
 					return briefing.IndexReport{}, err
 				}

@@ -101,9 +101,7 @@ func (f *Fetcher) feed(ctx context.Context, url string, rep *SourceReport) []cor
 	}
 	if !rep.Stale {
 		e.Items = keys
-		if err := f.cache.put(e); err != nil {
-			f.logger.Warn("fetch: cache", "url", url, "err", err)
-		}
+		f.store(e)
 	}
 	return docs
 }

@@ -42,6 +42,11 @@ type Options struct {
 	UserAgent string
 	// Client makes the requests (default: a client with the redirect limit).
 	Client *http.Client
+	// Offline answers from the cache alone, without a request: commands
+	// that only read the index (ask, search) use it, so they neither wait
+	// for the network nor drop the fetched documents from the index. A
+	// source never fetched fails with ErrNotFetched.
+	Offline bool
 	// Logger; nil discards.
 	Logger *slog.Logger
 }
@@ -205,9 +210,7 @@ func (f *Fetcher) page(ctx context.Context, url string, rep *SourceReport) (corp
 		rep.Stale = true
 		return d, true
 	}
-	if err := f.cache.put(e); err != nil {
-		f.logger.Warn("fetch: cache", "url", url, "err", err)
-	}
+	f.store(e)
 	rep.NotModified = notModified
 	if !had {
 		rep.New = []string{doc.ID}
@@ -226,9 +229,19 @@ var (
 // should be (an image for a page, a web page for a feed).
 var ErrContentType = errors.New("unexpected content type")
 
+// ErrNotFetched is wrapped when an Offline Fetcher has no copy of a source.
+var ErrNotFetched = errors.New("not fetched yet (run briefing index)")
+
 // get fetches url, conditionally when the cache has validators. It returns
 // the entry to cache (the cached body when the answer is 304).
 func (f *Fetcher) get(ctx context.Context, url string, accept []string) (entry, bool, error) {
+	if f.opts.Offline {
+		prev, had := f.cache.get(url)
+		if !had {
+			return entry{}, false, fmt.Errorf("fetch %s: %w", url, ErrNotFetched)
+		}
+		return prev, true, nil
+	}
 	ctx, cancel := context.WithTimeout(ctx, f.opts.Timeout)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
@@ -331,4 +344,15 @@ func hostname(raw string) string {
 		return ""
 	}
 	return u.Hostname()
+}
+
+// store caches e; a cache that cannot be written costs a refetch next time,
+// not this run.
+func (f *Fetcher) store(e entry) {
+	if f.opts.Offline {
+		return // nothing new to keep
+	}
+	if err := f.cache.put(e); err != nil {
+		f.logger.Warn("fetch: cache", "url", e.URL, "err", err)
+	}
 }

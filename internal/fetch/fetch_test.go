@@ -2,6 +2,7 @@ package fetch_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -343,5 +344,38 @@ func TestFetchCharsets(t *testing.T) {
 	}
 	if d := res.Documents[0]; d.Title != "Già arrivato" || d.Source != "Agenzia Latina" {
 		t.Errorf("feed item title %q source %q, want Già arrivato, Agenzia Latina", d.Title, d.Source)
+	}
+}
+
+func TestFetchOffline(t *testing.T) {
+	t.Parallel()
+	s := newServer(t)
+	s.handle("/a", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html")
+		w.Write([]byte(page("In cache", "2024-11-06")))
+	})
+	dir := t.TempDir()
+	ctx := context.Background()
+	offline := fetch.New(fetch.Options{CacheDir: dir, Offline: true})
+	res, err := offline.Fetch(ctx, nil, []string{s.URL + "/a"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep := res.Sources[0]; !errors.Is(rep.Err, fetch.ErrNotFetched) || len(res.Documents) != 0 {
+		t.Errorf("offline before any fetch: %+v, want ErrNotFetched and no documents", rep)
+	}
+	if _, err := fetch.New(fetch.Options{CacheDir: dir}).Fetch(ctx, nil, []string{s.URL + "/a"}); err != nil {
+		t.Fatal(err)
+	}
+	hits := s.hitsOf("/a")
+	res, err = offline.Fetch(ctx, nil, []string{s.URL + "/a"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Documents) != 1 || res.Documents[0].Title != "In cache" || res.Sources[0].Err != nil {
+		t.Errorf("offline after a fetch: %d documents, report %+v; want the cached page", len(res.Documents), res.Sources[0])
+	}
+	if s.hitsOf("/a") != hits {
+		t.Errorf("offline Fetch made a request")
 	}
 }
