@@ -100,6 +100,12 @@ var envSamples = map[string]struct {
 	want any
 }{
 	"corpus.dir":                     {"/srv/corpus", "/srv/corpus"},
+	"corpus.feeds":                   {"https://a.example/rss, https://b.example/atom", []string{"https://a.example/rss", "https://b.example/atom"}},
+	"corpus.urls":                    {"https://a.example/p", []string{"https://a.example/p"}},
+	"corpus.fetch_timeout":           {"5s", 5 * time.Second},
+	"corpus.fetch_max_mb":            {"2", 2},
+	"corpus.feed_max_items":          {"10", 10},
+	"corpus.upload_max_mb":           {"4", 4},
 	"index.dir":                      {"memory", "memory"},
 	"index.chunk_chars":              {"1200", 1200},
 	"index.chunk_overlap":            {"100", 100},
@@ -395,6 +401,11 @@ func TestValidate(t *testing.T) {
 		want   []string // one substring per problem, in order
 	}{
 		{"chunk size out of range", func(c *Config) { c.Index.ChunkChars = 10 }, []string{"index.chunk_chars: 10 is out of range"}},
+		{"feed and page URLs", func(c *Config) {
+			c.Corpus.Feeds = []string{"ftp://x/rss"}
+			c.Corpus.URLs = []string{"https://ok.example/", "page.html"}
+		}, []string{`corpus.feeds[0]: "ftp://x/rss" is not an http(s) URL`, `corpus.urls[1]: "page.html" is not an http(s) URL`}},
+		{"fetch limits", func(c *Config) { c.Corpus.FetchTimeout = 0; c.Corpus.FetchMaxMB = 0; c.Corpus.UploadMaxMB = 100 }, []string{"corpus.fetch_timeout: must be a positive duration", "corpus.fetch_max_mb: 0 is out of range", "corpus.upload_max_mb: 100 is out of range"}},
 		{"overlap not below chunk size", func(c *Config) { c.Index.ChunkOverlap = 800 }, []string{"index.chunk_overlap: 800 must be less than index.chunk_chars (800)"}},
 		{"negative overlap", func(c *Config) { c.Index.ChunkOverlap = -1 }, []string{"index.chunk_overlap: must not be negative"}},
 		{"unknown provider", func(c *Config) { c.Embedder.Provider = "bert" }, []string{`embedder.provider: "bert" is not one of hashed, openai`}},
