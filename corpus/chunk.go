@@ -69,6 +69,10 @@ func Chunk(doc Document, opts ChunkOptions) []Passage {
 			Start:     start,
 			End:       end,
 			Text:      text,
+			Source:    doc.Source,
+			Date:      doc.Date,
+			URL:       doc.URL,
+			Published: doc.Published,
 		})
 	}
 

@@ -218,3 +218,31 @@ func TestPassageIDStable(t *testing.T) {
 		t.Errorf("PassageID(%q, %q) = %q, want %q", "d", "Uno.", got, want)
 	}
 }
+
+func TestChunkCarriesDocumentMetadata(t *testing.T) {
+	t.Parallel()
+	doc, err := corpus.Parse("m.md", []byte("---\ndate: 2025-06-03\nsource: ISPI\nurl: https://ispi.example/a\n---\nPrimo paragrafo della notizia, abbastanza lungo da stare da solo in un passaggio citabile.\n\nSecondo paragrafo della notizia, anch'esso abbastanza lungo da stare da solo in un passaggio."))
+	if err != nil {
+		t.Fatal(err)
+	}
+	undated, err := corpus.Parse("u.md", []byte("Testo senza data."))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ps := corpus.Chunk(doc, corpus.ChunkOptions{MaxChars: 100})
+	if len(ps) < 2 {
+		t.Fatalf("Chunk = %d passages, want 2", len(ps))
+	}
+	for _, p := range ps {
+		if p.Source != "ISPI" || p.Date != "2025-06-03" || p.URL != "https://ispi.example/a" || !p.Published.Equal(doc.Published) {
+			t.Errorf("passage %s metadata = %q %q %q %v, want the document's", p.ID, p.Source, p.Date, p.URL, p.Published)
+		}
+	}
+	all := append(corpus.Chunk(undated, corpus.ChunkOptions{}), ps...)
+	if got, ok := corpus.Newest(all); !ok || !got.Equal(doc.Published) {
+		t.Errorf("Newest = %v, %v; want %v, true", got, ok, doc.Published)
+	}
+	if _, ok := corpus.Newest(corpus.Chunk(undated, corpus.ChunkOptions{})); ok {
+		t.Error("Newest of undated passages reports a date")
+	}
+}

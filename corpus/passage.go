@@ -1,5 +1,7 @@
 package corpus
 
+import "time"
+
 // Passage is a citable piece of a Document: a run of whole sentences from one
 // paragraph (or several short ones), small enough for one Discord embed field.
 type Passage struct {
@@ -16,6 +18,23 @@ type Passage struct {
 	Start, End int
 	// Text is the verbatim passage.
 	Text string
+	// Source (the outlet), Date, Published and URL are the document's,
+	// copied so every hit and citation can say who published it and when
+	// without a lookup. Empty or zero when the document does not say.
+	Source, Date, URL string
+	Published         time.Time
+}
+
+// Newest returns the latest publication time among passages, and false
+// when none is dated: what an answer built on them is "as of".
+func Newest(passages []Passage) (time.Time, bool) {
+	var t time.Time
+	for _, p := range passages {
+		if p.Published.After(t) {
+			t = p.Published
+		}
+	}
+	return t, !t.IsZero()
 }
 
 // Span is a half-open byte range [Start, End) of a text.
