@@ -169,6 +169,10 @@ type Bot struct {
 
 	appID atomic.Value // string
 	botID atomic.Value // string
+	// indexed is when the engine's index was last built, in Unix
+	// nanoseconds: New's time (the caller indexes before serving), then each
+	// successful reload. Answers without dated sources are as of it.
+	indexed atomic.Int64
 
 	mu       sync.Mutex // guards stopping, active, idle
 	stopping bool
@@ -235,8 +239,12 @@ func New(opts Options, engine Engine, reload ReloadFunc, logger *slog.Logger) (*
 	}
 	b.appID.Store(opts.AppID)
 	b.botID.Store("")
+	b.indexed.Store(time.Now().UnixNano())
 	return b, nil
 }
+
+// indexedAt returns when the index was last built.
+func (b *Bot) indexedAt() time.Time { return time.Unix(0, b.indexed.Load()) }
 
 // intents are the minimal gateway intents: guilds (thread and channel
 // events), guild messages only when mentions are enabled, and the

@@ -373,7 +373,7 @@ func (b *Bot) finishAnswer(ctx context.Context, log *slog.Logger, r responder, k
 	log.Info("answered", "lang", lang, "refused", a.Refused, "fallback", a.Fallback, "fallback_reason", a.FallbackReason,
 		"generated", a.Generated, "citations", len(a.Citations), "question_chars", runeLen(question), "duration_ms", took.Milliseconds())
 	b.answers.Add(id, storedAnswer{Question: question, Answer: a})
-	b.send(ctx, log, r, renderAnswer(a, answerView{ID: id, Title: title, Lang: lang}), false)
+	b.send(ctx, log, r, renderAnswer(a, answerView{ID: id, Title: title, Lang: lang, Indexed: b.indexedAt()}), false)
 }
 
 func (b *Bot) search(ctx context.Context, log *slog.Logger, i *discordgo.Interaction, r responder) {
@@ -499,6 +499,7 @@ func (b *Bot) doReload(ctx context.Context, log *slog.Logger, i *discordgo.Inter
 		return
 	}
 	b.metrics.Reload("ok")
+	b.indexed.Store(time.Now().UnixNano())
 	log.Info("reload done", "added", rep.Added, "changed", rep.Changed, "removed", rep.Removed, "unchanged", rep.Unchanged,
 		"passages", rep.Passages, "embedded", rep.Embedded, "duration_ms", rep.Duration.Milliseconds())
 	text := fmt.Sprintf(m.ReloadOK, rep.Duration.Round(time.Millisecond), rep.Added, rep.Changed, rep.Removed, rep.Unchanged, rep.Passages, rep.Embedded)

@@ -141,7 +141,7 @@ func (b *Bot) answerMessage(ctx context.Context, log *slog.Logger, m *discordgo.
 	b.metrics.Answered("mention", took, a.Refused, a.Fallback)
 	log.Info("answered", "lang", a.Lang, "refused", a.Refused, "fallback", a.Fallback, "citations", len(a.Citations), "duration_ms", took.Milliseconds())
 	b.answers.Add(id, storedAnswer{Question: q, Answer: a})
-	for _, msg := range renderAnswer(a, answerView{ID: id, Title: q, Lang: a.Lang}) {
+	for _, msg := range renderAnswer(a, answerView{ID: id, Title: q, Lang: a.Lang, Indexed: b.indexedAt()}) {
 		if !b.post(ctx, log, channel, "", msg) {
 			return
 		}

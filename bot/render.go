@@ -3,10 +3,12 @@ package bot
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/bwmarrin/discordgo"
 
 	"github.com/briefing/briefing"
+	"github.com/briefing/briefing/corpus"
 )
 
 // Embed colours: answers blue, fallbacks amber, refusals grey.
@@ -32,6 +34,47 @@ type answerView struct {
 	Title string
 	// Lang of bot-authored words.
 	Lang string
+	// Indexed is when the index was last built (start-up or reload): what
+	// an answer without dated sources is as of.
+	Indexed time.Time
+}
+
+// asOf says what an answer is as of: the newest date among the documents
+// it cites, or, when none is dated (or it cites nothing), the last reload.
+func asOf(a briefing.Answer, indexed time.Time, m msgs) string {
+	ps := make([]corpus.Passage, 0, len(a.Citations))
+	for _, c := range a.Citations {
+		ps = append(ps, c.Passage)
+	}
+	if t, ok := corpus.Newest(ps); ok {
+		return fmt.Sprintf(m.AsOf, t.Format("2006-01-02"))
+	}
+	if indexed.IsZero() {
+		return ""
+	}
+	return fmt.Sprintf(m.AsOfReload, indexed.UTC().Format("2006-01-02 15:04 UTC"))
+}
+
+// maxURLShown is the longest URL a citation shows; a longer one would eat
+// the quote's room, and a cut URL is a broken link.
+const maxURLShown = 300
+
+// citeMeta is the line under a citation: outlet, date (or "undated") and the
+// URL as plain text, which Discord shows and links as it is.
+func citeMeta(p corpus.Passage, m msgs) string {
+	var parts []string
+	if p.Source != "" {
+		parts = append(parts, oneLine(p.Source))
+	}
+	if p.Date != "" {
+		parts = append(parts, oneLine(p.Date))
+	} else {
+		parts = append(parts, m.Undated)
+	}
+	if p.URL != "" && runeLen(p.URL) <= maxURLShown && !strings.ContainsAny(p.URL, " \n<>") {
+		parts = append(parts, p.URL)
+	}
+	return "— " + strings.Join(parts, " · ")
 }
 
 // renderAnswer lays an answer out in messages within every Discord limit:
@@ -62,6 +105,9 @@ func renderAnswer(a briefing.Answer, v answerView) []outMessage {
 		embeds = append(embeds, &discordgo.MessageEmbed{Title: title, Color: color})
 	}
 	footer := m.Ref + " " + v.ID
+	if as := asOf(a, v.Indexed, m); as != "" {
+		footer += " · " + as
+	}
 	if a.Fallback {
 		footer += " · " + m.Fallback
 	}
@@ -80,9 +126,10 @@ func renderAnswer(a briefing.Answer, v answerView) []outMessage {
 			if quote == "" {
 				quote = c.Passage.Text
 			}
+			meta := citeMeta(c.Passage, m)
 			f := &discordgo.MessageEmbedField{
 				Name:  trimText(fmt.Sprintf("[%d] %s", c.N, oneLine(c.Passage.Title)), maxFieldName),
-				Value: "> " + trimText(oneLine(quote), quoteMax),
+				Value: "> " + trimText(oneLine(quote), max(80, quoteMax-runeLen(meta)-1)) + "\n" + meta,
 			}
 			if len(src.Fields) >= maxFields || embedSize(src)+fieldSize(f) > maxEmbedTotal-runeLen(footer) {
 				src = &discordgo.MessageEmbed{Title: m.SourcesCont, Color: color}
@@ -134,7 +181,7 @@ func renderFullSources(a briefing.Answer, lang string) []outMessage {
 			Title:       trimText(fmt.Sprintf("[%d] %s", c.N, oneLine(c.Passage.Title)), maxTitle),
 			Description: trimText(text, maxDescription),
 			Color:       colorAnswer,
-			Footer:      &discordgo.MessageEmbedFooter{Text: trimText(fmt.Sprintf("%s · ¶%d", c.Passage.DocID, c.Passage.Paragraph+1), maxFooter)},
+			Footer:      &discordgo.MessageEmbedFooter{Text: trimText(fmt.Sprintf("%s · ¶%d %s", c.Passage.DocID, c.Passage.Paragraph+1, citeMeta(c.Passage, t(lang))), maxFooter)},
 		})
 	}
 	if len(embeds) == 0 {
@@ -160,7 +207,7 @@ func renderHits(query string, hits []briefing.Hit, lang string) []outMessage {
 		}
 		f := &discordgo.MessageEmbedField{
 			Name:  trimText(fmt.Sprintf("%d. %s — %s %.2f", rank, oneLine(h.Passage.Title), m.Score, h.Score), maxFieldName),
-			Value: "> " + trimText(oneLine(h.Passage.Text), maxFieldValue-2),
+			Value: "> " + trimText(oneLine(h.Passage.Text), maxFieldValue-maxURLShown-60) + "\n" + citeMeta(h.Passage, m),
 		}
 		if len(e.Fields) >= maxFields || embedSize(e)+fieldSize(f) > maxEmbedTotal {
 			e = &discordgo.MessageEmbed{Color: colorAnswer}

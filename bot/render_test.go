@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/bwmarrin/discordgo"
 	"github.com/google/go-cmp/cmp"
@@ -120,8 +121,20 @@ func TestGuessLang(t *testing.T) {
 
 var goldenPassage = corpus.Passage{
 	ID: "p1", DocID: "lavrov-pyongyang-visit", Title: "Lavrov a Pyongyang", Paragraph: 2,
-	Text: "Il ministro degli Esteri russo Sergej Lavrov è arrivato a Pyongyang per una visita di due giorni. Ha incontrato Kim Jong-un.",
+	Text:   "Il ministro degli Esteri russo Sergej Lavrov è arrivato a Pyongyang per una visita di due giorni. Ha incontrato Kim Jong-un.",
+	Source: "ANSA", Date: "2024-11-29", URL: "https://www.ansa.example/esteri/lavrov-pyongyang",
+	Published: time.Date(2024, 11, 29, 0, 0, 0, 0, time.UTC),
 }
+
+// undatedPassage is goldenPassage from a document that gives no date,
+// outlet or URL.
+var undatedPassage = corpus.Passage{
+	ID: "p2", DocID: "lavrov-pyongyang-visit", Title: "Lavrov a Pyongyang", Paragraph: 2,
+	Text: goldenPassage.Text,
+}
+
+// goldenReload is the fixed time of the last reload in golden renders.
+var goldenReload = time.Date(2025, 1, 2, 15, 4, 0, 0, time.UTC)
 
 func longAnswer() briefing.Answer {
 	var sb strings.Builder
@@ -149,8 +162,8 @@ func TestRenderGolden(t *testing.T) {
 			Citations: []briefing.Citation{{N: 1, Passage: goldenPassage, Quote: "Sergej Lavrov è arrivato a Pyongyang"}}, Generated: true},
 			answerView{ID: "abcd1234", Title: "Who went to Pyongyang?", Lang: "en"})},
 		{"answer_it_fallback", renderAnswer(briefing.Answer{Lang: "it", Fallback: true, Text: "Lavrov è arrivato a Pyongyang [1].",
-			Citations: []briefing.Citation{{N: 1, Passage: goldenPassage, Quote: "Lavrov è arrivato a Pyongyang"}}},
-			answerView{ID: "abcd1234", Title: "Chi è andato a Pyongyang?", Lang: "it"})},
+			Citations: []briefing.Citation{{N: 1, Passage: undatedPassage, Quote: "Lavrov è arrivato a Pyongyang"}}},
+			answerView{ID: "abcd1234", Title: "Chi è andato a Pyongyang?", Lang: "it", Indexed: goldenReload})},
 		{"refusal_it", renderAnswer(briefing.Answer{Lang: "it", Refused: true, Text: "Gli articoli non trattano questo argomento."},
 			answerView{ID: "abcd1234", Title: "Che tempo fa?", Lang: "it"})},
 		{"answer_long", renderAnswer(longAnswer(), answerView{ID: "abcd1234", Title: strings.Repeat("Very long question ", 20), Lang: "en"})},

@@ -15,6 +15,7 @@ type msgs struct {
 	Reloading, Thanks, SourcesGone, ShuttingDown, SearchTitle, NoHits string
 	Score, Documents, NoDocuments, Passages, Summary, Ref, NoContent  string
 	HelpTitle, Help, Continued                                        string
+	AsOf, AsOfReload, Undated                                         string
 }
 
 var texts = map[string]msgs{
@@ -59,7 +60,10 @@ var texts = map[string]msgs{
 			"• `/sources` list the documents.\n" +
 			"• Mention me in an allowed channel: I answer in a thread, and follow-ups there keep the context.\n\n" +
 			"Use **Show sources** under an answer to read the full passages, and 👍/👎 to tell us how it went.",
-		Continued: "(continued)",
+		Continued:  "(continued)",
+		AsOf:       "as of %s",
+		AsOfReload: "as of the last reload, %s",
+		Undated:    "undated",
 	},
 	"it": {
 		Sources:      "Fonti",
@@ -102,7 +106,10 @@ var texts = map[string]msgs{
 			"• `/sources` l'elenco dei documenti.\n" +
 			"• Menzionami in un canale abilitato: rispondo in un thread, e lì le domande successive tengono il contesto.\n\n" +
 			"Usa **Mostra fonti** sotto una risposta per leggere i passaggi completi, e 👍/👎 per dirci com'è andata.",
-		Continued: "(continua)",
+		Continued:  "(continua)",
+		AsOf:       "aggiornato al %s",
+		AsOfReload: "aggiornato all'ultimo ricaricamento, %s",
+		Undated:    "senza data",
 	},
 }
 
