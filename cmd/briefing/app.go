@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/briefing/briefing"
 	"github.com/briefing/briefing/corpus"
@@ -38,6 +39,16 @@ type app struct {
 
 	// newEngine opens the engine; tests substitute a fake.
 	newEngine func(ctx context.Context, opts rag.Options) (engine, error)
+	// now tells the time (what undated answers are as of); nil is
+	// time.Now, tests fix it.
+	now func() time.Time
+}
+
+func (a *app) clock() time.Time {
+	if a.now == nil {
+		return time.Now()
+	}
+	return a.now()
 }
 
 // engine is what the commands call on *rag.Engine.

@@ -60,9 +60,9 @@ verbatim. A question the corpus does not cover is refused, citing nothing.`,
 				return fmt.Errorf("answer: %w", err)
 			}
 			if asJSON {
-				return writeJSON(a.stdout, toAnswerJSON(ans))
+				return writeJSON(a.stdout, toAnswerJSON(ans, s.indexed))
 			}
-			return writeAnswer(a.stdout, ans)
+			return writeAnswer(a.stdout, ans, s.indexed)
 		},
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the answer as JSON")

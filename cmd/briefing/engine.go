@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"path/filepath"
+	"time"
 
 	"github.com/briefing/briefing"
 	"github.com/briefing/briefing/corpus"
@@ -25,6 +26,8 @@ type session struct {
 	report briefing.IndexReport
 	// fetched reports on each configured feed and URL.
 	fetched []fetch.SourceReport
+	// indexed is when the index was brought up to date.
+	indexed time.Time
 	// fetcher is kept for reloads, so an in-memory cache lasts the process.
 	fetcher *fetch.Fetcher
 }
@@ -82,7 +85,7 @@ func (a *app) open(ctx context.Context, cfg Config, o openOptions) (*session, er
 	}
 	logger.Debug("index ready", "documents", len(docs), "passages", report.Passages,
 		"embedded", report.Embedded, "duration", report.Duration)
-	return &session{cfg: cfg, logger: logger, docs: docs, eng: eng, report: report, fetched: fetched, fetcher: fetcher}, nil
+	return &session{cfg: cfg, logger: logger, docs: docs, eng: eng, report: report, fetched: fetched, fetcher: fetcher, indexed: a.clock()}, nil
 }
 
 // newFetcher builds the fetcher of the configured feeds and URLs. Its cache

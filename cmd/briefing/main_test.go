@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/briefing/briefing"
 	"github.com/briefing/briefing/corpus"
@@ -39,6 +40,7 @@ func cliWith(t *testing.T, eng engine, env map[string]string, stdin string, args
 	var stdout, stderr bytes.Buffer
 	a := &app{
 		stdin: strings.NewReader(stdin), stdout: &stdout, stderr: &stderr, getenv: envOf(env),
+		now: func() time.Time { return testNow },
 		newEngine: func(ctx context.Context, opts rag.Options) (engine, error) {
 			if eng != nil {
 				return eng, nil
@@ -49,6 +51,9 @@ func cliWith(t *testing.T, eng engine, env map[string]string, stdin string, args
 	code := a.run(t.Context(), args)
 	return result{stdout: stdout.String(), stderr: stderr.String(), code: code}
 }
+
+// testNow is the CLI's clock in tests.
+var testNow = time.Date(2025, 1, 2, 15, 4, 0, 0, time.UTC)
 
 func hasFlag(args []string, flag string) bool {
 	for _, a := range args {
@@ -499,6 +504,9 @@ func (f *fakeEngine) Documents() []briefing.DocumentInfo { return f.documents }
 func TestAskRendering(t *testing.T) {
 	t.Parallel()
 	p := corpus.Passage{ID: "p1", DocID: "d", Title: "Il trattato", Text: "Il parlamento ha ratificato il trattato il 6 novembre."}
+	dated := p
+	dated.Source, dated.Date, dated.URL = "ANSA", "2024-11-07", "https://ansa.example/t"
+	dated.Published = time.Date(2024, 11, 7, 0, 0, 0, 0, time.UTC)
 	tests := []struct {
 		name   string
 		answer briefing.Answer
@@ -510,23 +518,31 @@ func TestAskRendering(t *testing.T) {
 			name: "cited answer",
 			answer: briefing.Answer{Text: "Il 6 novembre [1].", Citations: []briefing.Citation{
 				{N: 1, Passage: p, Quote: "Il parlamento ha ratificato\nil trattato il 6 novembre."}}},
-			want: "Il 6 novembre [1].\n\nSources:\n[1] Il trattato — “Il parlamento ha ratificato il trattato il 6 novembre.”\n",
+			want: "Il 6 novembre [1].\n\nSources:\n[1] Il trattato — “Il parlamento ha ratificato il trattato il 6 novembre.”\n    undated\n\nAs of 2025-01-02T15:04:00Z (when the index was built; the sources are undated).\n",
+		},
+		{
+			name: "dated sources",
+			answer: briefing.Answer{Text: "Il 6 novembre [1][2].", Citations: []briefing.Citation{
+				{N: 1, Passage: dated, Quote: "Il parlamento ha ratificato il trattato il 6 novembre."},
+				{N: 2, Passage: p, Quote: "Il parlamento ha ratificato il trattato il 6 novembre."}}},
+			want: "Il 6 novembre [1][2].\n\nSources:\n[1] Il trattato — “Il parlamento ha ratificato il trattato il 6 novembre.”\n    ANSA · 2024-11-07 · https://ansa.example/t\n" +
+				"[2] Il trattato — “Il parlamento ha ratificato il trattato il 6 novembre.”\n    undated\n\nAs of 2024-11-07 (the newest cited document).\n",
 		},
 		{
 			name:   "refusal",
 			answer: briefing.Answer{Text: "The corpus does not cover this.", Refused: true},
-			want:   "The corpus does not cover this.\n",
+			want:   "The corpus does not cover this.\n\nAs of 2025-01-02T15:04:00Z (when the index was built; the sources are undated).\n",
 		},
 		{
 			name: "LLM answer",
 			answer: briefing.Answer{Text: "On 6 November [1].", Generated: true, Citations: []briefing.Citation{
 				{N: 1, Passage: p, Quote: "il 6 novembre."}}},
-			want: "On 6 November [1].\n\nSources:\n[1] Il trattato — “il 6 novembre.”\n\n(Written by the LLM from the passages above; citations verified.)\n",
+			want: "On 6 November [1].\n\nSources:\n[1] Il trattato — “il 6 novembre.”\n    undated\n\nAs of 2025-01-02T15:04:00Z (when the index was built; the sources are undated).\n\n(Written by the LLM from the passages above; citations verified.)\n",
 		},
 		{
 			name:   "fallback",
 			answer: briefing.Answer{Text: "Il 6 novembre.", Fallback: true, FallbackReason: "llm: timeout"},
-			want:   "Il 6 novembre.\n\n(The LLM failed, so this is the extractive answer: llm: timeout)\n",
+			want:   "Il 6 novembre.\n\nAs of 2025-01-02T15:04:00Z (when the index was built; the sources are undated).\n\n(The LLM failed, so this is the extractive answer: llm: timeout)\n",
 		},
 		{
 			name: "engine error",

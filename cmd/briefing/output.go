@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
 
 	"github.com/briefing/briefing"
 	"github.com/briefing/briefing/corpus"
@@ -24,6 +25,11 @@ type answerJSON struct {
 	Citations      []citationJSON `json:"citations"`
 	Hits           []hitJSON      `json:"hits"`
 	TimingsMS      timingsJSON    `json:"timings_ms"`
+	// AsOf is what the answer is as of: the newest date among the cited
+	// documents ("2006-01-02"), or, when none is dated, the time the index
+	// was last built (RFC 3339); AsOfKind says which ("documents", "index").
+	AsOf     string `json:"as_of"`
+	AsOfKind string `json:"as_of_kind"`
 }
 
 type citationJSON struct {
@@ -37,6 +43,9 @@ type citationJSON struct {
 	Quote      string `json:"quote"`
 	QuoteStart int    `json:"quote_start"`
 	QuoteEnd   int    `json:"quote_end"`
+	Source     string `json:"source"`
+	Date       string `json:"date"`
+	URL        string `json:"url"`
 }
 
 type hitJSON struct {
@@ -52,6 +61,9 @@ type hitJSON struct {
 	Start     int     `json:"start"`
 	End       int     `json:"end"`
 	Text      string  `json:"text"`
+	Source    string  `json:"source"`
+	Date      string  `json:"date"`
+	URL       string  `json:"url"`
 }
 
 type timingsJSON struct {
@@ -60,8 +72,24 @@ type timingsJSON struct {
 	Total      float64 `json:"total"`
 }
 
-func toAnswerJSON(a briefing.Answer) answerJSON {
+// answerAsOf returns what an answer is as of: the newest date of its cited
+// documents, or the time the index was built when none is dated.
+func answerAsOf(a briefing.Answer, indexed time.Time) (asOf, kind string) {
+	ps := make([]corpus.Passage, 0, len(a.Citations))
+	for _, c := range a.Citations {
+		ps = append(ps, c.Passage)
+	}
+	if t, ok := corpus.Newest(ps); ok {
+		return t.Format("2006-01-02"), "documents"
+	}
+	return indexed.UTC().Format(time.RFC3339), "index"
+}
+
+func toAnswerJSON(a briefing.Answer, indexed time.Time) answerJSON {
+	asOf, kind := answerAsOf(a, indexed)
 	out := answerJSON{
+		AsOf:           asOf,
+		AsOfKind:       kind,
 		Question:       a.Question,
 		Lang:           a.Lang,
 		Text:           a.Text,
@@ -89,6 +117,9 @@ func toAnswerJSON(a briefing.Answer) answerJSON {
 			Quote:      c.Quote,
 			QuoteStart: c.QuoteStart,
 			QuoteEnd:   c.QuoteEnd,
+			Source:     c.Passage.Source,
+			Date:       c.Passage.Date,
+			URL:        c.Passage.URL,
 		})
 	}
 	return out
@@ -102,6 +133,7 @@ func toHitsJSON(hits []briefing.Hit) []hitJSON {
 			Rank: h.Rank, Score: h.Score, Fused: h.Fused, Dense: h.Dense, Lexical: h.Lexical,
 			PassageID: p.ID, DocID: p.DocID, Title: p.Title, Paragraph: p.Paragraph,
 			Start: p.Start, End: p.End, Text: p.Text,
+			Source: p.Source, Date: p.Date, URL: p.URL,
 		})
 	}
 	return out
@@ -126,7 +158,7 @@ func writeJSON(w io.Writer, v any) error {
 // writeAnswer prints an answer for a person: the text with its [n] markers,
 // then the numbered sources with their verbatim quotes, then notes saying
 // whether the answer was refused, generated or a fallback.
-func writeAnswer(w io.Writer, a briefing.Answer) error {
+func writeAnswer(w io.Writer, a briefing.Answer, indexed time.Time) error {
 	var b strings.Builder
 	// A refusal already says, in the question's language, that the corpus
 	// does not cover the question.
@@ -135,8 +167,13 @@ func writeAnswer(w io.Writer, a briefing.Answer) error {
 	if len(a.Citations) > 0 {
 		b.WriteString("\nSources:\n")
 		for _, c := range a.Citations {
-			fmt.Fprintf(&b, "[%d] %s — “%s”\n", c.N, c.Passage.Title, oneLine(c.Quote))
+			fmt.Fprintf(&b, "[%d] %s — “%s”\n    %s\n", c.N, c.Passage.Title, oneLine(c.Quote), metaLine(c.Passage))
 		}
+	}
+	if asOf, kind := answerAsOf(a, indexed); kind == "documents" {
+		fmt.Fprintf(&b, "\nAs of %s (the newest cited document).\n", asOf)
+	} else {
+		fmt.Fprintf(&b, "\nAs of %s (when the index was built; the sources are undated).\n", asOf)
 	}
 	switch {
 	case a.Fallback:
@@ -146,6 +183,23 @@ func writeAnswer(w io.Writer, a briefing.Answer) error {
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// metaLine is outlet · date (or "undated") · URL of a passage's document.
+func metaLine(p corpus.Passage) string {
+	parts := []string{}
+	if p.Source != "" {
+		parts = append(parts, oneLine(p.Source))
+	}
+	if p.Date != "" {
+		parts = append(parts, p.Date)
+	} else {
+		parts = append(parts, "undated")
+	}
+	if p.URL != "" {
+		parts = append(parts, p.URL)
+	}
+	return strings.Join(parts, " · ")
 }
 
 // oneLine folds the line breaks of s into spaces.

@@ -50,9 +50,9 @@ as words (optionally within --doc).`,
 				return fmt.Errorf("summarize: %w", err)
 			}
 			if asJSON {
-				return writeJSON(a.stdout, toAnswerJSON(ans))
+				return writeJSON(a.stdout, toAnswerJSON(ans, s.indexed))
 			}
-			return writeAnswer(a.stdout, ans)
+			return writeAnswer(a.stdout, ans, s.indexed)
 		},
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the summary as JSON")
