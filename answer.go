@@ -121,6 +121,9 @@ type DocumentInfo struct {
 // IndexReport says what an Index call changed.
 type IndexReport struct {
 	Added, Changed, Removed, Unchanged int
+	// AddedIDs, ChangedIDs and RemovedIDs name the documents counted in
+	// Added, Changed and Removed, sorted.
+	AddedIDs, ChangedIDs, RemovedIDs []string
 	// Passages in the new index, and how many of them had to be embedded
 	// (the rest reused their stored vectors).
 	Passages, Embedded int

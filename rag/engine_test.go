@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -230,6 +231,9 @@ func TestIncrementalIndex(t *testing.T) {
 	if rep.Changed != 1 || rep.Unchanged != 1 || rep.Embedded < 1 || rep.Embedded > 2 {
 		t.Fatalf("one-paragraph change = %+v, want 1 changed and 1-2 passages embedded", rep)
 	}
+	if !slices.Equal(rep.ChangedIDs, []string{docs[0].ID}) || len(rep.AddedIDs)+len(rep.RemovedIDs) != 0 {
+		t.Errorf("one-paragraph change IDs = added %v changed %v removed %v, want only %s changed", rep.AddedIDs, rep.ChangedIDs, rep.RemovedIDs, docs[0].ID)
+	}
 
 	// Remove a document.
 	rep, err = e.Index(ctx, changed[1:], nil)
@@ -238,6 +242,9 @@ func TestIncrementalIndex(t *testing.T) {
 	}
 	if rep.Removed != 1 || rep.Embedded != 0 || len(e.Documents()) != 1 {
 		t.Fatalf("removal = %+v, %d documents; want 1 removed, nothing embedded", rep, len(e.Documents()))
+	}
+	if !slices.Equal(rep.RemovedIDs, []string{docs[0].ID}) {
+		t.Errorf("removal RemovedIDs = %v, want [%s]", rep.RemovedIDs, docs[0].ID)
 	}
 
 	// New embedder settings rebuild everything.

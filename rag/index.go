@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/briefing/briefing"
@@ -16,7 +17,7 @@ import (
 
 func docHash(d corpus.Document) string {
 	h := sha256.New()
-	for _, s := range []string{d.ID, d.Title, d.Lang, d.Date, d.Author, d.Source, d.Body} {
+	for _, s := range []string{d.ID, d.Title, d.Lang, d.Date, d.Author, d.Source, d.URL, d.Body} {
 		h.Write([]byte(s))
 		h.Write([]byte{0})
 	}
@@ -75,8 +76,10 @@ func (e *Engine) index(ctx context.Context, docs []corpus.Document, progress fun
 		switch h, ok := oldHash[d.ID]; {
 		case !ok:
 			rep.Added++
+			rep.AddedIDs = append(rep.AddedIDs, d.ID)
 		case h != records[i].Hash:
 			rep.Changed++
+			rep.ChangedIDs = append(rep.ChangedIDs, d.ID)
 		default:
 			rep.Unchanged++
 		}
@@ -84,8 +87,12 @@ func (e *Engine) index(ctx context.Context, docs []corpus.Document, progress fun
 	for id := range oldHash {
 		if !seen[id] {
 			rep.Removed++
+			rep.RemovedIDs = append(rep.RemovedIDs, id)
 		}
 	}
+	slices.Sort(rep.AddedIDs)
+	slices.Sort(rep.ChangedIDs)
+	slices.Sort(rep.RemovedIDs)
 	if old != nil && !rep.Rebuilt && rep.Added == 0 && rep.Changed == 0 && rep.Removed == 0 {
 		rep.Passages = len(old.passages)
 		rep.Duration = time.Since(start)
