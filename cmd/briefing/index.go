@@ -23,6 +23,10 @@ type indexJSON struct {
 	Embedded   int     `json:"embedded"`
 	Rebuilt    bool    `json:"rebuilt"`
 	DurationMS float64 `json:"duration_ms"`
+	// AddedIDs, ChangedIDs and RemovedIDs name the documents counted above.
+	AddedIDs   []string `json:"added_ids"`
+	ChangedIDs []string `json:"changed_ids"`
+	RemovedIDs []string `json:"removed_ids"`
 	// Sources reports each configured feed and URL (omitted when none).
 	Sources []sourceReportJSON `json:"sources,omitempty"`
 }
@@ -53,6 +57,28 @@ func sourceReportsJSON(reps []fetch.SourceReport) []sourceReportJSON {
 		out = append(out, j)
 	}
 	return out
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+// writeDocChanges lists the documents added (+), changed (~) and removed (-).
+func writeDocChanges(w io.Writer, r rag.IndexReport) error {
+	for _, c := range []struct {
+		mark string
+		ids  []string
+	}{{"+", r.AddedIDs}, {"~", r.ChangedIDs}, {"-", r.RemovedIDs}} {
+		for _, id := range c.ids {
+			if _, err := fmt.Fprintf(w, "    %s %s\n", c.mark, id); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // writeSourceReports prints one line per feed or URL.
@@ -128,6 +154,7 @@ terminal.`,
 					Passages: r.Passages, Embedded: r.Embedded, Rebuilt: r.Rebuilt,
 					DurationMS: ms(r.Duration.Seconds()),
 					Sources:    sourceReportsJSON(s.fetched),
+					AddedIDs:   nonNil(r.AddedIDs), ChangedIDs: nonNil(r.ChangedIDs), RemovedIDs: nonNil(r.RemovedIDs),
 				})
 			}
 			if dir == "" {
@@ -142,6 +169,9 @@ terminal.`,
 				dir, rebuilt, len(s.docs), r.Added, r.Changed, r.Removed, r.Unchanged,
 				r.Passages, r.Embedded, r.Duration.Round(time.Millisecond))
 			if err != nil {
+				return err
+			}
+			if err := writeDocChanges(a.stdout, r); err != nil {
 				return err
 			}
 			return writeSourceReports(a.stdout, s.fetched)

@@ -250,7 +250,8 @@ func TestIndexIsIncremental(t *testing.T) {
 		t.Fatalf("first index = %+v, want 2 added, every passage embedded, in %s", first, indexDir)
 	}
 	unchanged := index()
-	want := indexJSON{IndexDir: indexDir, Documents: 2, Unchanged: 2, Passages: first.Passages}
+	want := indexJSON{IndexDir: indexDir, Documents: 2, Unchanged: 2, Passages: first.Passages,
+		AddedIDs: []string{}, ChangedIDs: []string{}, RemovedIDs: []string{}}
 	if diff := cmp.Diff(want, unchanged); diff != "" {
 		t.Errorf("re-index of an unchanged corpus (-want +got):\n%s", diff)
 	}
@@ -264,6 +265,9 @@ func TestIndexIsIncremental(t *testing.T) {
 	changed := index()
 	if changed.Changed != 1 || changed.Removed != 1 || changed.Added != 0 || changed.Embedded == 0 || changed.Embedded >= changed.Passages+1 {
 		t.Errorf("index after an edit and a removal = %+v, want 1 changed, 1 removed, only new passages embedded", changed)
+	}
+	if !slices.Equal(changed.ChangedIDs, []string{"troops"}) || !slices.Equal(changed.RemovedIDs, []string{"treaty"}) {
+		t.Errorf("index after an edit and a removal names changed %v, removed %v; want [troops], [treaty]", changed.ChangedIDs, changed.RemovedIDs)
 	}
 
 	r := cli(t, quiet, "", "--corpus", dir, "--index-dir", indexDir, "index")
