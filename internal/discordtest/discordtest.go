@@ -82,8 +82,11 @@ type Server struct {
 	failures []failure
 	conns    map[*gatewayConn]bool
 	messages map[string][]map[string]any // channel ID → messages, oldest first
-	nextID   int64
-	seq      int64
+	// attachments by ID, and how often each was downloaded.
+	attachments map[string]Attachment
+	downloads   map[string]int
+	nextID      int64
+	seq         int64
 }
 
 type failure struct {
@@ -113,7 +116,10 @@ func New(tb testing.TB, opts Options) *Server {
 		changed:  make(chan struct{}),
 		conns:    make(map[*gatewayConn]bool),
 		messages: make(map[string][]map[string]any),
-		nextID:   900000,
+
+		attachments: make(map[string]Attachment),
+		downloads:   make(map[string]int),
+		nextID:      900000,
 	}
 	s.srv = httptest.NewServer(s.routes())
 	tb.Cleanup(s.Close)
@@ -387,7 +393,50 @@ func (s *Server) routes() http.Handler {
 	})
 
 	mux.Handle("/api/v9/", http.StripPrefix("/api/v9", s.recording(api)))
+	// The CDN: attachments, at the URL their interaction names.
+	mux.HandleFunc("GET /attachments/{id}/{name}", func(w http.ResponseWriter, r *http.Request) {
+		s.mu.Lock()
+		a, ok := s.attachments[r.PathValue("id")]
+		if ok {
+			s.downloads[a.ID]++
+		}
+		s.mu.Unlock()
+		if !ok || a.Filename != r.PathValue("name") {
+			http.NotFound(w, r)
+			return
+		}
+		w.Header().Set("Content-Type", a.ContentType)
+		w.Write(a.data)
+	})
 	return mux
+}
+
+// Attachment is a file a user attached to a command, served by the fake at
+// URL as Discord's CDN would.
+type Attachment struct {
+	ID, Filename, ContentType, URL string
+	// Size is what the interaction declares: len(data).
+	Size int
+	data []byte
+}
+
+// Attach stores data as an attachment and returns it; pass it to Command
+// with an Option of Type OptAttachment whose Value is its ID.
+func (s *Server) Attach(filename, contentType string, data []byte) Attachment {
+	id := s.newID()
+	a := Attachment{ID: id, Filename: filename, ContentType: contentType, Size: len(data),
+		URL: s.srv.URL + "/attachments/" + id + "/" + filename, data: data}
+	s.mu.Lock()
+	s.attachments[id] = a
+	s.mu.Unlock()
+	return a
+}
+
+// Downloads returns how many times the attachment was downloaded.
+func (s *Server) Downloads(a Attachment) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.downloads[a.ID]
 }
 
 type bodyKey struct{}

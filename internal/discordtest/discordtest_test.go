@@ -2,6 +2,7 @@ package discordtest_test
 
 import (
 	"context"
+	"io"
 	"net/http"
 	"strings"
 	"testing"
@@ -166,4 +167,30 @@ func statuses(reqs []discordtest.Request) []int {
 		out = append(out, r.Status)
 	}
 	return out
+}
+
+func TestAttachmentsAreResolvedAndServed(t *testing.T) {
+	t.Parallel()
+	fake := discordtest.New(t, discordtest.Options{})
+	a := fake.Attach("nota.md", "text/markdown", []byte("Testo."))
+	in := fake.Command(discordtest.Invoker{}, "corpus", discordtest.Option{Name: "add", Type: discordtest.OptSubcommand,
+		Options: []discordtest.Option{{Name: "file", Type: discordtest.OptAttachment, Value: a.ID}}})
+	data := in.Payload["data"].(map[string]any)
+	sub := data["options"].([]any)[0].(map[string]any)
+	if sub["name"] != "add" || sub["type"] != discordtest.OptSubcommand {
+		t.Fatalf("subcommand option = %v", sub)
+	}
+	res := data["resolved"].(map[string]any)["attachments"].(map[string]any)[a.ID].(map[string]any)
+	if res["url"] != a.URL || res["filename"] != "nota.md" || res["size"] != 6 {
+		t.Errorf("resolved attachment = %v", res)
+	}
+	resp, err := http.Get(a.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != http.StatusOK || string(body) != "Testo." || fake.Downloads(a) != 1 {
+		t.Errorf("GET attachment = %d %q, downloads %d; want 200 \"Testo.\", 1", resp.StatusCode, body, fake.Downloads(a))
+	}
 }

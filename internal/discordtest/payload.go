@@ -52,6 +52,8 @@ type Option struct {
 	Type int
 	// Focused marks the option being typed in an autocomplete interaction.
 	Focused bool
+	// Options of a subcommand (Type OptSubcommand), which has no Value.
+	Options []Option
 }
 
 // Interaction is a built interaction: its ID and token (to find the
@@ -68,6 +70,14 @@ const (
 	typeComponent    = 3
 	typeAutocomplete = 4
 	optString        = 3
+)
+
+// Option types a test names in Option.Type.
+const (
+	// OptSubcommand is a subcommand; its options are in Option.Options.
+	OptSubcommand = 1
+	// OptAttachment is a file; the Value is an Attachment's ID.
+	OptAttachment = 11
 )
 
 func (s *Server) interaction(inv Invoker, typ int, data map[string]any) Interaction {
@@ -108,6 +118,9 @@ func options(opts []Option) []any {
 			typ = optString
 		}
 		m := map[string]any{"name": o.Name, "type": typ, "value": o.Value}
+		if typ == OptSubcommand {
+			m = map[string]any{"name": o.Name, "type": typ, "options": options(o.Options)}
+		}
 		if o.Focused {
 			m["focused"] = true
 		}
@@ -119,9 +132,34 @@ func options(opts []Option) []any {
 // Command builds an APPLICATION_COMMAND interaction for the slash command
 // name with options (string options unless their Type says otherwise).
 func (s *Server) Command(inv Invoker, name string, opts ...Option) Interaction {
-	return s.interaction(inv, typeCommand, map[string]any{
+	data := map[string]any{
 		"id": s.newID(), "name": name, "type": 1, "options": options(opts),
-	})
+	}
+	// Attachments named by options travel in data.resolved, with the URL
+	// the client must download them from, as Discord sends them.
+	resolved := map[string]any{}
+	var walk func([]Option)
+	walk = func(opts []Option) {
+		for _, o := range opts {
+			walk(o.Options)
+			if o.Type != OptAttachment {
+				continue
+			}
+			id, _ := o.Value.(string)
+			s.mu.Lock()
+			a, ok := s.attachments[id]
+			s.mu.Unlock()
+			if ok {
+				resolved[id] = map[string]any{"id": a.ID, "filename": a.Filename, "content_type": a.ContentType,
+					"size": a.Size, "url": a.URL, "proxy_url": a.URL}
+			}
+		}
+	}
+	walk(opts)
+	if len(resolved) > 0 {
+		data["resolved"] = map[string]any{"attachments": resolved}
+	}
+	return s.interaction(inv, typeCommand, data)
 }
 
 // Autocomplete builds an APPLICATION_COMMAND_AUTOCOMPLETE interaction; mark
