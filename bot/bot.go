@@ -40,9 +40,10 @@ type Engine interface {
 	Documents() []briefing.DocumentInfo
 }
 
-// ReloadFunc re-reads the corpus and re-indexes it. On error the engine must
-// keep serving its previous index.
-type ReloadFunc func(ctx context.Context) (briefing.IndexReport, error)
+// ReloadFunc re-reads the corpus (files, feeds, URLs) and re-indexes it,
+// saying what changed. On error the engine must keep serving its previous
+// index.
+type ReloadFunc func(ctx context.Context) (Change, error)
 
 // Options configure a Bot. They map one to one onto the discord.* and ops.*
 // configuration keys. Zero values mean the documented default.
@@ -63,8 +64,8 @@ type Options struct {
 	// MentionChannels are the channel IDs where mentioning the bot asks a
 	// question; ["all"] allows every channel; empty disables mentions.
 	MentionChannels []string
-	// AdminRoleIDs and AdminUserIDs may run /reload. With both empty nobody
-	// can.
+	// AdminRoleIDs and AdminUserIDs may run /reload and /corpus. With both
+	// empty nobody can.
 	AdminRoleIDs, AdminUserIDs []string
 	// HTTPListen, when set, selects HTTP-interactions mode: interactions
 	// arrive as signed POSTs on this address (any path).
@@ -101,6 +102,15 @@ type Options struct {
 	// Ready reports whether the engine has an index (for /healthz); nil
 	// means "Documents() is not empty".
 	Ready func() bool
+	// CorpusAdmin carries out /corpus add and /corpus remove (not a
+	// configuration key: the wiring passes it); nil makes them report that
+	// the corpus cannot be changed here.
+	CorpusAdmin CorpusAdmin
+	// MaxUploadBytes caps a file added with /corpus add (corpus.upload_max_mb);
+	// default 8 MiB.
+	MaxUploadBytes int64
+	// DownloadTimeout bounds the download of an attachment; default 30s.
+	DownloadTimeout time.Duration
 	// Logger receives JSON-friendly structured logs; nil discards.
 	Logger *slog.Logger
 }
@@ -138,6 +148,12 @@ func (o Options) withDefaults() Options {
 	if o.ShutdownTimeout <= 0 {
 		o.ShutdownTimeout = def.ShutdownTimeout
 	}
+	if o.MaxUploadBytes <= 0 {
+		o.MaxUploadBytes = defaultMaxUpload
+	}
+	if o.DownloadTimeout <= 0 {
+		o.DownloadTimeout = defaultDownloadTimeout
+	}
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
@@ -161,6 +177,9 @@ type Bot struct {
 	// beforeHTTPWork, when set (tests only), runs on the work goroutine of
 	// an HTTP interaction, with its context, before the command code.
 	beforeHTTPWork func(ctx context.Context)
+
+	// downloads fetches attachments (from the URLs Discord gives only).
+	downloads *http.Client
 
 	limits   *limiter
 	answers  *lru.Cache[string, storedAnswer]
@@ -236,6 +255,8 @@ func New(opts Options, engine Engine, reload ReloadFunc, logger *slog.Logger) (*
 		threads: lrucache.New[string, *conversation](1024),
 
 		firstResponseTimeout: firstResponseTimeout,
+		// No redirects: an attachment is served where Discord says.
+		downloads: &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }},
 	}
 	b.appID.Store(opts.AppID)
 	b.botID.Store("")

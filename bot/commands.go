@@ -9,6 +9,7 @@ const (
 	cmdSummary = "summary"
 	cmdSources = "sources"
 	cmdReload  = "reload"
+	cmdCorpus  = "corpus"
 	cmdHelp    = "help"
 )
 
@@ -19,8 +20,8 @@ func it(s string) *map[discordgo.Locale]string {
 func intPtr(n int) *int { return &n }
 
 // commands returns the slash commands the bot registers, with Italian
-// localisations beside English. /reload is hidden from members without
-// Manage Server; the handler checks the configured admins again.
+// localisations beside English. /reload and /corpus are hidden from members
+// without Manage Server; the handlers check the configured admins again.
 func commands() []*discordgo.ApplicationCommand {
 	manageGuild := int64(discordgo.PermissionManageGuild)
 	guildOnly := &[]discordgo.InteractionContextType{discordgo.InteractionContextGuild}
@@ -78,6 +79,7 @@ func commands() []*discordgo.ApplicationCommand {
 			DefaultMemberPermissions: &manageGuild,
 			Contexts:                 guildOnly,
 		},
+		corpusCommand(&manageGuild, guildOnly),
 		{
 			Name: cmdHelp, NameLocalizations: it("aiuto"),
 			Description:              "How to use the bot",

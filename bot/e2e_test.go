@@ -32,11 +32,11 @@ func TestRegistersCommandsAndIntents(t *testing.T) {
 		if loc, _ := cmd["name_localizations"].(map[string]any); loc["it"] == nil {
 			t.Errorf("command %v has no Italian name", cmd["name"])
 		}
-		if cmd["name"] == "reload" && cmd["default_member_permissions"] != fmt.Sprint(discordgo.PermissionManageGuild) {
+		if (cmd["name"] == "reload" || cmd["name"] == "corpus") && cmd["default_member_permissions"] != fmt.Sprint(discordgo.PermissionManageGuild) {
 			t.Errorf("reload default_member_permissions = %v, want Manage Server", cmd["default_member_permissions"])
 		}
 	}
-	if diff := cmp.Diff([]string{"ask", "search", "summary", "sources", "reload", "help"}, names); diff != "" {
+	if diff := cmp.Diff([]string{"ask", "search", "summary", "sources", "reload", "corpus", "help"}, names); diff != "" {
 		t.Errorf("registered commands (-want +got):\n%s", diff)
 	}
 	id := h.wait(t, func(r discordtest.Request) bool { return r.Path == "IDENTIFY" })
@@ -319,9 +319,9 @@ func TestButtons(t *testing.T) {
 func TestReloadAdminChecks(t *testing.T) {
 	t.Parallel()
 	var calls atomic.Int32
-	reload := func(ctx context.Context) (briefing.IndexReport, error) {
+	reload := func(ctx context.Context) (bot.Change, error) {
 		calls.Add(1)
-		return briefing.IndexReport{Added: 1, Changed: 2, Removed: 0, Unchanged: 3, Passages: 40, Embedded: 9, Duration: 1500 * time.Millisecond}, nil
+		return bot.Change{Index: briefing.IndexReport{Added: 1, Changed: 2, Removed: 0, Unchanged: 3, Passages: 40, Embedded: 9, Duration: 1500 * time.Millisecond}}, nil
 	}
 	h := startBot(t, &fakeEngine{}, reload, nil)
 	tests := []struct {
@@ -363,9 +363,9 @@ func TestReloadAdminChecks(t *testing.T) {
 func TestReloadFailureKeepsAnswering(t *testing.T) {
 	t.Parallel()
 	release := make(chan struct{})
-	reload := func(ctx context.Context) (briefing.IndexReport, error) {
+	reload := func(ctx context.Context) (bot.Change, error) {
 		<-release
-		return briefing.IndexReport{}, fmt.Errorf("load corpus: %w", errBoom)
+		return bot.Change{}, fmt.Errorf("load corpus: %w", errBoom)
 	}
 	h := startBot(t, &fakeEngine{}, reload, nil)
 	in := h.fake.Command(discordtest.Invoker{UserID: adminUser}, "reload")

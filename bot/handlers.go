@@ -158,6 +158,8 @@ func (b *Bot) route(ctx context.Context, log *slog.Logger, i *discordgo.Interact
 			b.sources(ctx, log, i, r)
 		case cmdReload:
 			b.doReload(ctx, log, i, r)
+		case cmdCorpus:
+			b.doCorpus(ctx, log, i, r)
 		case cmdHelp:
 			b.reply(ctx, log, r, renderHelp(localeLang(i.Locale))[0], true)
 		default:
@@ -490,7 +492,8 @@ func (b *Bot) doReload(ctx context.Context, log *slog.Logger, i *discordgo.Inter
 	b.reloadMu.Lock()
 	defer b.reloadMu.Unlock()
 	log.Info("reload started")
-	rep, err := b.reload(ctx)
+	c, err := b.reload(ctx)
+	rep := c.Index
 	if err != nil {
 		ref := newRef()
 		b.metrics.Reload("error")
@@ -502,16 +505,20 @@ func (b *Bot) doReload(ctx context.Context, log *slog.Logger, i *discordgo.Inter
 	b.indexed.Store(time.Now().UnixNano())
 	log.Info("reload done", "added", rep.Added, "changed", rep.Changed, "removed", rep.Removed, "unchanged", rep.Unchanged,
 		"passages", rep.Passages, "embedded", rep.Embedded, "duration_ms", rep.Duration.Milliseconds())
-	text := fmt.Sprintf(m.ReloadOK, rep.Duration.Round(time.Millisecond), rep.Added, rep.Changed, rep.Removed, rep.Unchanged, rep.Passages, rep.Embedded)
-	b.send(ctx, log, r, []outMessage{{Content: text}}, true)
+	b.send(ctx, log, r, []outMessage{{Content: renderChange(c, m)}}, true)
 }
 
 // autocomplete offers documents whose ID or title contains what the user
 // typed.
 func (b *Bot) autocomplete(ctx context.Context, log *slog.Logger, i *discordgo.Interaction, r responder) {
 	var typed string
-	for _, o := range i.ApplicationCommandData().Options {
-		// Only the document option completes, and it is a string; any other
+	opts := i.ApplicationCommandData().Options
+	// /corpus remove completes its id inside the subcommand.
+	if len(opts) == 1 && opts[0].Type == discordgo.ApplicationCommandOptionSubCommand {
+		opts = opts[0].Options
+	}
+	for _, o := range opts {
+		// Only document options complete, and they are strings; any other
 		// focused option (a client or a future command's) filters nothing.
 		if v, ok := stringValue(o); ok && o.Focused {
 			typed = strings.ToLower(strings.TrimSpace(v))

@@ -365,7 +365,7 @@ func TestConcurrentReloadsAreSerialised(t *testing.T) {
 	t.Parallel()
 	var inside, most, calls atomic.Int32
 	secondDeferred := make(chan struct{})
-	reload := func(ctx context.Context) (briefing.IndexReport, error) {
+	reload := func(ctx context.Context) (bot.Change, error) {
 		n := inside.Add(1)
 		defer inside.Add(-1)
 		for m := most.Load(); n > m && !most.CompareAndSwap(m, n); m = most.Load() {
@@ -379,7 +379,7 @@ func TestConcurrentReloadsAreSerialised(t *testing.T) {
 			}
 			time.Sleep(100 * time.Millisecond)
 		}
-		return briefing.IndexReport{Added: 1, Passages: 4, Duration: time.Second}, nil
+		return bot.Change{Index: briefing.IndexReport{Added: 1, Passages: 4, Duration: time.Second}}, nil
 	}
 	h := startBot(t, &fakeEngine{}, reload, nil)
 	first := h.fake.Command(discordtest.Invoker{UserID: adminUser}, "reload")

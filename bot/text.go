@@ -16,6 +16,9 @@ type msgs struct {
 	Score, Documents, NoDocuments, Passages, Summary, Ref, NoContent  string
 	HelpTitle, Help, Continued                                        string
 	AsOf, AsOfReload, Undated                                         string
+	CorpusUsage, CorpusAddUsage, NoCorpusAdmin, CorpusFailed          string
+	ChangeAdded, ChangeChanged, ChangeRemoved, ChangeStale            string
+	ChangeNewFrom                                                     string
 }
 
 var texts = map[string]msgs{
@@ -64,6 +67,16 @@ var texts = map[string]msgs{
 		AsOf:       "as of %s",
 		AsOfReload: "as of the last reload, %s",
 		Undated:    "undated",
+
+		CorpusUsage:    "Use /corpus add, /corpus remove id: or /corpus list.",
+		CorpusAddUsage: "Give either a file or a url, not both.",
+		NoCorpusAdmin:  "Documents cannot be added or removed on this deployment (set corpus.dir).",
+		CorpusFailed:   "Nothing changed: %s",
+		ChangeAdded:    "Added",
+		ChangeChanged:  "Changed",
+		ChangeRemoved:  "Removed",
+		ChangeStale:    "kept its last good copy",
+		ChangeNewFrom:  "New from %s",
 	},
 	"it": {
 		Sources:      "Fonti",
@@ -110,6 +123,16 @@ var texts = map[string]msgs{
 		AsOf:       "aggiornato al %s",
 		AsOfReload: "aggiornato all'ultimo ricaricamento, %s",
 		Undated:    "senza data",
+
+		CorpusUsage:    "Usa /corpus aggiungi, /corpus rimuovi id: oppure /corpus elenco.",
+		CorpusAddUsage: "Indica un file oppure un url, non entrambi.",
+		NoCorpusAdmin:  "Su questa installazione non si possono aggiungere o rimuovere documenti (imposta corpus.dir).",
+		CorpusFailed:   "Nessuna modifica: %s",
+		ChangeAdded:    "Aggiunti",
+		ChangeChanged:  "Modificati",
+		ChangeRemoved:  "Rimossi",
+		ChangeStale:    "tenuta l'ultima copia valida",
+		ChangeNewFrom:  "Nuovi da %s",
 	},
 }
 

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"path/filepath"
+	"sync"
 	"time"
 
 	"github.com/briefing/briefing"
@@ -19,6 +20,9 @@ import (
 // session is what a command works with once the configuration is loaded,
 // the corpus read and the index brought up to date.
 type session struct {
+	// mu serialises reloads and corpus changes, and guards docs, fetched
+	// and report once serving.
+	mu     sync.Mutex
 	cfg    Config
 	logger *slog.Logger
 	docs   []corpus.Document

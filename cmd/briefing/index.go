@@ -67,7 +67,7 @@ func nonNil(s []string) []string {
 }
 
 // writeDocChanges lists the documents added (+), changed (~) and removed (-).
-func writeDocChanges(w io.Writer, r rag.IndexReport) error {
+func writeDocChanges(w io.Writer, r briefing.IndexReport) error {
 	for _, c := range []struct {
 		mark string
 		ids  []string

@@ -10,7 +10,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/briefing/briefing"
 	"github.com/briefing/briefing/bot"
 	"github.com/briefing/briefing/rag"
 )
@@ -46,12 +45,11 @@ a deadline) and closes the gateway. See docs/discord.md.`,
 			if err != nil {
 				return err
 			}
-			reload := func(ctx context.Context) (briefing.IndexReport, error) {
-				docs, _, err := loadCorpus(ctx, s.cfg, s.logger, s.fetcher)
-				if err != nil {
-					return briefing.IndexReport{}, err
-				}
-				return s.eng.Index(ctx, docs, nil)
+			// Documents are added and removed from Discord only where there
+			// is a corpus directory to hold them.
+			var admin bot.CorpusAdmin
+			if cfg.Corpus.Dir != "" {
+				admin = newCorpusAdmin(s)
 			}
 			d := cfg.Discord
 			b, err := bot.New(bot.Options{
@@ -74,8 +72,10 @@ a deadline) and closes the gateway. See docs/discord.md.`,
 				StreamEditInterval:   d.StreamEditInterval,
 				MessageContentIntent: d.MessageContentIntent,
 				OpsListen:            cfg.Ops.Listen,
+				CorpusAdmin:          admin,
+				MaxUploadBytes:       int64(cfg.Corpus.UploadMaxMB) << 20,
 				Logger:               s.logger,
-			}, s.eng, reload, s.logger)
+			}, s.eng, s.reload, s.logger)
 			if err != nil {
 				return usageErr(fmt.Errorf("discord configuration: %w", err))
 			}
