@@ -115,7 +115,11 @@ type SummaryRequest struct {
 // DocumentInfo describes an indexed document.
 type DocumentInfo struct {
 	ID, Title, Lang, Date, Author, Source string
-	Passages                              int
+	// URL where the document can be read, Format it was stored in
+	// ("markdown", "html", "pdf", …) and Path: its file in the corpus
+	// directory, or the feed or page URL it was fetched from.
+	URL, Format, Path string
+	Passages          int
 }
 
 // IndexReport says what an Index call changed.

@@ -235,6 +235,12 @@ func renderDocuments(docs []briefing.DocumentInfo, lang string) []outMessage {
 				parts = append(parts, oneLine(p))
 			}
 		}
+		if d.Date == "" {
+			parts = append(parts, m.Undated)
+		}
+		if d.URL != "" && runeLen(d.URL) <= maxURLShown && !strings.ContainsAny(d.URL, " \n<>") {
+			parts = append(parts, d.URL)
+		}
 		parts = append(parts, fmt.Sprintf("%d %s", d.Passages, m.Passages))
 		f := &discordgo.MessageEmbedField{
 			Name:  trimText(oneLine(d.Title), maxFieldName),

@@ -169,7 +169,9 @@ func TestRenderGolden(t *testing.T) {
 		{"answer_long", renderAnswer(longAnswer(), answerView{ID: "abcd1234", Title: strings.Repeat("Very long question ", 20), Lang: "en"})},
 		{"full_sources", renderFullSources(briefing.Answer{Citations: []briefing.Citation{{N: 1, Passage: goldenPassage, Quote: "Ha incontrato Kim Jong-un."}}}, "it")},
 		{"search_en", renderHits("Lavrov visit", []briefing.Hit{{Passage: goldenPassage, Score: 0.8734, Rank: 1}}, "en")},
-		{"documents_it", renderDocuments([]briefing.DocumentInfo{{ID: "lavrov-pyongyang-visit", Title: "Lavrov a Pyongyang", Date: "2024-11-29", Source: "ANSA", Passages: 12}}, "it")},
+		{"documents_it", renderDocuments([]briefing.DocumentInfo{
+			{ID: "lavrov-pyongyang-visit", Title: "Lavrov a Pyongyang", Date: "2024-11-29", Source: "ANSA", URL: "https://www.ansa.example/esteri/lavrov", Passages: 12},
+			{ID: "nota", Title: "Nota interna", Passages: 2}}, "it")},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -14,7 +14,8 @@ func (e *Engine) Documents() []briefing.DocumentInfo {
 	}
 	out := make([]briefing.DocumentInfo, len(s.docs))
 	for i, d := range s.docs {
-		out[i] = briefing.DocumentInfo{ID: d.ID, Title: d.Title, Lang: d.Lang, Date: d.Date, Author: d.Author, Source: d.Source, Passages: d.Passages}
+		out[i] = briefing.DocumentInfo{ID: d.ID, Title: d.Title, Lang: d.Lang, Date: d.Date, Author: d.Author, Source: d.Source,
+			URL: d.URL, Format: d.Format, Path: d.Path, Passages: d.Passages}
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
 	return out

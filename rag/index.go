@@ -72,7 +72,7 @@ func (e *Engine) index(ctx context.Context, docs []corpus.Document, progress fun
 			lang = analysis.DetectLang(d.Body)
 		}
 		records[i] = vecstore.DocRecord{ID: d.ID, Title: d.Title, Lang: lang, Date: d.Date, Author: d.Author,
-			Source: d.Source, Path: d.Path, Hash: docHash(d)}
+			Source: d.Source, URL: d.URL, Format: d.Format, Path: d.Path, Hash: docHash(d)}
 		switch h, ok := oldHash[d.ID]; {
 		case !ok:
 			rep.Added++

@@ -123,6 +123,22 @@ func TestIndexFetchesFeedsAndURLs(t *testing.T) {
 		t.Errorf("search made %d requests, want none", after-before)
 	}
 
+	// sources lists the fetched documents with their metadata.
+	r = cli(t, env, "", "--corpus", dir, "--index-dir", indexDir, "sources", "--json")
+	var docs []sourceJSON
+	if err := json.Unmarshal([]byte(r.stdout), &docs); err != nil {
+		t.Fatalf("sources --json: %v\n%s", err, r.stdout)
+	}
+	var page *sourceJSON
+	for i := range docs {
+		if docs[i].ID == pageID {
+			page = &docs[i]
+		}
+	}
+	if page == nil || page.URL != site.URL+"/page" || page.Source != "Il Sito" || page.Format != "html" || page.Title != "Le truppe a Kursk" || page.Date != "" {
+		t.Errorf("sources entry of the page = %+v, want its URL, outlet, format and no date", page)
+	}
+
 	// The text report names each source.
 	r = cli(t, env, "", "--corpus", dir, "--index-dir", indexDir, "index")
 	for _, w := range []string{"sources:", "feed " + site.URL + "/feed.xml: 1 documents, 0 new", "FAILED, kept the last good copy", "url " + site.URL + "/missing: FAILED"} {

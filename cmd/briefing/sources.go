@@ -15,6 +15,9 @@ type sourceJSON struct {
 	Date     string `json:"date"`
 	Author   string `json:"author"`
 	Source   string `json:"source"`
+	URL      string `json:"url"`
+	Format   string `json:"format"`
+	Path     string `json:"path"`
 	Passages int    `json:"passages"`
 }
 
@@ -23,7 +26,7 @@ func newSourcesCmd(a *app) *cobra.Command {
 	var asJSON bool
 	cmd := &cobra.Command{
 		Use:   "sources",
-		Short: "List the documents of the corpus with their passage counts",
+		Short: "List the documents with their metadata (outlet, author, date, URL) and passage counts",
 		Args:  usageArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			cfg, err := a.loadConfig(cmd, nil)
@@ -38,18 +41,20 @@ func newSourcesCmd(a *app) *cobra.Command {
 			if asJSON {
 				out := []sourceJSON{}
 				for _, d := range docs {
-					out = append(out, sourceJSON{d.ID, d.Title, d.Lang, d.Date, d.Author, d.Source, d.Passages})
+					out = append(out, sourceJSON{d.ID, d.Title, d.Lang, d.Date, d.Author, d.Source, d.URL, d.Format, d.Path, d.Passages})
 				}
 				return writeJSON(a.stdout, out)
 			}
 			tw := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
-			fmt.Fprintln(tw, "ID\tLANG\tDATE\tPASSAGES\tTITLE")
-			for _, d := range docs {
-				date := d.Date
-				if date == "" {
-					date = "-"
+			fmt.Fprintln(tw, "ID\tLANG\tDATE\tSOURCE\tPASSAGES\tTITLE\tURL")
+			dash := func(s string) string {
+				if s == "" {
+					return "-"
 				}
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%s\n", d.ID, d.Lang, date, d.Passages, d.Title)
+				return s
+			}
+			for _, d := range docs {
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%s\t%s\n", d.ID, d.Lang, dash(d.Date), dash(d.Source), d.Passages, d.Title, dash(d.URL))
 			}
 			return tw.Flush()
 		},

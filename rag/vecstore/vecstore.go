@@ -55,6 +55,8 @@ type DocRecord struct {
 	Date     string `json:"date,omitempty"`
 	Author   string `json:"author,omitempty"`
 	Source   string `json:"source,omitempty"`
+	URL      string `json:"url,omitempty"`
+	Format   string `json:"format,omitempty"`
 	Path     string `json:"path"`
 	Hash     string `json:"hash"`
 	Passages int    `json:"passages"`
