@@ -129,14 +129,14 @@ func TestIndexFetchesFeedsAndURLs(t *testing.T) {
 	if err := json.Unmarshal([]byte(r.stdout), &docs); err != nil {
 		t.Fatalf("sources --json: %v\n%s", err, r.stdout)
 	}
-	var page *sourceJSON
+	var entry *sourceJSON
 	for i := range docs {
 		if docs[i].ID == pageID {
-			page = &docs[i]
+			entry = &docs[i]
 		}
 	}
-	if page == nil || page.URL != site.URL+"/page" || page.Source != "Il Sito" || page.Format != "html" || page.Title != "Le truppe a Kursk" || page.Date != "" {
-		t.Errorf("sources entry of the page = %+v, want its URL, outlet, format and no date", page)
+	if entry == nil || entry.URL != site.URL+"/page" || entry.Source != "Il Sito" || entry.Format != "html" || entry.Title != "Le truppe a Kursk" || entry.Date != "" {
+		t.Errorf("sources entry of the page = %+v, want its URL, outlet, format and no date", entry)
 	}
 
 	// The text report names each source.
