@@ -194,7 +194,7 @@ func DefaultConfig() Config {
 			FeedMaxItems: 30,
 			UploadMaxMB:  8,
 		},
-				Index: IndexConfig{ChunkChars: eng.Chunk.MaxChars, ChunkOverlap: eng.Chunk.Overlap},
+		Index: IndexConfig{ChunkChars: eng.Chunk.MaxChars, ChunkOverlap: eng.Chunk.Overlap},
 		Embedder: EmbedderConfig{
 			Provider:   "hashed",
 			Dimensions: eng.HashedDimensions,
