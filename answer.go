@@ -96,6 +96,9 @@ type Request struct {
 	// what was streamed: show it in place of the fragments (the bot edits
 	// its message to the final text).
 	OnDelta func(delta string)
+	// Filter keeps only passages of documents published in a date range or
+	// by given outlets; the zero Filter keeps all. Optional.
+	Filter corpus.Filter
 }
 
 // SummaryRequest selects what to summarise: the whole corpus (both empty),
@@ -110,6 +113,9 @@ type SummaryRequest struct {
 	// generated summary (or, from the cache, the whole text at once);
 	// Answer.Text supersedes it.
 	OnDelta func(delta string)
+	// Filter limits the summary to documents of a date range or outlets
+	// ("what changed since 2025-06-01"); the zero Filter keeps all.
+	Filter corpus.Filter
 }
 
 // DocumentInfo describes an indexed document.

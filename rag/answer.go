@@ -51,7 +51,7 @@ func (e *Engine) Answer(ctx context.Context, req briefing.Request) (briefing.Ans
 	if err := ctx.Err(); err != nil {
 		return briefing.Answer{}, fmt.Errorf("rag: answer: %w", err)
 	}
-	r, err := e.retrieve(ctx, s, q, rewrite, extra, e.opts.TopK)
+	r, err := e.retrieve(ctx, s, q, rewrite, extra, e.opts.TopK, req.Filter)
 	if err != nil {
 		return briefing.Answer{}, err
 	}

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/briefing/briefing"
+	"github.com/briefing/briefing/corpus"
 )
 
 // Explanation is how a question is analysed against the current index and
@@ -60,7 +61,7 @@ func (e *Engine) Explain(ctx context.Context, question string, k int) (Explanati
 	if err != nil {
 		return Explanation{}, err
 	}
-	r, err := e.retrieve(ctx, s, q, "", nil, k)
+	r, err := e.retrieve(ctx, s, q, "", nil, k, corpus.Filter{})
 	if err != nil {
 		return Explanation{}, err
 	}

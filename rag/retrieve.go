@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/briefing/briefing"
+	"github.com/briefing/briefing/corpus"
 	"github.com/briefing/briefing/internal/analysis"
 	"github.com/briefing/briefing/rag/answerable"
 	"github.com/briefing/briefing/rag/extract"
@@ -48,7 +49,12 @@ type retrieval struct {
 // are merged by each passage's better score, and a passage's Score is the
 // better of its coverage of the question's concepts and of the rewrite's.
 // Without one it is the offline search exactly.
-func (e *Engine) retrieve(ctx context.Context, s *snapshot, q, rewrite string, extra []string, k int) (*retrieval, error) {
+//
+// Dates enter in one separate step (see recency.go): f drops candidates
+// outside its range or outlets before the cut to k, and preferRecent
+// orders by date only ties and, for a question asking for the latest,
+// the most relevant candidates.
+func (e *Engine) retrieve(ctx context.Context, s *snapshot, q, rewrite string, extra []string, k int, f corpus.Filter) (*retrieval, error) {
 	start := time.Now()
 	if k <= 0 {
 		k = e.opts.TopK
@@ -78,6 +84,11 @@ func (e *Engine) retrieve(ctx context.Context, s *snapshot, q, rewrite string, e
 		return r, nil
 	}
 	depth := max(4*k, 20)
+	if !f.IsZero() {
+		// A narrow filter would starve a shallow ranking: rank everything
+		// and let the filter choose.
+		depth = max(depth, len(s.passages))
+	}
 	vecs, err := e.embedQueries(ctx, texts)
 	if err != nil {
 		return nil, err
@@ -141,6 +152,9 @@ func (e *Engine) retrieve(ctx context.Context, s *snapshot, q, rewrite string, e
 	}
 	order := make([]lexical.Scored, 0, len(fused))
 	for p := range fused {
+		if !f.Match(s.passages[p]) {
+			continue
+		}
 		if r.rewrite != "" {
 			// Score covers what either text asks, wherever it was found.
 			fused[p].Score = max(s.lex.Coverage(r.concepts, p), s.lex.Coverage(r.altConcepts, p))
@@ -148,6 +162,7 @@ func (e *Engine) retrieve(ctx context.Context, s *snapshot, q, rewrite string, e
 		order = append(order, lexical.Scored{Passage: p, Score: fusedScore[p]})
 	}
 	lexical.SortScored(order)
+	preferRecent(order, func(p int) *briefing.Hit { return fused[p] }, analysis.WantsLatest(q))
 	if len(order) > k {
 		order = order[:k]
 	}

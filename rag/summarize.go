@@ -61,7 +61,7 @@ func (e *Engine) Summarize(ctx context.Context, req briefing.SummaryRequest) (br
 		if rwErr != nil {
 			e.log.Warn("query rewrite failed; retrieval used the glossary bridge only", "err", rwErr)
 		}
-		r, err := e.retrieve(ctx, s, q, rewrite, nil, topicPassages*4)
+		r, err := e.retrieve(ctx, s, q, rewrite, nil, topicPassages*4, req.Filter)
 		if err != nil {
 			return briefing.Answer{}, err
 		}
@@ -89,7 +89,7 @@ func (e *Engine) Summarize(ctx context.Context, req briefing.SummaryRequest) (br
 		}
 	} else {
 		for _, p := range s.passages {
-			if req.DocID == "" || p.DocID == req.DocID {
+			if (req.DocID == "" || p.DocID == req.DocID) && req.Filter.Match(p) {
 				passages = append(passages, p)
 			}
 		}

@@ -43,3 +43,20 @@ func TestDetectLang(t *testing.T) {
 		})
 	}
 }
+
+func TestWantsLatest(t *testing.T) {
+	t.Parallel()
+	for q, want := range map[string]bool{
+		"Quali sono le ultime notizie sulla Corea del Nord?": true,
+		"What is the most recent statement by Lavrov?":       true,
+		"latest on the treaty":                               true,
+		"Novità sul trattato?":                               true,
+		"Who signed the treaty?":                             false,
+		"Quando è stato firmato il trattato?":                false,
+		"ultimatum":                                          false,
+	} {
+		if got := analysis.WantsLatest(q); got != want {
+			t.Errorf("WantsLatest(%q) = %v, want %v", q, got, want)
+		}
+	}
+}
