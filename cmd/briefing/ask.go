@@ -13,6 +13,7 @@ func newAskCmd(a *app) *cobra.Command {
 		asJSON bool
 		topK   int
 		noLLM  bool
+		flags  filterFlags
 	)
 	cmd := &cobra.Command{
 		Use:   "ask QUESTION... | ask -",
@@ -51,11 +52,15 @@ verbatim. A question the corpus does not cover is refused, citing nothing.`,
 			if err := checkQuestion(q, cfg.Retrieval.MaxQuestionChars); err != nil {
 				return err
 			}
+			f, err := flags.filter()
+			if err != nil {
+				return err
+			}
 			s, err := a.open(ctx, cfg, openOptions{noLLM: noLLM})
 			if err != nil {
 				return err
 			}
-			ans, err := s.eng.Answer(ctx, briefing.Request{Question: q})
+			ans, err := s.eng.Answer(ctx, briefing.Request{Question: q, Filter: f})
 			if err != nil {
 				return fmt.Errorf("answer: %w", err)
 			}
@@ -68,5 +73,6 @@ verbatim. A question the corpus does not cover is refused, citing nothing.`,
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the answer as JSON")
 	cmd.Flags().IntVar(&topK, "top-k", 0, "passages to retrieve (retrieval.top_k)")
 	cmd.Flags().BoolVar(&noLLM, "no-llm", false, "answer extractively even when an LLM is configured")
+	flags.register(cmd.Flags())
 	return cmd
 }

@@ -486,6 +486,10 @@ func (f *fakeEngine) Rebuild(ctx context.Context, docs []corpus.Document, progre
 	return f.Index(ctx, docs, progress)
 }
 
+func (f *fakeEngine) SearchFilter(ctx context.Context, q string, k int, _ corpus.Filter) ([]briefing.Hit, error) {
+	return f.Search(ctx, q, k)
+}
+
 func (f *fakeEngine) Search(ctx context.Context, q string, k int) ([]briefing.Hit, error) {
 	return f.answer.Hits, f.err
 }

@@ -15,6 +15,7 @@ func newSearchCmd(a *app) *cobra.Command {
 		asJSON, explain bool
 		k               int
 	)
+	var flags filterFlags
 	cmd := &cobra.Command{
 		Use:   "search QUERY... | search -",
 		Short: "Show the passages retrieved for a query, with their scores",
@@ -54,6 +55,10 @@ answer or refuse.`,
 			if k < 0 {
 				return usageErr(fmt.Errorf("--k %d: want a positive number", k))
 			}
+			f, err := flags.filter()
+			if err != nil {
+				return err
+			}
 			s, err := a.open(ctx, cfg, openOptions{})
 			if err != nil {
 				return err
@@ -72,7 +77,7 @@ answer or refuse.`,
 				}
 				return x.Format(a.stdout)
 			}
-			hits, err := s.eng.Search(ctx, q, k)
+			hits, err := s.eng.SearchFilter(ctx, q, k, f)
 			if err != nil {
 				return fmt.Errorf("search: %w", err)
 			}
@@ -85,6 +90,7 @@ answer or refuse.`,
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the passages as JSON")
 	cmd.Flags().IntVar(&k, "k", 0, "passages to return (default retrieval.top_k)")
 	cmd.Flags().BoolVar(&explain, "explain", false, "explain the query's concepts and weights and why each passage is or is not evidence")
+	flags.register(cmd.Flags())
 	return cmd
 }
 

@@ -16,16 +16,19 @@ func newSummaryCmd(a *app) *cobra.Command {
 		asJSON bool
 		docID  string
 		noLLM  bool
+		flags  filterFlags
 	)
 	cmd := &cobra.Command{
 		Use:   "summary [--doc ID] [TOPIC...]",
 		Short: "Summarise the corpus, one document, or a topic, with citations",
 		Long: `Write a short cited briefing: of the whole corpus with no arguments, of one
 document with --doc (see "briefing sources" for the IDs), or of a topic given
-as words (optionally within --doc).`,
+as words (optionally within --doc). --since, --until and --source limit it to
+documents of a date range or outlets: "what changed since 2025-06-01".`,
 		Example: `  briefing summary
   briefing summary --doc russia-north-korea-alliance
-  briefing summary truppe nordcoreane`,
+  briefing summary truppe nordcoreane
+  briefing summary --since 2025-06-01`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
 			topic := strings.TrimSpace(strings.Join(args, " "))
@@ -38,6 +41,10 @@ as words (optionally within --doc).`,
 					return err
 				}
 			}
+			f, err := flags.filter()
+			if err != nil {
+				return err
+			}
 			s, err := a.open(ctx, cfg, openOptions{noLLM: noLLM})
 			if err != nil {
 				return err
@@ -45,7 +52,7 @@ as words (optionally within --doc).`,
 			if docID != "" && !slices.ContainsFunc(s.docs, func(d corpus.Document) bool { return d.ID == docID }) {
 				return fmt.Errorf("%w %q; the documents are: %s", briefing.ErrUnknownDocument, docID, strings.Join(docIDs(s.docs), ", "))
 			}
-			ans, err := s.eng.Summarize(ctx, briefing.SummaryRequest{DocID: docID, Topic: topic})
+			ans, err := s.eng.Summarize(ctx, briefing.SummaryRequest{DocID: docID, Topic: topic, Filter: f})
 			if err != nil {
 				return fmt.Errorf("summarize: %w", err)
 			}
@@ -58,6 +65,7 @@ as words (optionally within --doc).`,
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the summary as JSON")
 	cmd.Flags().StringVar(&docID, "doc", "", "summarise only this document (an ID from \"briefing sources\")")
 	cmd.Flags().BoolVar(&noLLM, "no-llm", false, "summarise extractively even when an LLM is configured")
+	flags.register(cmd.Flags())
 	return cmd
 }
 
