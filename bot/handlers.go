@@ -16,6 +16,7 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"github.com/briefing/briefing"
+	"github.com/briefing/briefing/corpus"
 )
 
 // storedAnswer is what the "Show sources" and feedback buttons find again.
@@ -343,6 +344,10 @@ func (b *Bot) beginQuestion(ctx context.Context, log *slog.Logger, i *discordgo.
 }
 
 func (b *Bot) ask(ctx context.Context, log *slog.Logger, i *discordgo.Interaction, r responder) {
+	f, ok := b.filterOf(ctx, log, i, r)
+	if !ok {
+		return
+	}
 	q, lang, ok := b.beginQuestion(ctx, log, i, r, "question")
 	if !ok {
 		return
@@ -355,13 +360,13 @@ func (b *Bot) ask(ctx context.Context, log *slog.Logger, i *discordgo.Interactio
 	defer cancel()
 	st := b.newStreamer(ctx, log, r, q)
 	defer st.stop() // on a panic in Answer; a no-op after the stop below
-	a, err := b.engine.Answer(actx, briefing.Request{Question: q, OnDelta: st.delta})
+	a, err := b.engine.Answer(actx, briefing.Request{Question: q, OnDelta: st.delta, Filter: f})
 	st.stop()
 	if err != nil {
 		b.send(ctx, log, r, []outMessage{{Content: b.userError(log, lang, q, err)}}, false)
 		return
 	}
-	b.finishAnswer(ctx, log, r, "ask", id, q, q, a, start)
+	b.finishAnswer(ctx, log, r, "ask", id, q, withFilter(q, f), a, start)
 }
 
 // finishAnswer records, logs, caches and sends an answer.
@@ -379,6 +384,10 @@ func (b *Bot) finishAnswer(ctx context.Context, log *slog.Logger, r responder, k
 }
 
 func (b *Bot) search(ctx context.Context, log *slog.Logger, i *discordgo.Interaction, r responder) {
+	f, ok := b.filterOf(ctx, log, i, r)
+	if !ok {
+		return
+	}
 	q, lang, ok := b.beginQuestion(ctx, log, i, r, "query")
 	if !ok {
 		return
@@ -387,17 +396,27 @@ func (b *Bot) search(ctx context.Context, log *slog.Logger, i *discordgo.Interac
 	start := time.Now()
 	actx, cancel := context.WithTimeout(ctx, b.opts.AnswerTimeout)
 	defer cancel()
-	hits, err := b.engine.Search(actx, q, 5)
+	var hits []briefing.Hit
+	var err error
+	if fs, can := b.engine.(filteredSearcher); can && !f.IsZero() {
+		hits, err = fs.SearchFilter(actx, q, 5, f)
+	} else {
+		hits, err = b.engine.Search(actx, q, 5)
+	}
 	if err != nil {
 		b.send(ctx, log, r, []outMessage{{Content: b.userError(log, lang, q, err)}}, false)
 		return
 	}
 	b.metrics.Answered("search", time.Since(start), len(hits) == 0, false)
 	log.Info("searched", "hits", len(hits))
-	b.send(ctx, log, r, renderHits(q, hits, lang), false)
+	b.send(ctx, log, r, renderHits(withFilter(q, f), hits, lang), false)
 }
 
 func (b *Bot) summary(ctx context.Context, log *slog.Logger, i *discordgo.Interaction, r responder) {
+	f, ok := b.filterOf(ctx, log, i, r)
+	if !ok {
+		return
+	}
 	topic, doc := option(i, "topic"), option(i, "document")
 	lang := localeLang(i.Locale)
 	if topic != "" {
@@ -419,12 +438,13 @@ func (b *Bot) summary(ctx context.Context, log *slog.Logger, i *discordgo.Intera
 			break
 		}
 	}
+	title = withFilter(title, f)
 	start := time.Now()
 	actx, cancel := context.WithTimeout(ctx, b.opts.AnswerTimeout)
 	defer cancel()
 	st := b.newStreamer(ctx, log, r, title)
 	defer st.stop() // on a panic in Summarize; a no-op after the stop below
-	a, err := b.engine.Summarize(actx, briefing.SummaryRequest{DocID: doc, Topic: topic, OnDelta: st.delta})
+	a, err := b.engine.Summarize(actx, briefing.SummaryRequest{DocID: doc, Topic: topic, OnDelta: st.delta, Filter: f})
 	st.stop()
 	if err != nil {
 		b.send(ctx, log, r, []outMessage{{Content: b.userError(log, lang, topic, err)}}, false)
@@ -647,4 +667,30 @@ func (s *streamer) delta(d string) {
 func (s *streamer) stop() {
 	s.once.Do(func() { close(s.done) })
 	<-s.stopped
+}
+
+// filteredSearcher is the optional capability of an Engine to search within
+// a date range or outlets; *rag.Engine has it.
+type filteredSearcher interface {
+	SearchFilter(ctx context.Context, query string, k int, f corpus.Filter) ([]briefing.Hit, error)
+}
+
+// filterOf reads the since, until and source options. A bad date is told to
+// the user privately, before anything else happens.
+func (b *Bot) filterOf(ctx context.Context, log *slog.Logger, i *discordgo.Interaction, r responder) (corpus.Filter, bool) {
+	f, err := corpus.ParseFilter(option(i, "since"), option(i, "until"), option(i, "source"))
+	if err != nil {
+		log.Info("bad filter", "err", err)
+		b.ephemeral(ctx, log, r, fmt.Sprintf(t(localeLang(i.Locale)).BadFilter, err))
+		return corpus.Filter{}, false
+	}
+	return f, true
+}
+
+// withFilter appends a filter's description to a title.
+func withFilter(title string, f corpus.Filter) string {
+	if f.IsZero() {
+		return title
+	}
+	return title + " (" + f.String() + ")"
 }

@@ -18,7 +18,7 @@ type msgs struct {
 	AsOf, AsOfReload, Undated                                         string
 	CorpusUsage, CorpusAddUsage, NoCorpusAdmin, CorpusFailed          string
 	ChangeAdded, ChangeChanged, ChangeRemoved, ChangeStale            string
-	ChangeNewFrom                                                     string
+	ChangeNewFrom, BadFilter                                          string
 }
 
 var texts = map[string]msgs{
@@ -77,6 +77,7 @@ var texts = map[string]msgs{
 		ChangeRemoved:  "Removed",
 		ChangeStale:    "kept its last good copy",
 		ChangeNewFrom:  "New from %s",
+		BadFilter:      "I could not use that filter: %s.",
 	},
 	"it": {
 		Sources:      "Fonti",
@@ -133,6 +134,7 @@ var texts = map[string]msgs{
 		ChangeRemoved:  "Rimossi",
 		ChangeStale:    "tenuta l'ultima copia valida",
 		ChangeNewFrom:  "Nuovi da %s",
+		BadFilter:      "Non posso usare quel filtro: %s.",
 	},
 }
 
