@@ -177,6 +177,18 @@ func TestServeCorpusAdmin(t *testing.T) {
 		t.Errorf("remove of the URL page = %q", got)
 	}
 
+	// /reload names what changed on disk meanwhile.
+	if err := os.WriteFile(filepath.Join(dir, "troops.md"), []byte(docTroops), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	got = reply(admin, "reload")
+	if !strings.Contains(got, "1 added, 0 changed, 0 removed, 2 unchanged") || !strings.Contains(got, "Added: `troops`") {
+		t.Errorf("/reload reply = %q", got)
+	}
+	if err := os.Remove(filepath.Join(dir, "troops.md")); err != nil {
+		t.Fatal(err)
+	}
+
 	got = reply(admin, "corpus", sub("remove", discordtest.Option{Name: "id", Value: "nessuno"}))
 	if !strings.Contains(got, `Nothing changed: no document has the id "nessuno"`) {
 		t.Errorf("unknown id reply = %q", got)
