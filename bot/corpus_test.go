@@ -179,3 +179,16 @@ func TestCorpusURLRemoveAndList(t *testing.T) {
 		t.Errorf("list = %s, want the document with its date and outlet", list.Raw)
 	}
 }
+
+func TestCorpusRemoveAutocompletes(t *testing.T) {
+	t.Parallel()
+	h := startBot(t, &fakeEngine{}, nil, func(o *bot.Options) { o.CorpusAdmin = &fakeAdmin{} })
+	in := h.fake.Autocomplete(discordtest.Invoker{UserID: adminUser}, "corpus", discordtest.Option{Name: "remove", Type: discordtest.OptSubcommand,
+		Options: []discordtest.Option{{Name: "id", Value: "allean", Focused: true}}})
+	h.dispatch(t, in)
+	cb := h.callback(t, in)
+	choices, _ := cb["data"].(map[string]any)["choices"].([]any)
+	if len(choices) != 1 || choices[0].(map[string]any)["value"] != "russia-north-korea-alliance" {
+		t.Errorf("choices = %v, want the one document matching \"allean\"", choices)
+	}
+}
