@@ -56,18 +56,22 @@ func asOf(a briefing.Answer, indexed time.Time, m msgs) string {
 }
 
 // maxURLShown is the longest URL a citation shows; a longer one would eat
-// the quote's room, and a cut URL is a broken link.
-const maxURLShown = 300
+// the quote's room, and a cut URL is a broken link. maxOutletShown bounds
+// the outlet and the date as written, which come from page metadata.
+const (
+	maxURLShown    = 300
+	maxOutletShown = 80
+)
 
 // citeMeta is the line under a citation: outlet, date (or "undated") and the
 // URL as plain text, which Discord shows and links as it is.
 func citeMeta(p corpus.Passage, m msgs) string {
 	var parts []string
 	if p.Source != "" {
-		parts = append(parts, oneLine(p.Source))
+		parts = append(parts, trimText(oneLine(p.Source), maxOutletShown))
 	}
 	if p.Date != "" {
-		parts = append(parts, oneLine(p.Date))
+		parts = append(parts, trimText(oneLine(p.Date), maxOutletShown))
 	} else {
 		parts = append(parts, m.Undated)
 	}

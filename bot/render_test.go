@@ -236,3 +236,22 @@ func checkMessageLimits(t *testing.T, i int, m outMessage) {
 }
 
 func discordLocale(s string) discordgo.Locale { return discordgo.Locale(s) }
+
+func TestLongMetadataStaysWithinLimits(t *testing.T) {
+	t.Parallel()
+	p := goldenPassage
+	p.Source = strings.Repeat("Very Long Outlet Name ", 60)
+	p.Date = strings.Repeat("giugno ", 100)
+	p.URL = "https://example.com/" + strings.Repeat("a", 900)
+	p.Text = strings.Repeat("Testo del passaggio. ", 80)
+	a := briefing.Answer{Lang: "it", Text: "Risposta [1].", Citations: []briefing.Citation{{N: 1, Passage: p, Quote: p.Text}}}
+	for i, m := range renderAnswer(a, answerView{ID: "x", Title: "Q", Lang: "it"}) {
+		checkMessageLimits(t, i, m)
+	}
+	for i, m := range renderHits("q", []briefing.Hit{{Passage: p, Rank: 1}}, "it") {
+		checkMessageLimits(t, i, m)
+	}
+	for i, m := range renderFullSources(a, "it") {
+		checkMessageLimits(t, i, m)
+	}
+}
