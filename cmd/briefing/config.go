@@ -44,7 +44,7 @@ type Config struct {
 // CorpusConfig selects the documents to answer from.
 type CorpusConfig struct {
 	// Dir holds the articles (.md, .txt, .html, .pdf, .docx); empty means
-	// the corpus embedded in the binary.
+	// the corpus embedded in the binary, or none when Feeds or URLs are set.
 	Dir string `yaml:"dir"`
 	// Feeds are RSS or Atom feeds whose items are indexed as documents.
 	Feeds []string `yaml:"feeds"`
