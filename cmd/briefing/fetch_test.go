@@ -147,3 +147,21 @@ func TestIndexFetchesFeedsAndURLs(t *testing.T) {
 		}
 	}
 }
+
+func TestFeedsWithoutCorpusDir(t *testing.T) {
+	t.Parallel()
+	site := newNewsSite(t)
+	env := map[string]string{"BRIEFING_LOG_LEVEL": "error", "BRIEFING_CORPUS_FEEDS": site.URL + "/feed.xml"}
+	r := cli(t, env, "", "index", "--json")
+	if r.code != 0 {
+		t.Fatalf("index: exit %d\n%s", r.code, r.stderr)
+	}
+	var got indexJSON
+	if err := json.Unmarshal([]byte(r.stdout), &got); err != nil {
+		t.Fatal(err)
+	}
+	// The feed's one item, and not the embedded seed articles.
+	if got.Documents != 1 || len(got.AddedIDs) != 1 || got.AddedIDs[0] != got.Sources[0].New[0] {
+		t.Errorf("index of a feed alone = %+v, want its one item only", got)
+	}
+}
