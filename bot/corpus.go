@@ -235,7 +235,13 @@ func (b *Bot) download(ctx context.Context, a *discordgo.MessageAttachment) ([]b
 	}
 	resp, err := b.downloads.Do(req)
 	if err != nil {
-		return nil, fmt.Errorf("download %s: %w", a.Filename, errors.Unwrap(err))
+		// The *url.Error names the URL, which carries Discord's signed
+		// query; the cause alone is what the admin needs.
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err
+		}
+		return nil, fmt.Errorf("download %s: %w", a.Filename, err)
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
