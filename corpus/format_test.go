@@ -381,3 +381,38 @@ func TestIDFromURL(t *testing.T) {
 		t.Errorf("IDFromURL = %q is not a valid front matter id: %v", a, err)
 	}
 }
+
+func TestLoadCachesPDFText(t *testing.T) {
+	requirePoppler(t) // not parallel: it empties PATH below
+	dir, cache := t.TempDir(), t.TempDir()
+	pdf := writePDF(t, "Il testo del rapporto sul vertice.")
+	if err := os.WriteFile(filepath.Join(dir, "rapporto.pdf"), pdf, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	opts := corpus.LoadOptions{PDFCacheDir: cache}
+	first, _, err := corpus.LoadDirWith(ctx, dir, opts)
+	if err != nil {
+		t.Fatalf("LoadDirWith: %v", err)
+	}
+
+	// Without poppler the cached text still loads, under the file's
+	// current name; a changed PDF needs poppler again.
+	t.Setenv("PATH", t.TempDir())
+	if err := os.Rename(filepath.Join(dir, "rapporto.pdf"), filepath.Join(dir, "vertice.pdf")); err != nil {
+		t.Fatal(err)
+	}
+	again, _, err := corpus.LoadDirWith(ctx, dir, opts)
+	if err != nil {
+		t.Fatalf("LoadDirWith from the cache: %v", err)
+	}
+	if again[0].Body != first[0].Body || again[0].Title != first[0].Title || again[0].ID != "vertice" {
+		t.Errorf("cached load = %q %q %q, want the first load's text and title under the new name", again[0].ID, again[0].Title, again[0].Body)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "vertice.pdf"), writePDF(t, "Un altro testo."), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := corpus.LoadDirWith(ctx, dir, opts); !errors.Is(err, corpus.ErrNoPDFTool) {
+		t.Errorf("load of a changed PDF without poppler = %v, want ErrNoPDFTool", err)
+	}
+}

@@ -33,6 +33,19 @@ type LoadReport struct {
 // never indexed. A corpus without documents is ErrNoDocuments. Load stops
 // early with ctx's error when ctx is cancelled.
 func Load(ctx context.Context, fsys fs.FS) ([]Document, LoadReport, error) {
+	return LoadWith(ctx, fsys, LoadOptions{})
+}
+
+// LoadOptions tune LoadWith. The zero value is Load.
+type LoadOptions struct {
+	// PDFCacheDir, when set, keeps the text extracted from each PDF under
+	// its content hash, so an unchanged PDF is not run through poppler on
+	// every load. The directory is created when needed.
+	PDFCacheDir string
+}
+
+// LoadWith is Load with options.
+func LoadWith(ctx context.Context, fsys fs.FS, opts LoadOptions) ([]Document, LoadReport, error) {
 	var (
 		docs   []Document
 		report LoadReport
@@ -69,7 +82,12 @@ func Load(ctx context.Context, fsys fs.FS) ([]Document, LoadReport, error) {
 			errs = append(errs, fmt.Errorf("corpus: read %s: %w", p, err))
 			return nil
 		}
-		doc, err := ParseFile(ctx, p, data)
+		var doc Document
+		if f, _ := FormatOf(name); f == FormatPDF && opts.PDFCacheDir != "" {
+			doc, err = parsePDFCached(ctx, opts.PDFCacheDir, p, data)
+		} else {
+			doc, err = ParseFile(ctx, p, data)
+		}
 		if err != nil {
 			errs = append(errs, err)
 			return nil
@@ -98,6 +116,11 @@ func Load(ctx context.Context, fsys fs.FS) ([]Document, LoadReport, error) {
 // a path that is not a directory is reported as such, rather than as an
 // empty corpus.
 func LoadDir(ctx context.Context, dir string) ([]Document, LoadReport, error) {
+	return LoadDirWith(ctx, dir, LoadOptions{})
+}
+
+// LoadDirWith is LoadDir with options.
+func LoadDirWith(ctx context.Context, dir string, opts LoadOptions) ([]Document, LoadReport, error) {
 	info, err := os.Stat(dir)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
@@ -108,5 +131,5 @@ func LoadDir(ctx context.Context, dir string) ([]Document, LoadReport, error) {
 	if !info.IsDir() {
 		return nil, LoadReport{}, fmt.Errorf("corpus: %s is not a directory", dir)
 	}
-	return Load(ctx, os.DirFS(dir))
+	return LoadWith(ctx, os.DirFS(dir), opts)
 }

@@ -4,9 +4,14 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -34,34 +39,77 @@ const maxPDFText = 16 << 20
 // paragraphs. The joined text is the body: quotes are verbatim of it. ctx
 // bounds both tools.
 func ParsePDF(ctx context.Context, name string, data []byte) (Document, error) {
-	fail := func(err error) (Document, error) {
+	t, err := extractPDF(ctx, data)
+	if err != nil {
 		return Document{}, &ParseError{File: name, Err: err}
 	}
+	return t.document(name), nil
+}
+
+// pdfText is what poppler extracts from a PDF, before it becomes a Document
+// of a given file name; it is what the PDF cache keeps.
+type pdfText struct {
+	Body, Title, Author, Date string
+}
+
+func extractPDF(ctx context.Context, data []byte) (pdfText, error) {
 	if !bytes.HasPrefix(bytes.TrimLeft(data, "\x00\t\n\r "), []byte("%PDF-")) {
-		return fail(errors.New("not a PDF file (no %PDF- header)"))
+		return pdfText{}, errors.New("not a PDF file (no %PDF- header)")
 	}
 	text, err := runPoppler(ctx, data, "pdftotext", "-enc", "UTF-8", "-q", "-", "-")
 	if err != nil {
-		return fail(err)
+		return pdfText{}, err
 	}
 	info, err := runPoppler(ctx, data, "pdfinfo", "-enc", "UTF-8", "-isodates", "-")
 	if err != nil {
-		return fail(err)
+		return pdfText{}, err
 	}
 	if !utf8.Valid(text) {
 		text = bytes.ToValidUTF8(text, []byte("\uFFFD"))
 	}
 	body := joinPDFLines(string(text))
 	if body == "" {
-		return fail(ErrNoText)
+		return pdfText{}, ErrNoText
 	}
-	doc := Document{Format: FormatPDF, Path: name, Body: body, BodyLine: 1}
 	fields := pdfInfoFields(info)
-	doc.Title = fields["Title"]
-	doc.Author = fields["Author"]
-	doc.Date = fields["CreationDate"]
+	return pdfText{Body: body, Title: fields["Title"], Author: fields["Author"], Date: fields["CreationDate"]}, nil
+}
+
+func (t pdfText) document(name string) Document {
+	doc := Document{Format: FormatPDF, Path: name, Body: t.Body, BodyLine: 1,
+		Title: t.Title, Author: t.Author, Date: t.Date}
 	finish(&doc, name)
-	return doc, nil
+	return doc
+}
+
+// parsePDFCached is ParsePDF with the extracted text kept in dir under the
+// PDF's content hash: poppler runs once per version of a file, not on every
+// load. A cache that cannot be read or written only costs an extraction.
+func parsePDFCached(ctx context.Context, dir, name string, data []byte) (Document, error) {
+	sum := sha256.Sum256(data)
+	file := filepath.Join(dir, hex.EncodeToString(sum[:16])+".json")
+	if b, err := os.ReadFile(file); err == nil {
+		var t pdfText
+		if json.Unmarshal(b, &t) == nil && t.Body != "" {
+			return t.document(name), nil
+		}
+	}
+	t, err := extractPDF(ctx, data)
+	if err != nil {
+		return Document{}, &ParseError{File: name, Err: err}
+	}
+	if b, err := json.Marshal(t); err == nil && os.MkdirAll(dir, 0o755) == nil {
+		if f, err := os.CreateTemp(dir, ".pdf-*"); err == nil {
+			_, werr := f.Write(b)
+			if cerr := f.Close(); werr == nil && cerr == nil {
+				werr = os.Rename(f.Name(), file)
+			}
+			if werr != nil {
+				os.Remove(f.Name())
+			}
+		}
+	}
+	return t.document(name), nil
 }
 
 // runPoppler runs one poppler tool with data on stdin and returns stdout.

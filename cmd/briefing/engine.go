@@ -128,7 +128,12 @@ func loadCorpus(ctx context.Context, cfg Config, logger *slog.Logger, fetcher *f
 	remote := len(cfg.Corpus.Feeds)+len(cfg.Corpus.URLs) > 0
 	switch {
 	case cfg.Corpus.Dir != "":
-		docs, report, err = corpus.LoadDir(ctx, cfg.Corpus.Dir)
+		// PDFs are extracted once per version, not on every command.
+		var opts corpus.LoadOptions
+		if indexDir, derr := cfg.ResolveIndexDir(); derr == nil && indexDir != "" {
+			opts.PDFCacheDir = filepath.Join(indexDir, "pdf")
+		}
+		docs, report, err = corpus.LoadDirWith(ctx, cfg.Corpus.Dir, opts)
 		if err != nil && !(remote && errors.Is(err, corpus.ErrNoDocuments)) {
 			return nil, nil, fmt.Errorf("load corpus %s: %w", cfg.Corpus.Dir, err)
 		}
