@@ -46,7 +46,7 @@ func newSourcesCmd(a *app) *cobra.Command {
 				return writeJSON(a.stdout, out)
 			}
 			tw := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
-			fmt.Fprintln(tw, "ID\tLANG\tDATE\tSOURCE\tPASSAGES\tTITLE\tURL")
+			fmt.Fprintln(tw, "ID\tLANG\tDATE\tSOURCE\tAUTHOR\tPASSAGES\tTITLE\tURL")
 			dash := func(s string) string {
 				if s == "" {
 					return "-"
@@ -54,7 +54,7 @@ func newSourcesCmd(a *app) *cobra.Command {
 				return s
 			}
 			for _, d := range docs {
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%s\t%s\n", d.ID, d.Lang, dash(d.Date), dash(d.Source), d.Passages, d.Title, dash(d.URL))
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%d\t%s\t%s\n", d.ID, d.Lang, dash(d.Date), dash(d.Source), dash(d.Author), d.Passages, d.Title, dash(d.URL))
 			}
 			return tw.Flush()
 		},
