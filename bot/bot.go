@@ -99,6 +99,10 @@ type Options struct {
 	// ShutdownTimeout bounds how long Run waits for in-flight replies after
 	// ctx is done; default 10s.
 	ShutdownTimeout time.Duration
+	// ReloadTimeout bounds one /reload (reading the corpus and indexing
+	// it); default 10m. A reload cut off by it leaves the previous index
+	// serving.
+	ReloadTimeout time.Duration
 	// Ready reports whether the engine has an index (for /healthz); nil
 	// means "Documents() is not empty".
 	Ready func() bool
@@ -154,6 +158,9 @@ func (o Options) withDefaults() Options {
 	if o.DownloadTimeout <= 0 {
 		o.DownloadTimeout = defaultDownloadTimeout
 	}
+	if o.ReloadTimeout <= 0 {
+		o.ReloadTimeout = 10 * time.Minute
+	}
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
@@ -181,10 +188,14 @@ type Bot struct {
 	// downloads fetches attachments (from the URLs Discord gives only).
 	downloads *http.Client
 
-	limits   *limiter
-	answers  *lru.Cache[string, storedAnswer]
-	threads  *lru.Cache[string, *conversation]
-	reloadMu sync.Mutex
+	limits  *limiter
+	answers *lru.Cache[string, storedAnswer]
+	threads *lru.Cache[string, *conversation]
+	// reloading is set while a reload or a /corpus change runs. Another
+	// is told so at once rather than queued: the engine serialises indexing
+	// itself, so the bot only has to keep admins from waiting on one
+	// another (and CorpusAdmin from running twice at once).
+	reloading atomic.Bool
 
 	appID atomic.Value // string
 	botID atomic.Value // string

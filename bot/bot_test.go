@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -74,22 +75,53 @@ func sampleAnswer(q string) briefing.Answer {
 	}
 }
 
-// syncBuffer is a log sink safe for concurrent writes.
+// syncBuffer is a log sink safe for concurrent writes, which tests can wait
+// on: every write wakes the waiters.
 type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
+	mu      sync.Mutex
+	buf     bytes.Buffer
+	changed chan struct{} // closed and replaced on every write
 }
 
 func (s *syncBuffer) Write(p []byte) (int, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.buf.Write(p)
+	n, err := s.buf.Write(p)
+	if s.changed != nil {
+		close(s.changed)
+		s.changed = nil
+	}
+	return n, err
 }
 
 func (s *syncBuffer) String() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.buf.String()
+}
+
+// waitFor blocks until the logs contain one of subs and returns the one
+// found first, or returns ctx's error.
+func (s *syncBuffer) waitFor(ctx context.Context, subs ...string) (string, error) {
+	for {
+		s.mu.Lock()
+		l := s.buf.String()
+		if s.changed == nil {
+			s.changed = make(chan struct{})
+		}
+		ch := s.changed
+		s.mu.Unlock()
+		for _, sub := range subs {
+			if strings.Contains(l, sub) {
+				return sub, nil
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return "", fmt.Errorf("logs never contained any of %q: %w", subs, ctx.Err())
+		case <-ch:
+		}
+	}
 }
 
 // harness is a bot running in gateway mode against a fake Discord.

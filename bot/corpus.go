@@ -172,32 +172,40 @@ func (b *Bot) doCorpus(ctx context.Context, log *slog.Logger, i *discordgo.Inter
 		b.ephemeral(ctx, log, r, m.CorpusUsage)
 		return
 	}
-	if !b.deferReply(ctx, log, r, true) {
+	// One change of the corpus at a time, reloads included (CorpusAdmin
+	// relies on it); another admin is told at once rather than queued.
+	if !b.reloading.CompareAndSwap(false, true) {
+		log.Info("corpus change refused: a reload or change is running")
+		b.ephemeral(ctx, log, r, m.ReloadBusy)
 		return
 	}
-	// Serialised with reloads: one change of the corpus at a time.
-	b.reloadMu.Lock()
-	defer b.reloadMu.Unlock()
-	start := time.Now()
-	var (
-		c   Change
-		err error
-	)
-	switch {
-	case att != nil:
-		var data []byte
-		data, err = b.download(ctx, att)
-		if err == nil {
-			log.Info("corpus add file", "file", att.Filename, "bytes", len(data))
-			c, err = b.opts.CorpusAdmin.AddFile(ctx, att.Filename, data)
-		}
-	case raw != "":
-		log.Info("corpus add url")
-		c, err = b.opts.CorpusAdmin.AddURL(ctx, raw)
-	default:
-		log.Info("corpus remove", "doc_id", id)
-		c, err = b.opts.CorpusAdmin.Remove(ctx, id)
+	if !b.deferReply(ctx, log, r, true) {
+		b.reloading.Store(false)
+		return
 	}
+	start := time.Now()
+	// Under the reload deadline; the flag is cleared before the report is
+	// sent, so an admin who reads it may change the corpus again at once.
+	c, err := func() (Change, error) {
+		defer b.reloading.Store(false)
+		ctx, cancel := context.WithTimeout(ctx, b.opts.ReloadTimeout)
+		defer cancel()
+		switch {
+		case att != nil:
+			data, err := b.download(ctx, att)
+			if err != nil {
+				return Change{}, err
+			}
+			log.Info("corpus add file", "file", att.Filename, "bytes", len(data))
+			return b.opts.CorpusAdmin.AddFile(ctx, att.Filename, data)
+		case raw != "":
+			log.Info("corpus add url")
+			return b.opts.CorpusAdmin.AddURL(ctx, raw)
+		default:
+			log.Info("corpus remove", "doc_id", id)
+			return b.opts.CorpusAdmin.Remove(ctx, id)
+		}
+	}()
 	if err != nil {
 		log.Warn("corpus change refused", "err", b.redact(err), "duration_ms", time.Since(start).Milliseconds())
 		b.send(ctx, log, r, []outMessage{{Content: trimText(fmt.Sprintf(m.CorpusFailed, b.redact(err)), maxContent)}}, true)

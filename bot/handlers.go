@@ -505,20 +505,28 @@ func (b *Bot) doReload(ctx context.Context, log *slog.Logger, i *discordgo.Inter
 		b.ephemeral(ctx, log, r, m.NoReload)
 		return
 	}
-	if !b.deferReply(ctx, log, r, true) {
+	if !b.reloading.CompareAndSwap(false, true) {
+		log.Info("reload refused: one is already running")
+		b.metrics.Reload("busy")
+		b.ephemeral(ctx, log, r, m.ReloadBusy)
 		return
 	}
-	// Reloads are serialised; questions keep being answered meanwhile.
-	b.reloadMu.Lock()
-	defer b.reloadMu.Unlock()
-	log.Info("reload started")
-	c, err := b.reload(ctx)
+	if !b.deferReply(ctx, log, r, true) {
+		b.reloading.Store(false)
+		return
+	}
+	log.Info("reload started", "timeout", b.opts.ReloadTimeout.String())
+	c, timedOut, err := b.runReload(ctx)
 	rep := c.Index
 	if err != nil {
 		ref := newRef()
 		b.metrics.Reload("error")
-		log.Error("reload failed", "ref", ref, "err", b.redact(err))
-		b.send(ctx, log, r, []outMessage{{Content: trimText(fmt.Sprintf(m.ReloadFailed, ref, b.redact(err)), maxContent)}}, true)
+		log.Error("reload failed", "ref", ref, "timed_out", timedOut, "err", b.redact(err))
+		text := fmt.Sprintf(m.ReloadFailed, ref, b.redact(err))
+		if timedOut {
+			text = fmt.Sprintf(m.ReloadTimedOut, b.opts.ReloadTimeout, ref)
+		}
+		b.send(ctx, log, r, []outMessage{{Content: trimText(text, maxContent)}}, true)
 		return
 	}
 	b.metrics.Reload("ok")
@@ -526,6 +534,19 @@ func (b *Bot) doReload(ctx context.Context, log *slog.Logger, i *discordgo.Inter
 	log.Info("reload done", "added", rep.Added, "changed", rep.Changed, "removed", rep.Removed, "unchanged", rep.Unchanged,
 		"passages", rep.Passages, "embedded", rep.Embedded, "duration_ms", rep.Duration.Milliseconds())
 	b.send(ctx, log, r, []outMessage{{Content: renderChange(c, m)}}, true)
+}
+
+// runReload runs the reload under ReloadTimeout and reports whether that
+// deadline cut it off. It clears the reloading flag as soon as the reload
+// returns (or panics), before the report is sent: an admin who reads the
+// report may reload again at once.
+func (b *Bot) runReload(ctx context.Context) (c Change, timedOut bool, err error) {
+	defer b.reloading.Store(false)
+	rctx, cancel := context.WithTimeout(ctx, b.opts.ReloadTimeout)
+	defer cancel()
+	c, err = b.reload(rctx)
+	timedOut = err != nil && errors.Is(err, context.DeadlineExceeded) && errors.Is(rctx.Err(), context.DeadlineExceeded)
+	return c, timedOut, err
 }
 
 // autocomplete offers documents whose ID or title contains what the user

@@ -5,6 +5,8 @@ import (
 	"crypto/ed25519"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -31,19 +33,13 @@ func (h *harness) waitLog(t *testing.T, subs ...string) string {
 
 func waitLogs(t *testing.T, logs *syncBuffer, subs ...string) string {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		l := logs.String()
-		for _, s := range subs {
-			if strings.Contains(l, s) {
-				return s
-			}
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("logs never contained any of %q:\n%s", subs, l)
-		}
-		time.Sleep(10 * time.Millisecond)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	found, err := logs.waitFor(ctx, subs...)
+	if err != nil {
+		t.Fatalf("%v:\n%s", err, logs.String())
 	}
+	return found
 }
 
 // refIn returns the reference in an internal-error reply, "" if none.
@@ -90,6 +86,7 @@ func TestPanicIsAnsweredAndBotKeepsServing(t *testing.T) {
 	}
 	// One bot for all cases (each subtest starting its own would cost a
 	// second of discordgo's Close): it must survive every panic anyway.
+	var started atomic.Pointer[harness] // set before any command is dispatched
 	eng := &fakeEngine{
 		AnswerFn: func(ctx context.Context, req briefing.Request) (briefing.Answer, error) {
 			if strings.Contains(req.Question, "boom") {
@@ -99,11 +96,18 @@ func TestPanicIsAnsweredAndBotKeepsServing(t *testing.T) {
 		},
 		SummarizeFn: func(ctx context.Context, req briefing.SummaryRequest) (briefing.Answer, error) {
 			req.OnDelta("partial text")
-			time.Sleep(50 * time.Millisecond) // a streaming edit or two
+			// Panic only once the partial text has been edited in, so the
+			// panic strikes while the streamer is running.
+			if _, err := started.Load().fake.WaitFor(ctx, func(r discordtest.Request) bool {
+				return r.Method == http.MethodPatch && strings.HasPrefix(r.Path, "/webhooks/") && strings.Contains(string(r.Raw), "partial text")
+			}); err != nil {
+				return briefing.Answer{}, err
+			}
 			panic(panicText)
 		},
 	}
 	h := startBot(t, eng, nil, nil)
+	started.Store(h)
 	for n, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			text := tt.trigger(t, h)
@@ -158,9 +162,14 @@ func TestAutocompleteIgnoresNonStringFocusedOption(t *testing.T) {
 
 func TestInteractionTokenNeverLogged(t *testing.T) {
 	t.Parallel()
+	var running atomic.Pointer[harness] // set before any command is dispatched
 	streaming := func(ctx context.Context, req briefing.Request) (briefing.Answer, error) {
 		req.OnDelta("Lavrov arrived")
-		time.Sleep(80 * time.Millisecond) // past StreamEditInterval: one streaming edit
+		// Answer only once the streaming edit has been tried (and dropped),
+		// so that the dropped request is the streaming edit.
+		if _, err := running.Load().logs.waitFor(ctx, `"msg":"stream edit failed"`); err != nil {
+			return briefing.Answer{}, err
+		}
 		return sampleAnswer(req.Question), nil
 	}
 	tests := []struct {
@@ -182,6 +191,7 @@ func TestInteractionTokenNeverLogged(t *testing.T) {
 		}
 		return sampleAnswer(req.Question), nil
 	}}, nil, nil)
+	running.Store(h)
 	for n, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			if tt.answer != nil {
@@ -361,43 +371,109 @@ func TestGracefulShutdown(t *testing.T) {
 	}
 }
 
-func TestConcurrentReloadsAreSerialised(t *testing.T) {
+// TestSecondReloadIsRefusedAtOnce: while a reload runs, another admin's
+// /reload is answered at once, privately, "already reloading" (not queued
+// behind the first), and once the first is done a new reload runs again.
+func TestSecondReloadIsRefusedAtOnce(t *testing.T) {
 	t.Parallel()
-	var inside, most, calls atomic.Int32
-	secondDeferred := make(chan struct{})
+	entered := make(chan struct{}, 1)
+	release := make(chan struct{})
+	var calls atomic.Int32
 	reload := func(ctx context.Context) (bot.Change, error) {
-		n := inside.Add(1)
-		defer inside.Add(-1)
-		for m := most.Load(); n > m && !most.CompareAndSwap(m, n); m = most.Load() {
-		}
 		if calls.Add(1) == 1 {
-			// Hold the first reload until the second is under way, and a
-			// little longer, so an unserialised second would overlap it.
+			entered <- struct{}{}
 			select {
-			case <-secondDeferred:
-			case <-time.After(5 * time.Second):
+			case <-release:
+			case <-ctx.Done():
+				return bot.Change{}, ctx.Err()
 			}
-			time.Sleep(100 * time.Millisecond)
 		}
 		return bot.Change{Index: briefing.IndexReport{Added: 1, Passages: 4, Duration: time.Second}}, nil
 	}
 	h := startBot(t, &fakeEngine{}, reload, nil)
+	t.Cleanup(func() { // before the harness's cleanup, should the test stop early
+		select {
+		case <-release:
+		default:
+			close(release)
+		}
+	})
 	first := h.fake.Command(discordtest.Invoker{UserID: adminUser}, "reload")
-	second := h.fake.Command(discordtest.Invoker{UserID: "7", Roles: []string{adminRole}}, "reload")
 	h.dispatch(t, first)
-	h.callback(t, first)
-	h.dispatch(t, second)
-	h.callback(t, second)
-	close(secondDeferred)
-	for _, in := range []discordtest.Interaction{first, second} {
-		if got := respContent(h.final(t, in)); !strings.HasPrefix(got, "Corpus reloaded in 1s: 1 added") {
-			t.Errorf("reload report = %q", got)
+	if cb := h.callback(t, first); respType(cb) != 5 || respFlags(cb) != int(discordgo.MessageFlagsEphemeral) {
+		t.Errorf("first reload's response = type %d flags %d, want an ephemeral deferral (5, 64)", respType(cb), respFlags(cb))
+	}
+	select {
+	case <-entered:
+	case <-h.ctx(t).Done():
+		t.Fatal("the first reload never started")
+	}
+
+	// The first reload is held until the second has its answer: a second
+	// /reload that waited for it would never get one.
+	tests := []struct {
+		locale, want string
+	}{
+		{"en-US", "Already reloading"},
+		{"it", "Ricarica già in corso"},
+	}
+	for n, tt := range tests {
+		in := h.fake.Command(discordtest.Invoker{UserID: "7" + strconv.Itoa(n), Roles: []string{adminRole}, Locale: tt.locale}, "reload")
+		h.dispatch(t, in)
+		cb := h.callback(t, in)
+		if respType(cb) != 4 || respFlags(cb) != int(discordgo.MessageFlagsEphemeral) || !strings.HasPrefix(respContent(cb), tt.want) {
+			t.Errorf("reload during a reload (%s) = type %d flags %d %q, want an immediate ephemeral %q", tt.locale, respType(cb), respFlags(cb), respContent(cb), tt.want)
 		}
 	}
-	if n := calls.Load(); n != 2 {
-		t.Errorf("reload ran %d times, want 2", n)
+	close(release)
+	if got := respContent(h.final(t, first)); !strings.HasPrefix(got, "Corpus reloaded in 1s: 1 added") {
+		t.Errorf("first reload's report = %q", got)
 	}
-	if n := most.Load(); n != 1 {
-		t.Errorf("reloads running at once = %d, want 1", n)
+
+	// The first is done: the next reload runs.
+	third := h.fake.Command(discordtest.Invoker{UserID: adminUser}, "reload")
+	h.dispatch(t, third)
+	if got := respContent(h.final(t, third)); !strings.HasPrefix(got, "Corpus reloaded in 1s: 1 added") {
+		t.Errorf("reload after the first = %q, want its report", got)
+	}
+	if n := calls.Load(); n != 2 {
+		t.Errorf("reload ran %d times, want 2 (the refused ones never run)", n)
+	}
+}
+
+// TestReloadTimeout: a reload runs under discord.reload_timeout; one that
+// outlasts it is cut off and the admin told so, privately, with a
+// reference, and the next reload is not blocked by it.
+func TestReloadTimeout(t *testing.T) {
+	t.Parallel()
+	const timeout = 50 * time.Millisecond
+	var calls atomic.Int32
+	reload := func(ctx context.Context) (bot.Change, error) {
+		if _, ok := ctx.Deadline(); !ok {
+			return bot.Change{}, errors.New("reload has no deadline")
+		}
+		if calls.Add(1) == 1 {
+			<-ctx.Done() // an embedder that never answers
+			return bot.Change{}, fmt.Errorf("embed passages: %w", ctx.Err())
+		}
+		return bot.Change{Index: briefing.IndexReport{Added: 1, Passages: 4, Duration: time.Second}}, nil
+	}
+	h := startBot(t, &fakeEngine{}, reload, func(o *bot.Options) { o.ReloadTimeout = timeout })
+	in := h.fake.Command(discordtest.Invoker{UserID: adminUser, Locale: "it"}, "reload")
+	h.dispatch(t, in)
+	h.callback(t, in)
+	got := respContent(h.final(t, in))
+	want := "Ricarica interrotta dopo 50ms, il suo limite di tempo (rif. "
+	if !strings.HasPrefix(got, want) {
+		t.Fatalf("timed-out reload = %q, want it to start %q", got, want)
+	}
+	ref := refIn(strings.Replace(got, "(rif. ", "(ref ", 1))
+	if ref == "" || !strings.Contains(h.logs.String(), `"ref":"`+ref+`"`) {
+		t.Errorf("the timeout is not logged under the ref %q:\n%s", ref, h.logs.String())
+	}
+	next := h.fake.Command(discordtest.Invoker{UserID: adminUser}, "reload")
+	h.dispatch(t, next)
+	if got := respContent(h.final(t, next)); !strings.HasPrefix(got, "Corpus reloaded in 1s: 1 added") {
+		t.Errorf("reload after a timed-out one = %q, want its report", got)
 	}
 }

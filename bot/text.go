@@ -19,6 +19,7 @@ type msgs struct {
 	CorpusUsage, CorpusAddUsage, NoCorpusAdmin, CorpusFailed          string
 	ChangeAdded, ChangeChanged, ChangeRemoved, ChangeStale            string
 	ChangeNewFrom, BadFilter                                          string
+	ReloadBusy, ReloadTimedOut                                        string
 }
 
 var texts = map[string]msgs{
@@ -78,6 +79,9 @@ var texts = map[string]msgs{
 		ChangeStale:    "kept its last good copy",
 		ChangeNewFrom:  "New from %s",
 		BadFilter:      "I could not use that filter: %s.",
+
+		ReloadBusy:     "Already reloading: a reload or /corpus change is under way and reports to whoever started it. Try again when it is done.",
+		ReloadTimedOut: "Reload stopped after %s, its time limit (ref %s); the previous index keeps answering.",
 	},
 	"it": {
 		Sources:      "Fonti",
@@ -135,6 +139,9 @@ var texts = map[string]msgs{
 		ChangeStale:    "tenuta l'ultima copia valida",
 		ChangeNewFrom:  "Nuovi da %s",
 		BadFilter:      "Non posso usare quel filtro: %s.",
+
+		ReloadBusy:     "Ricarica già in corso: una ricarica o una modifica con /corpus riferirà a chi l'ha avviata. Riprova quando avrà finito.",
+		ReloadTimedOut: "Ricarica interrotta dopo %s, il suo limite di tempo (rif. %s); l'indice precedente continua a rispondere.",
 	},
 }
 

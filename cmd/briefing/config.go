@@ -163,6 +163,9 @@ type DiscordConfig struct {
 	StreamEditInterval time.Duration `yaml:"stream_edit_interval"`
 	// MessageContentIntent requests the privileged intent mentions need.
 	MessageContentIntent bool `yaml:"message_content_intent"`
+	// ReloadTimeout bounds one /reload; a reload cut off by it leaves the
+	// previous index serving.
+	ReloadTimeout time.Duration `yaml:"reload_timeout"`
 }
 
 // OpsConfig configures the operations endpoint of serve.
@@ -231,6 +234,7 @@ func DefaultConfig() Config {
 			ThreadHistory:        b.ThreadHistory,
 			StreamEditInterval:   b.StreamEditInterval,
 			MessageContentIntent: true,
+			ReloadTimeout:        10 * time.Minute,
 		},
 		Ops: OpsConfig{Listen: "127.0.0.1:9090"},
 		Log: LogConfig{Level: "info"},
@@ -736,6 +740,7 @@ func (c Config) Validate() error {
 	positive("discord.answer_timeout", c.Discord.AnswerTimeout)
 	intRange("discord.thread_history", c.Discord.ThreadHistory, 0, 100)
 	positive("discord.stream_edit_interval", c.Discord.StreamEditInterval)
+	positive("discord.reload_timeout", c.Discord.ReloadTimeout)
 
 	// ops
 	if c.Ops.Listen != "" {

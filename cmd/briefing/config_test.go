@@ -146,6 +146,7 @@ var envSamples = map[string]struct {
 	"discord.thread_history":         {"0", 0},
 	"discord.stream_edit_interval":   {"500ms", 500 * time.Millisecond},
 	"discord.message_content_intent": {"false", false},
+	"discord.reload_timeout":         {"90s", 90 * time.Second},
 	"ops.listen":                     {":9191", ":9191"},
 	"log.level":                      {"debug", "debug"},
 	"log.format":                     {"json", "json"},

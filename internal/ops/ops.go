@@ -83,7 +83,8 @@ func (m *Metrics) Answered(kind string, d time.Duration, refused, fallback bool)
 	}
 }
 
-// Reload records a reload attempt; result is "ok", "error" or "denied".
+// Reload records a reload attempt; result is "ok", "error", "denied" or
+// "busy" (refused because one was already running).
 func (m *Metrics) Reload(result string) { m.reloads.WithLabelValues(result).Inc() }
 
 // RateLimited records a request turned away; reason is "user" (per-user
