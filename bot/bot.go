@@ -184,6 +184,9 @@ type Bot struct {
 	// beforeHTTPWork, when set (tests only), runs on the work goroutine of
 	// an HTTP interaction, with its context, before the command code.
 	beforeHTTPWork func(ctx context.Context)
+	// streamTicks, when set (tests only), replaces the StreamEditInterval
+	// ticker of streamed answers, so a test decides when edits may happen.
+	streamTicks <-chan time.Time
 
 	// downloads fetches attachments (from the URLs Discord gives only).
 	downloads *http.Client

@@ -161,6 +161,13 @@ const (
 // adjust the options. It waits for the commands to be registered.
 func startBot(t *testing.T, eng bot.Engine, reload bot.ReloadFunc, opts func(*bot.Options)) *harness {
 	t.Helper()
+	return startBotWith(t, eng, reload, opts, nil)
+}
+
+// startBotWith is startBot calling setup (when not nil) on the bot before
+// it runs, for the test hooks of export_test.go.
+func startBotWith(t *testing.T, eng bot.Engine, reload bot.ReloadFunc, opts func(*bot.Options), setup func(*bot.Bot)) *harness {
+	t.Helper()
 	fake := discordtest.New(t, discordtest.Options{Token: "Bot " + testToken, HeartbeatInterval: time.Second})
 	logs := &syncBuffer{}
 	o := bot.Options{
@@ -180,6 +187,9 @@ func startBot(t *testing.T, eng bot.Engine, reload bot.ReloadFunc, opts func(*bo
 	b, err := bot.New(o, eng, reload, slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})))
 	if err != nil {
 		t.Fatalf("bot.New() = %v", err)
+	}
+	if setup != nil {
+		setup(b)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	h := &harness{fake: fake, bot: b, logs: logs, cancel: cancel, done: make(chan error, 1)}

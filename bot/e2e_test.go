@@ -175,37 +175,86 @@ func TestAskErrors(t *testing.T) {
 	}
 }
 
+// TestStreamingEdits drives the streamer's clock: deltas that arrive
+// between two ticks make one edit, a tick with nothing new makes none, and
+// the final answer is edited in after every streaming edit.
 func TestStreamingEdits(t *testing.T) {
 	t.Parallel()
+	words := make(chan string)
+	delivered := make(chan struct{})
 	eng := &fakeEngine{AnswerFn: func(ctx context.Context, req briefing.Request) (briefing.Answer, error) {
-		for _, w := range []string{"Lavrov ", "arrived ", "in ", "Pyongyang."} {
+		for w := range words {
 			req.OnDelta(w)
-			time.Sleep(30 * time.Millisecond)
+			delivered <- struct{}{}
 		}
 		return sampleAnswer(req.Question), nil
 	}}
-	h := startBot(t, eng, nil, nil)
+	ticks := make(chan time.Time)
+	h := startBotWith(t, eng, nil, nil, func(b *bot.Bot) { bot.SetStreamClock(b, ticks) })
 	in := h.fake.Command(discordtest.Invoker{}, "ask", discordtest.Option{Name: "question", Value: "Who?"})
 	h.dispatch(t, in)
+	h.callback(t, in)
+
+	say := func(w string) {
+		t.Helper()
+		select {
+		case words <- w:
+		case <-h.ctx(t).Done():
+			t.Fatalf("the engine never took %q", w)
+		}
+		<-delivered
+	}
+	// tick returns once the streamer has taken the tick: it handles one at
+	// a time, so it has also finished with the tick before.
+	tick := func() {
+		t.Helper()
+		select {
+		case ticks <- time.Now():
+		case <-h.ctx(t).Done():
+			t.Fatal("the streamer never took a tick")
+		}
+	}
+	isPartial := func(r discordtest.Request) bool {
+		_, final := r.Object()["content"]
+		return r.Method == http.MethodPatch && strings.Contains(r.Path, in.Token) && !final
+	}
+	edited := func(text string) {
+		t.Helper()
+		h.wait(t, func(r discordtest.Request) bool { return isPartial(r) && strings.Contains(string(r.Raw), text+" ▌") })
+	}
+
+	say("Lavrov ")
+	say("arrived ")
+	say("in")
+	tick()
+	edited("Lavrov arrived in")
+	tick() // nothing new
+	say(" Pyongyang.")
+	tick()
+	edited("Lavrov arrived in Pyongyang.")
+	close(words)
 	h.final(t, in)
-	var partial, finals int
-	var last time.Time
+
+	var partial []string
+	finalSeen := false
 	for _, r := range h.fake.Requests() {
 		if r.Method != http.MethodPatch || !strings.Contains(r.Path, in.Token) {
 			continue
 		}
-		if _, ok := r.Object()["content"]; ok {
-			finals++
-			last = r.At
+		if !isPartial(r) {
+			finalSeen = true
 			continue
 		}
-		partial++
-		if !last.IsZero() {
-			t.Errorf("streaming edit after the final edit")
+		if finalSeen {
+			t.Errorf("streaming edit after the final edit: %s", r.Raw)
+		}
+		for _, e := range embeds(r.Object()) {
+			d, _ := e["description"].(string)
+			partial = append(partial, d)
 		}
 	}
-	if partial < 1 || partial > 8 || finals != 1 {
-		t.Errorf("edits = %d partial + %d final, want a few partial (throttled) and one final", partial, finals)
+	if diff := cmp.Diff([]string{"Lavrov arrived in ▌", "Lavrov arrived in Pyongyang. ▌"}, partial); diff != "" {
+		t.Errorf("streaming edits (-want +got):\n%s", diff)
 	}
 }
 
@@ -603,7 +652,15 @@ func TestLongAnswerIsSplit(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	time.Sleep(100 * time.Millisecond) // let any further follow-ups land
+	// Every message of the reply has landed once Run returns within its
+	// shutdown deadline: Run waits for the replies in flight, and a reply's
+	// messages are sent one after another before its handler ends.
+	if err := h.shutdown(t); err != nil {
+		t.Fatalf("Run() = %v", err)
+	}
+	if strings.Contains(h.logs.String(), "shutdown deadline passed") {
+		t.Fatal("the reply was still being sent at the shutdown deadline")
+	}
 	var all strings.Builder
 	msgs := 0
 	for _, r := range h.fake.Requests() {

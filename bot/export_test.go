@@ -12,3 +12,9 @@ func SetHTTPTestHooks(b *Bot, deadline time.Duration, before func(ctx context.Co
 	b.firstResponseTimeout = deadline
 	b.beforeHTTPWork = before
 }
+
+// SetStreamClock makes streamed answers edit on the ticks sent on ticks
+// instead of every StreamEditInterval. Call it before serving.
+func SetStreamClock(b *Bot, ticks <-chan time.Time) {
+	b.streamTicks = ticks
+}

@@ -653,13 +653,17 @@ func (b *Bot) newStreamer(ctx context.Context, log *slog.Logger, r responder, ti
 				b.logPanic(log, v)
 			}
 		}()
-		tick := time.NewTicker(b.opts.StreamEditInterval)
-		defer tick.Stop()
+		ticks := b.streamTicks
+		if ticks == nil {
+			tick := time.NewTicker(b.opts.StreamEditInterval)
+			defer tick.Stop()
+			ticks = tick.C
+		}
 		for {
 			select {
 			case <-s.done:
 				return
-			case <-tick.C:
+			case <-ticks:
 			}
 			s.mu.Lock()
 			text, dirty := s.text.String(), s.dirty

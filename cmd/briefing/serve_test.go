@@ -6,6 +6,7 @@ import (
 	"crypto/ed25519"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"net"
 	"net/http"
 	"strings"
@@ -16,16 +17,44 @@ import (
 	"github.com/briefing/briefing/internal/discordtest"
 )
 
-// syncBuffer is a bytes.Buffer safe for the concurrent writes of a server.
+// syncBuffer is a bytes.Buffer safe for the concurrent writes of a server,
+// which tests can wait on: every write wakes the waiters.
 type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
+	mu      sync.Mutex
+	b       bytes.Buffer
+	changed chan struct{} // closed and replaced on every write
 }
 
 func (s *syncBuffer) Write(p []byte) (int, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.b.Write(p)
+	n, err := s.b.Write(p)
+	if s.changed != nil {
+		close(s.changed)
+		s.changed = nil
+	}
+	return n, err
+}
+
+// waitFor blocks until the buffer contains sub, or returns ctx's error.
+func (s *syncBuffer) waitFor(ctx context.Context, sub string) error {
+	for {
+		s.mu.Lock()
+		found := strings.Contains(s.b.String(), sub)
+		if s.changed == nil {
+			s.changed = make(chan struct{})
+		}
+		ch := s.changed
+		s.mu.Unlock()
+		if found {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("output never contained %q: %w", sub, ctx.Err())
+		case <-ch:
+		}
+	}
 }
 
 func (s *syncBuffer) String() string {
@@ -140,21 +169,22 @@ func TestServeHTTPInteractions(t *testing.T) {
 		done <- run(runCtx, []string{"serve"}, strings.NewReader(""), &stdout, &stderr, func(k string) string { return env[k] })
 	}()
 
+	// The endpoint takes connections once its listener is open, which the
+	// bot logs before serving.
+	if err := stderr.waitFor(ctx, `"msg":"listening","server":"interactions"`); err != nil {
+		t.Fatalf("interactions endpoint never listened: %v\n%s", err, stderr.String())
+	}
 	post := func(body string, key ed25519.PrivateKey) *http.Response {
 		t.Helper()
-		for i := 0; i < 100; i++ { // the server may still be starting: up to ~5 s
-			req, err := discordtest.SignedRequest("http://"+listen+"/interactions", key, time.Now(), []byte(body))
-			if err != nil {
-				t.Fatal(err)
-			}
-			resp, err := http.DefaultClient.Do(req.WithContext(ctx))
-			if err == nil {
-				return resp
-			}
-			time.Sleep(50 * time.Millisecond)
+		req, err := discordtest.SignedRequest("http://"+listen+"/interactions", key, time.Now(), []byte(body))
+		if err != nil {
+			t.Fatal(err)
 		}
-		t.Fatalf("interactions endpoint never answered\n%s", stderr.String())
-		return nil
+		resp, err := http.DefaultClient.Do(req.WithContext(ctx))
+		if err != nil {
+			t.Fatalf("interactions endpoint: %v\n%s", err, stderr.String())
+		}
+		return resp
 	}
 	resp := post(`{"type":1,"id":"1","application_id":"`+fake.AppID()+`","token":"t"}`, priv)
 	var pong struct{ Type int }
