@@ -42,6 +42,8 @@ type app struct {
 	// now tells the time (what undated answers are as of); nil is
 	// time.Now, tests fix it.
 	now func() time.Time
+	// terminal, when set (tests), replaces isTerminal.
+	terminal func(w io.Writer) bool
 }
 
 func (a *app) clock() time.Time {

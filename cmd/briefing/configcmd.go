@@ -8,44 +8,72 @@ import (
 
 	"github.com/spf13/cobra"
 	"go.yaml.in/yaml/v3"
+
+	"github.com/briefing/briefing/rag"
 )
+
+// configKeyJSON is one entry of "config --keys --json".
+type configKeyJSON struct {
+	Key string `json:"key"`
+	Env string `json:"env"`
+}
+
+// configJSON is the output of "config --json": the effective configuration
+// by section, and whether each secret's variable is set.
+type configJSON struct {
+	Config  map[string]any  `json:"config"`
+	Secrets map[string]bool `json:"secrets"`
+}
 
 // newConfigCmd builds "briefing config": the effective configuration, or
 // with --keys every key and its environment variable. Secrets are never in
 // the configuration (only the names of the variables holding them), and the
 // output says only whether each such variable is set.
 func newConfigCmd(a *app) *cobra.Command {
-	var keys bool
+	var keys, asJSON bool
 	cmd := &cobra.Command{
 		Use:   "config",
 		Short: "Print the effective configuration (secrets are never shown)",
-		Args:  usageArgs(cobra.NoArgs),
+		Long: `Print the configuration the commands run with: defaults, file, environment
+and flags applied, each value the engine defaults stands for (such as
+retrieval.min_score 0) replaced by that default, and index.dir resolved to the
+directory used ("memory" when in memory). Secrets are never shown, only
+whether their variables are set.`,
+		Args: usageArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if keys {
-				tw := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
-				fmt.Fprintln(tw, "KEY\tENVIRONMENT")
-				for _, k := range configKeys() {
-					fmt.Fprintf(tw, "%s\t%s\n", k.Path, EnvName(k.Path))
-				}
-				return tw.Flush()
+				return a.writeConfigKeys(asJSON)
 			}
 			cfg, err := a.loadConfig(cmd, nil)
 			if err != nil {
 				return err
 			}
-			data, err := yaml.Marshal(configYAML(cfg))
+			eff, err := effectiveConfig(cfg)
+			if err != nil {
+				return err
+			}
+			secrets := map[string]bool{}
+			var names []string
+			for _, name := range []string{cfg.LLM.APIKeyEnv, cfg.Embedder.APIKeyEnv, cfg.Discord.TokenEnv} {
+				if _, dup := secrets[name]; name == "" || dup {
+					continue
+				}
+				secrets[name] = a.getenv(name) != ""
+				names = append(names, name)
+			}
+			if asJSON {
+				return writeJSON(a.stdout, configJSON{Config: configYAML(eff), Secrets: secrets})
+			}
+			data, err := yaml.Marshal(configYAML(eff))
 			if err != nil {
 				return fmt.Errorf("marshal config: %w", err)
 			}
 			var b strings.Builder
 			b.Write(data)
 			b.WriteString("# secrets (values never shown):\n")
-			for _, name := range []string{cfg.LLM.APIKeyEnv, cfg.Embedder.APIKeyEnv, cfg.Discord.TokenEnv} {
-				if name == "" {
-					continue
-				}
+			for _, name := range names {
 				state := "not set"
-				if a.getenv(name) != "" {
+				if secrets[name] {
 					state = "set"
 				}
 				fmt.Fprintf(&b, "#   %s: %s\n", name, state)
@@ -55,7 +83,46 @@ func newConfigCmd(a *app) *cobra.Command {
 		},
 	}
 	cmd.Flags().BoolVar(&keys, "keys", false, "list every key with its environment variable")
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print as JSON")
 	return cmd
+}
+
+// writeConfigKeys lists every key with its environment variable.
+func (a *app) writeConfigKeys(asJSON bool) error {
+	if asJSON {
+		out := []configKeyJSON{}
+		for _, k := range configKeys() {
+			out = append(out, configKeyJSON{Key: k.Path, Env: EnvName(k.Path)})
+		}
+		return writeJSON(a.stdout, out)
+	}
+	tw := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "KEY\tENVIRONMENT")
+	for _, k := range configKeys() {
+		fmt.Fprintf(tw, "%s\t%s\n", k.Path, EnvName(k.Path))
+	}
+	if err := tw.Flush(); err != nil {
+		return fmt.Errorf("write keys: %w", err)
+	}
+	return nil
+}
+
+// effectiveConfig is cfg as the commands apply it: a zero that stands for
+// the engine's default is replaced by that default, and index.dir by the
+// directory the index lives in ("memory" stays "memory"), so what config
+// prints is what runs.
+func effectiveConfig(cfg Config) (Config, error) {
+	if cfg.Retrieval.MinScore <= 0 {
+		cfg.Retrieval.MinScore = rag.DefaultMinScore
+	}
+	if cfg.Index.Dir != "memory" {
+		dir, err := cfg.ResolveIndexDir()
+		if err != nil {
+			return cfg, err
+		}
+		cfg.Index.Dir = dir
+	}
+	return cfg, nil
 }
 
 // configYAML renders durations as "30s" rather than nanoseconds.

@@ -28,8 +28,8 @@ func newEvalCmd(a *app) *cobra.Command {
 answer_any, answerable; "-" reads stdin) through search and answer, and report
 recall@k and MRR (overall and per language), keyword accuracy, citation hit
 rate, refusal accuracy, false refusals, and latency percentiles.`,
-		Example: `  briefing eval ../shared/eval/dev.jsonl
-  briefing eval --k 5 --json questions.jsonl`,
+		Example: `  briefing eval internal/eval/testdata/dev.jsonl   # from the repository root
+  briefing eval --k 5 --json my-questions.jsonl`,
 		Args: usageArgs(cobra.ExactArgs(1)),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()

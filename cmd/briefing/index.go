@@ -133,12 +133,16 @@ terminal.`,
 				return err
 			}
 			var progress func(briefing.IndexProgress)
-			if isTerminal(a.stderr) {
+			clearProgress := func() {}
+			if a.isTerminal(a.stderr) {
 				p := &progressLine{w: a.stderr}
 				progress = p.update
-				defer p.clear()
+				clearProgress = p.clear
 			}
 			s, err := a.open(cmd.Context(), cfg, openOptions{progress: progress, rebuild: rebuild, fetch: true})
+			// On a terminal stdout and stderr share the screen: the
+			// progress line goes before the report or the error does.
+			clearProgress()
 			if err != nil {
 				return err
 			}
@@ -161,7 +165,10 @@ terminal.`,
 				dir = "memory (not persisted)"
 			}
 			rebuilt := ""
-			if r.Rebuilt {
+			switch {
+			case r.Rebuilt && rebuild:
+				rebuilt = " (--rebuild: every passage re-embedded)"
+			case r.Rebuilt:
 				rebuilt = " (settings changed: full rebuild)"
 			}
 			_, err = fmt.Fprintf(a.stdout,
@@ -180,6 +187,15 @@ terminal.`,
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the report as JSON")
 	cmd.Flags().BoolVar(&rebuild, "rebuild", false, "re-embed every passage, even unchanged ones")
 	return cmd
+}
+
+// isTerminal reports whether w is a terminal, as a.terminal (tests) or
+// isTerminal says.
+func (a *app) isTerminal(w io.Writer) bool {
+	if a.terminal != nil {
+		return a.terminal(w)
+	}
+	return isTerminal(w)
 }
 
 // isTerminal reports whether w is a terminal (a character device), where a

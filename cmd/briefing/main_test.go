@@ -549,8 +549,13 @@ func TestAskRendering(t *testing.T) {
 		},
 		{
 			name:   "fallback",
-			answer: briefing.Answer{Text: "Il 6 novembre.", Fallback: true, FallbackReason: "llm: timeout"},
-			want:   "Il 6 novembre.\n\nAs of 2025-01-02T15:04:00Z (when the index was built; the sources are undated).\n\n(The LLM failed, so this is the extractive answer: llm: timeout)\n",
+			answer: briefing.Answer{Text: "On 6 November.", Lang: "en", Fallback: true, FallbackReason: "llm: timeout"},
+			want:   "On 6 November.\n\nAs of 2025-01-02T15:04:00Z (when the index was built; the sources are undated).\n\n(The LLM failed, so this is the extractive answer; the cause is in the log on stderr.)\n",
+		},
+		{
+			name:   "Italian fallback",
+			answer: briefing.Answer{Text: "Il 6 novembre.", Lang: "it", Fallback: true, FallbackReason: "llm: timeout"},
+			want:   "Il 6 novembre.\n\nAs of 2025-01-02T15:04:00Z (when the index was built; the sources are undated).\n\n(Il modello linguistico non ha risposto, quindi questa è la risposta estrattiva; la causa è nel log su stderr.)\n",
 		},
 		{
 			name: "engine error",

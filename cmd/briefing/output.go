@@ -155,9 +155,27 @@ func writeJSON(w io.Writer, v any) error {
 	return nil
 }
 
+// answerNote is the closing note of a generated or fallback answer.
+type answerNote struct{ generated, fallback string }
+
+// answerNotes are the notes by answer language; the answer's own language
+// is the reader's. A fallback's cause is for the operator: the engine logs
+// it on stderr, and stdout carries only the notice.
+var answerNotes = map[string]answerNote{
+	"en": {
+		generated: "(Written by the LLM from the passages above; citations verified.)",
+		fallback:  "(The LLM failed, so this is the extractive answer; the cause is in the log on stderr.)",
+	},
+	"it": {
+		generated: "(Scritta dal modello linguistico a partire dai passaggi qui sopra; citazioni verificate.)",
+		fallback:  "(Il modello linguistico non ha risposto, quindi questa è la risposta estrattiva; la causa è nel log su stderr.)",
+	},
+}
+
 // writeAnswer prints an answer for a person: the text with its [n] markers,
-// then the numbered sources with their verbatim quotes, then notes saying
-// whether the answer was refused, generated or a fallback.
+// then the numbered sources with their verbatim quotes, then when the
+// answer is as of, then notes, in the answer's language, saying whether the
+// answer was generated or a fallback.
 func writeAnswer(w io.Writer, a briefing.Answer, indexed time.Time) error {
 	var b strings.Builder
 	// A refusal already says, in the question's language, that the corpus
@@ -175,11 +193,15 @@ func writeAnswer(w io.Writer, a briefing.Answer, indexed time.Time) error {
 	} else {
 		fmt.Fprintf(&b, "\nAs of %s (when the index was built; the sources are undated).\n", asOf)
 	}
+	note, ok := answerNotes[a.Lang]
+	if !ok {
+		note = answerNotes["en"]
+	}
 	switch {
 	case a.Fallback:
-		fmt.Fprintf(&b, "\n(The LLM failed, so this is the extractive answer: %s)\n", a.FallbackReason)
+		b.WriteString("\n" + note.fallback + "\n")
 	case a.Generated:
-		b.WriteString("\n(Written by the LLM from the passages above; citations verified.)\n")
+		b.WriteString("\n" + note.generated + "\n")
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
