@@ -461,15 +461,28 @@ func TestCancellation(t *testing.T) {
 	for _, mode := range []string{"generate", "stream", "backoff"} {
 		t.Run(mode, func(t *testing.T) {
 			t.Parallel()
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			// Cancel once the call is where the mode says: waiting on a
+			// request the server holds, or backing off before a retry
+			// (the client logs the retry just before it waits).
 			srv := openaitest.New(t)
+			var logger *slog.Logger
 			if mode == "backoff" {
 				srv.QueueChat(openaitest.RateLimited("10"), openaitest.Text("never"))
+				logger = slog.New(onMessage{msg: "llm retry", f: cancel})
 			} else {
-				srv.QueueChat(openaitest.Reply{Hang: true})
+				var once sync.Once
+				srv.OnChat(func(openaitest.ChatRequest) openaitest.Reply {
+					once.Do(cancel)
+					return openaitest.Reply{Hang: true}
+				})
 			}
-			c := newClient(t, srv, func(c *llm.Config) { c.Timeout = 10 * time.Second; c.RetryAfterMax = 10 * time.Second })
-			ctx, cancel := context.WithCancel(context.Background())
-			time.AfterFunc(50*time.Millisecond, cancel)
+			c := newClient(t, srv, func(c *llm.Config) {
+				c.Timeout = 10 * time.Second
+				c.RetryAfterMax = 10 * time.Second
+				c.Logger = logger
+			})
 			start := time.Now()
 			var err error
 			if mode == "stream" {
@@ -601,6 +614,22 @@ func TestGenerateLimitedCapsTokens(t *testing.T) {
 		t.Errorf("max_tokens sent = %+v, want 64", reqs)
 	}
 }
+
+// onMessage is a slog.Handler calling f on each record with message msg.
+type onMessage struct {
+	msg string
+	f   func()
+}
+
+func (h onMessage) Enabled(context.Context, slog.Level) bool { return true }
+func (h onMessage) Handle(_ context.Context, r slog.Record) error {
+	if r.Message == h.msg {
+		h.f()
+	}
+	return nil
+}
+func (h onMessage) WithAttrs([]slog.Attr) slog.Handler { return h }
+func (h onMessage) WithGroup(string) slog.Handler      { return h }
 
 // TestRetriesLogAtDebug checks that a failure retried to exhaustion logs
 // nothing above Debug: the caller (rag's fallback) writes the one line an

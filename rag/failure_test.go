@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -97,11 +98,16 @@ func TestCallerCancellationStopsTheRequest(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			srv := openaitest.New(t)
-			srv.OnChat(func(openaitest.ChatRequest) openaitest.Reply { return openaitest.Reply{Hang: true} })
-			e, logs := mustLLMEngine(t, srv, testLLMConfig(srv), rag.Options{GenerateTimeout: 10 * time.Second}, docs)
+			// The caller cancels while the server holds the request.
 			ctx, cancel := context.WithCancel(context.Background())
-			time.AfterFunc(100*time.Millisecond, cancel)
+			defer cancel()
+			var once sync.Once
+			srv := openaitest.New(t)
+			srv.OnChat(func(openaitest.ChatRequest) openaitest.Reply {
+				once.Do(cancel)
+				return openaitest.Reply{Hang: true}
+			})
+			e, logs := mustLLMEngine(t, srv, testLLMConfig(srv), rag.Options{GenerateTimeout: 10 * time.Second}, docs)
 			req := briefing.Request{Question: ratifiedQ}
 			if tt.stream {
 				req.OnDelta = func(string) {}
