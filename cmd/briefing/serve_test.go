@@ -239,3 +239,60 @@ func TestServeHTTPInteractions(t *testing.T) {
 		t.Error("a secret appears in the logs")
 	}
 }
+
+// TestServeReloadUnderItsDeadline: discord.reload_timeout reaches the bot,
+// and the real reload (corpus read and index) stops at it, leaving the
+// previous index serving.
+func TestServeReloadUnderItsDeadline(t *testing.T) {
+	t.Parallel()
+	fake := discordtest.New(t, discordtest.Options{})
+	env := map[string]string{
+		"BRIEFING_DISCORD_TOKEN":          strings.TrimPrefix(fake.Token(), "Bot "),
+		"BRIEFING_DISCORD_API_BASE_URL":   fake.APIBase(),
+		"BRIEFING_DISCORD_GUILD_IDS":      "10",
+		"BRIEFING_DISCORD_ADMIN_USER_IDS": "88",
+		"BRIEFING_DISCORD_RELOAD_TIMEOUT": "1ns", // expired before the reload starts
+		"BRIEFING_INDEX_DIR":              "memory",
+		"BRIEFING_OPS_LISTEN":             "",
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	runCtx, stop := context.WithCancel(ctx)
+	var stdout, stderr syncBuffer
+	done := make(chan int, 1)
+	go func() {
+		done <- run(runCtx, []string{"serve"}, strings.NewReader(""), &stdout, &stderr, func(k string) string { return env[k] })
+	}()
+	if _, err := fake.WaitFor(ctx, func(r discordtest.Request) bool {
+		return r.Method == http.MethodPut && strings.HasSuffix(r.Path, "/guilds/10/commands")
+	}); err != nil {
+		t.Fatalf("commands not registered: %v\n%s", err, stderr.String())
+	}
+	steps := []struct {
+		in   discordtest.Interaction
+		want string // in the edited reply
+	}{
+		{fake.Command(discordtest.Invoker{UserID: "88"}, "reload"), "Reload stopped after 1ns"},
+		// The previous index still answers.
+		{fake.Command(discordtest.Invoker{UserID: "31"}, "ask", discordtest.Option{Name: "question", Value: "When did North Korea approve the treaty?"}), "11 novembre"},
+	}
+	for _, st := range steps {
+		if err := fake.Dispatch(ctx, "INTERACTION_CREATE", st.in.Payload); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := fake.WaitFor(ctx, func(r discordtest.Request) bool {
+			return r.Method == http.MethodPatch && strings.Contains(r.Path, st.in.Token+"/messages/@original") && strings.Contains(string(r.Raw), st.want)
+		}); err != nil {
+			t.Fatalf("no reply containing %q: %v\n%s", st.want, err, stderr.String())
+		}
+	}
+	stop()
+	select {
+	case code := <-done:
+		if code != exitOK {
+			t.Errorf("serve exited %d, want 0\n%s", code, stderr.String())
+		}
+	case <-ctx.Done():
+		t.Fatal("serve did not stop after cancellation")
+	}
+}
