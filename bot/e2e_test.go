@@ -481,10 +481,13 @@ func TestMentionThreadAndFollowUp(t *testing.T) {
 	bot := h.fake.BotUserID()
 	ctx := h.ctx(t)
 
-	// A mention in a channel not allowed is ignored.
-	if err := h.fake.Dispatch(ctx, "MESSAGE_CREATE", h.fake.Message("10", "21", "31", "<@"+bot+"> ignored?", bot)); err != nil {
+	// A mention in a channel not allowed is ignored: the bot says so in
+	// its log and sends nothing for it (checked at the end).
+	ignored := h.fake.Message("10", "21", "31", "<@"+bot+"> ignored?", bot)
+	if err := h.fake.Dispatch(ctx, "MESSAGE_CREATE", ignored); err != nil {
 		t.Fatal(err)
 	}
+	h.waitLog(t, `"msg":"mention ignored: channel not allowed","message_id":"`+ignored["id"].(string)+`"`)
 	msg := h.fake.Message("10", "20", "31", "<@"+bot+"> Who went to Pyongyang?", bot)
 	if err := h.fake.Dispatch(ctx, "MESSAGE_CREATE", msg); err != nil {
 		t.Fatal(err)

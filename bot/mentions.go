@@ -79,6 +79,9 @@ func (b *Bot) onMessage(ctx context.Context, m *discordgo.Message) {
 	conv, inThread := b.threads.Get(m.ChannelID)
 	mentioned := slices.ContainsFunc(m.Mentions, func(u *discordgo.User) bool { return u != nil && u.ID == botID })
 	if !inThread && !(mentioned && b.channelAllowed(m.ChannelID)) {
+		if mentioned {
+			log.Debug("mention ignored: channel not allowed")
+		}
 		return
 	}
 	addressed = true
