@@ -477,3 +477,27 @@ func TestReloadTimeout(t *testing.T) {
 		t.Errorf("reload after a timed-out one = %q, want its report", got)
 	}
 }
+
+// TestReloadPanicFreesTheNextReload: a reload that panics is answered with
+// the internal-error reply and does not leave the bot "already reloading".
+func TestReloadPanicFreesTheNextReload(t *testing.T) {
+	t.Parallel()
+	var calls atomic.Int32
+	reload := func(ctx context.Context) (bot.Change, error) {
+		if calls.Add(1) == 1 {
+			panic(panicText)
+		}
+		return bot.Change{Index: briefing.IndexReport{Added: 1, Passages: 4, Duration: time.Second}}, nil
+	}
+	h := startBot(t, &fakeEngine{}, reload, nil)
+	first := h.fake.Command(discordtest.Invoker{UserID: adminUser}, "reload")
+	h.dispatch(t, first)
+	if got := respContent(h.final(t, first)); !strings.HasPrefix(got, "Something went wrong (ref ") {
+		t.Errorf("panicking reload = %q, want the internal-error reply", got)
+	}
+	next := h.fake.Command(discordtest.Invoker{UserID: adminUser}, "reload")
+	h.dispatch(t, next)
+	if got := respContent(h.final(t, next)); !strings.HasPrefix(got, "Corpus reloaded in 1s: 1 added") {
+		t.Errorf("reload after a panicking one = %q, want its report", got)
+	}
+}
