@@ -159,7 +159,7 @@ func (o Options) withDefaults() Options {
 		o.DownloadTimeout = defaultDownloadTimeout
 	}
 	if o.ReloadTimeout <= 0 {
-		o.ReloadTimeout = 10 * time.Minute
+		o.ReloadTimeout = def.ReloadTimeout
 	}
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))

@@ -16,5 +16,6 @@ func DefaultOptions() Options {
 		ThreadHistory:      6,
 		StreamEditInterval: time.Second,
 		ShutdownTimeout:    10 * time.Second,
+		ReloadTimeout:      10 * time.Minute,
 	}
 }

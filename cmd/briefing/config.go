@@ -234,7 +234,7 @@ func DefaultConfig() Config {
 			ThreadHistory:        b.ThreadHistory,
 			StreamEditInterval:   b.StreamEditInterval,
 			MessageContentIntent: true,
-			ReloadTimeout:        10 * time.Minute,
+			ReloadTimeout:        b.ReloadTimeout,
 		},
 		Ops: OpsConfig{Listen: "127.0.0.1:9090"},
 		Log: LogConfig{Level: "info"},
