@@ -41,8 +41,9 @@ type Engine interface {
 }
 
 // ReloadFunc re-reads the corpus (files, feeds, URLs) and re-indexes it,
-// saying what changed. On error the engine must keep serving its previous
-// index.
+// saying what changed. ctx carries Options.ReloadTimeout: the function must
+// return once ctx is done. On error the engine must keep serving its
+// previous index. The bot runs one reload or /corpus change at a time.
 type ReloadFunc func(ctx context.Context) (Change, error)
 
 // Options configure a Bot. They map one to one onto the discord.* and ops.*
