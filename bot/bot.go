@@ -100,9 +100,9 @@ type Options struct {
 	// ShutdownTimeout bounds how long Run waits for in-flight replies after
 	// ctx is done; default 10s.
 	ShutdownTimeout time.Duration
-	// ReloadTimeout bounds one /reload (reading the corpus and indexing
-	// it); default 10m. A reload cut off by it leaves the previous index
-	// serving.
+	// ReloadTimeout bounds one /reload or /corpus change (reading the
+	// corpus and indexing it); default 10m. A change cut off by it leaves
+	// the previous index serving.
 	ReloadTimeout time.Duration
 	// Ready reports whether the engine has an index (for /healthz); nil
 	// means "Documents() is not empty".

@@ -501,3 +501,96 @@ func TestReloadPanicFreesTheNextReload(t *testing.T) {
 		t.Errorf("reload after a panicking one = %q, want its report", got)
 	}
 }
+
+func removeDoc(id string) discordtest.Option {
+	return discordtest.Option{Name: "remove", Type: discordtest.OptSubcommand, Options: []discordtest.Option{{Name: "id", Value: id}}}
+}
+
+// TestCorpusChangeDuringReloadIsRefusedAtOnce: a /corpus change and a
+// reload exclude each other the same way two reloads do: the later one is
+// answered at once, privately, and never reaches the corpus.
+func TestCorpusChangeDuringReloadIsRefusedAtOnce(t *testing.T) {
+	t.Parallel()
+	entered := make(chan struct{}, 1)
+	release := make(chan struct{})
+	reload := func(ctx context.Context) (bot.Change, error) {
+		entered <- struct{}{}
+		select {
+		case <-release:
+		case <-ctx.Done():
+			return bot.Change{}, ctx.Err()
+		}
+		return bot.Change{Index: briefing.IndexReport{Added: 1, Passages: 4, Duration: time.Second}}, nil
+	}
+	admin := &fakeAdmin{}
+	h := startBot(t, &fakeEngine{}, reload, func(o *bot.Options) { o.CorpusAdmin = admin })
+	t.Cleanup(func() { // before the harness's cleanup, should the test stop early
+		select {
+		case <-release:
+		default:
+			close(release)
+		}
+	})
+	first := h.fake.Command(discordtest.Invoker{UserID: adminUser}, "reload")
+	h.dispatch(t, first)
+	select {
+	case <-entered:
+	case <-h.ctx(t).Done():
+		t.Fatal("the reload never started")
+	}
+	in := h.fake.Command(discordtest.Invoker{UserID: adminUser}, "corpus", removeDoc("nota"))
+	h.dispatch(t, in)
+	cb := h.callback(t, in)
+	if respType(cb) != 4 || respFlags(cb) != int(discordgo.MessageFlagsEphemeral) || !strings.HasPrefix(respContent(cb), "Already reloading") {
+		t.Errorf("/corpus during a reload = type %d flags %d %q, want an immediate ephemeral \"Already reloading\"", respType(cb), respFlags(cb), respContent(cb))
+	}
+	close(release)
+	h.final(t, first)
+	if got := admin.got(); len(got) != 0 {
+		t.Errorf("admin calls = %v, want none while the reload ran", got)
+	}
+	again := h.fake.Command(discordtest.Invoker{UserID: adminUser}, "corpus", removeDoc("nota"))
+	h.dispatch(t, again)
+	if got := respContent(h.final(t, again)); !strings.Contains(got, "Removed: `nota`") {
+		t.Errorf("/corpus after the reload = %q, want the removal", got)
+	}
+}
+
+// TestCorpusChangeUnderTheReloadDeadline: a /corpus change runs under
+// discord.reload_timeout too, and one cut off changes nothing and frees the
+// next.
+func TestCorpusChangeUnderTheReloadDeadline(t *testing.T) {
+	t.Parallel()
+	var calls atomic.Int32
+	h := startBot(t, &fakeEngine{}, nil, func(o *bot.Options) {
+		o.ReloadTimeout = 50 * time.Millisecond
+		o.CorpusAdmin = adminFunc(func(ctx context.Context, id string) (bot.Change, error) {
+			if calls.Add(1) == 1 {
+				<-ctx.Done() // an indexing that never ends
+				return bot.Change{}, fmt.Errorf("remove %s: %w", id, ctx.Err())
+			}
+			return bot.Change{Index: briefing.IndexReport{Removed: 1, RemovedIDs: []string{id}}}, nil
+		})
+	})
+	in := h.fake.Command(discordtest.Invoker{UserID: adminUser}, "corpus", removeDoc("nota"))
+	h.dispatch(t, in)
+	if got := respContent(h.final(t, in)); !strings.HasPrefix(got, "Nothing changed: ") || !strings.Contains(got, "deadline exceeded") {
+		t.Errorf("/corpus past the deadline = %q, want nothing changed, naming the deadline", got)
+	}
+	again := h.fake.Command(discordtest.Invoker{UserID: adminUser}, "corpus", removeDoc("nota"))
+	h.dispatch(t, again)
+	if got := respContent(h.final(t, again)); !strings.Contains(got, "Removed: `nota`") {
+		t.Errorf("/corpus after a timed-out one = %q, want the removal", got)
+	}
+}
+
+// adminFunc is a CorpusAdmin whose Remove is the function; it adds nothing.
+type adminFunc func(ctx context.Context, id string) (bot.Change, error)
+
+func (f adminFunc) AddFile(context.Context, string, []byte) (bot.Change, error) {
+	return bot.Change{}, errors.New("not in this test")
+}
+func (f adminFunc) AddURL(context.Context, string) (bot.Change, error) {
+	return bot.Change{}, errors.New("not in this test")
+}
+func (f adminFunc) Remove(ctx context.Context, id string) (bot.Change, error) { return f(ctx, id) }

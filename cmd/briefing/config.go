@@ -163,8 +163,8 @@ type DiscordConfig struct {
 	StreamEditInterval time.Duration `yaml:"stream_edit_interval"`
 	// MessageContentIntent requests the privileged intent mentions need.
 	MessageContentIntent bool `yaml:"message_content_intent"`
-	// ReloadTimeout bounds one /reload; a reload cut off by it leaves the
-	// previous index serving.
+	// ReloadTimeout bounds one /reload or /corpus change; one cut off by it
+	// leaves the previous index serving.
 	ReloadTimeout time.Duration `yaml:"reload_timeout"`
 }
 
