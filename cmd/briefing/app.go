@@ -146,6 +146,7 @@ flags. See config.example.yaml.`,
 		newEvalCmd(a),
 		newConfigCmd(a),
 		newServeCmd(a),
+		newTrainCmd(a),
 	)
 	return root
 }

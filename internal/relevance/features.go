@@ -1,0 +1,421 @@
+package relevance
+
+import (
+	"math"
+	"slices"
+	"sort"
+)
+
+// Feature names, in vector order. weights.json names them too, so a model
+// fitted on another feature set is refused rather than misread.
+var PassageFeatures = []string{
+	"bias",
+	"bm25_word", "bm25_stem", "bm25_prefix", "bm25_prefix_abs",
+	"cover_word", "cover_stem", "cover_prefix", "bigram", "proximity",
+	"tr_bm25_word", "tr_bm25_stem", "tr_bm25_prefix", "tr_bm25_prefix_abs",
+	"tr_cover_word", "tr_cover_stem", "tr_cover_prefix", "tr_bigram", "tr_proximity",
+	"cover_concept", "cover_title", "dense", "answer_type", "inv_rank",
+	"cross_lingual", "cross_lingual_cover", "translated",
+	"context_bm25", "doc_bm25", "doc_cover", "sentence_cover", "tr_sentence_cover",
+}
+
+const viewFeatures = 9
+
+// Candidate is a passage considered for a question, with its features.
+type Candidate struct {
+	Passage  int
+	Features []float64
+	// Cover is the best share of the question's weight the passage holds,
+	// over the views and the glossary reading.
+	Cover float64
+	// Missing is the largest idf of a question term the passage lacks, in
+	// the best view, over the largest idf the index can give.
+	Missing float64
+}
+
+// candidateDepth is how many passages each first-stage ranking contributes.
+const candidateDepth = 40
+
+// Candidates gathers the passages worth scoring for q — the best of BM25
+// over prefixes in each view, of the glossary reading, and the given dense
+// ranking — and computes their features. dense maps passage to dense
+// similarity (may be nil).
+func (ix *Index) Candidates(q Query, dense map[int]float64) []Candidate {
+	pool := map[int]bool{}
+	type vscores struct{ w, s, p map[int]float64 }
+	vs := make([]vscores, len(q.views))
+	for i, v := range q.views {
+		vs[i] = vscores{ix.bm25(&ix.words, v.words), ix.bm25(&ix.stems, v.stems), ix.bm25(&ix.prefix, v.prefix)}
+		for _, p := range topKeys(vs[i].p, candidateDepth) {
+			pool[p] = true
+		}
+	}
+	conceptCover := ix.conceptCover(q)
+	for _, p := range topKeys(conceptCover, candidateDepth) {
+		pool[p] = true
+	}
+	for _, p := range topKeys(dense, candidateDepth/2) {
+		pool[p] = true
+	}
+	ids := make([]int, 0, len(pool))
+	for p := range pool {
+		ids = append(ids, p)
+	}
+	slices.Sort(ids)
+
+	// Per-view maxima normalise BM25 within the question: its scale says
+	// more about the question than about the passage.
+	maxOf := func(m map[int]float64) float64 {
+		b := 0.0
+		for _, p := range ids {
+			b = max(b, m[p])
+		}
+		return b
+	}
+	// docBest is, per view and document, the best BM25 of its passages.
+	docBest := make([]map[int]float64, len(q.views))
+	for i := range q.views {
+		docBest[i] = map[int]float64{}
+		for p, x := range vs[i].p {
+			d := ix.docOf[p]
+			docBest[i][d] = max(docBest[i][d], x)
+		}
+	}
+	rank := map[int]int{}
+	for i, p := range topKeys(vs[0].p, len(ids)) {
+		rank[p] = i + 1
+	}
+	out := make([]Candidate, 0, len(ids))
+	for _, p := range ids {
+		f := make([]float64, len(PassageFeatures))
+		f[0] = 1
+		cover := conceptCover[p]
+		for i, v := range q.views {
+			base := 1 + i*viewFeatures
+			f[base+0] = norm(vs[i].w[p], maxOf(vs[i].w))
+			f[base+1] = norm(vs[i].s[p], maxOf(vs[i].s))
+			f[base+2] = norm(vs[i].p[p], maxOf(vs[i].p))
+			f[base+3] = vs[i].p[p] / (sumIDF(v) * (bm25K1 + 1) + 1e-9)
+			f[base+4] = ix.cover(&ix.words, v.words, v.idf, p)
+			f[base+5] = ix.cover(&ix.stems, v.stems, v.idf, p)
+			f[base+6] = ix.cover(&ix.prefix, v.prefix, v.idf, p)
+			f[base+7] = bigrams(v.prefix, ix.prefix.seqs[p])
+			f[base+8] = proximity(v.prefix, ix.prefix.seqs[p])
+			cover = max(cover, f[base+5], f[base+6])
+			f[30+i] = ix.sentenceCover(v, p)
+		}
+		f[19] = conceptCover[p]
+		f[20] = ix.titleCover(q, p)
+		f[21] = dense[p]
+		f[22] = ix.typeMatch(q, p)
+		if r := rank[p]; r > 0 {
+			f[23] = 1 / float64(r)
+		}
+		if q.Lang != "" && ix.passages[p].Lang != "" && q.Lang != ix.passages[p].Lang {
+			f[24] = 1
+			f[25] = f[7]
+		}
+		if len(q.views) > 1 {
+			f[26] = 1
+		}
+		// The passage's neighbours and its document: a question is about an
+		// article, and a passage cut from a long paragraph loses context.
+		for i := range q.views {
+			m := maxOf(vs[i].p)
+			for _, nb := range []int{p - 1, p + 1} {
+				if nb >= 0 && nb < ix.n && ix.docOf[nb] == ix.docOf[p] {
+					f[27] = max(f[27], norm(vs[i].p[nb], m))
+				}
+			}
+			f[28] = max(f[28], norm(docBest[i][ix.docOf[p]], m))
+			f[29] = max(f[29], ix.docCover(q.views[i], ix.docOf[p]))
+		}
+		missing := 1.0
+		for _, v := range q.views {
+			mv := 0.0
+			for j, t := range v.prefix {
+				if ix.prefix.tf[p][t] == 0 {
+					mv = max(mv, v.idf[j])
+				}
+			}
+			missing = min(missing, mv/ix.idf(0))
+		}
+		out = append(out, Candidate{Passage: p, Features: f, Cover: cover, Missing: missing})
+	}
+	return out
+}
+
+func norm(x, m float64) float64 {
+	if m <= 0 {
+		return 0
+	}
+	return x / m
+}
+
+func sumIDF(v view) float64 {
+	s := 0.0
+	for _, x := range v.idf {
+		s += x
+	}
+	return s
+}
+
+// bm25 scores every passage holding a term of terms (each distinct term
+// counted once).
+func (ix *Index) bm25(f *field, terms []string) map[int]float64 {
+	out := map[int]float64{}
+	seen := map[string]bool{}
+	for _, t := range terms {
+		if seen[t] {
+			continue
+		}
+		seen[t] = true
+		ps := f.postings[t]
+		if len(ps) == 0 {
+			continue
+		}
+		idf := ix.idf(len(ps))
+		for _, p := range ps {
+			tf := float64(f.tf[p][t])
+			dl := float64(len(f.seqs[p]))
+			out[p] += idf * tf * (bm25K1 + 1) / (tf + bm25K1*(1-bm25B+bm25B*dl/f.avgLen))
+		}
+	}
+	return out
+}
+
+// cover is the idf-weighted share of terms that passage p holds; idf are
+// the weights of the terms (from the prefix field, so the three fields
+// weigh a word alike).
+func (ix *Index) cover(f *field, terms []string, idf []float64, p int) float64 {
+	total, got := 0.0, 0.0
+	seen := map[string]bool{}
+	for i, t := range terms {
+		if seen[t] {
+			continue
+		}
+		seen[t] = true
+		total += idf[i]
+		if f.tf[p][t] > 0 {
+			got += idf[i]
+		}
+	}
+	if total == 0 {
+		return 0
+	}
+	return got / total
+}
+
+// conceptCover is, per passage holding any, the weighted share of the
+// glossary concepts of q it expresses (some alternative's stems all
+// present).
+func (ix *Index) conceptCover(q Query) map[int]float64 {
+	total := 0.0
+	for _, c := range q.concepts {
+		total += c.weight
+	}
+	out := map[int]float64{}
+	if total == 0 {
+		return out
+	}
+	for _, c := range q.concepts {
+		got := map[int]bool{}
+		for _, alt := range c.alts {
+			for _, p := range ix.stems.postings[alt[0]] {
+				if got[p] {
+					continue
+				}
+				ok := true
+				for _, t := range alt[1:] {
+					if ix.stems.tf[p][t] == 0 {
+						ok = false
+						break
+					}
+				}
+				if ok {
+					got[p] = true
+				}
+			}
+		}
+		for p := range got {
+			out[p] += c.weight / total
+		}
+	}
+	return out
+}
+
+// titleCover is the share of the question's stems found in p's title, in
+// the best view.
+func (ix *Index) titleCover(q Query, p int) float64 {
+	best := 0.0
+	for _, v := range q.views {
+		if len(v.stems) == 0 {
+			continue
+		}
+		n := 0
+		for _, s := range v.stems {
+			if ix.titles[p][s] {
+				n++
+			}
+		}
+		best = max(best, float64(n)/float64(len(v.stems)))
+	}
+	return best
+}
+
+// typeMatch is 1 when p holds the kind of answer the question asks for.
+func (ix *Index) typeMatch(q Query, p int) float64 {
+	if matchesKind(q.Kind, ix.types[p]) {
+		return 1
+	}
+	return 0
+}
+
+// bigrams is the share of adjacent pairs of the question's terms that stand
+// in order within three terms of each other in seq.
+func bigrams(terms, seq []string) float64 {
+	if len(terms) < 2 {
+		return 0
+	}
+	at := map[string][]int{}
+	for i, t := range seq {
+		at[t] = append(at[t], i)
+	}
+	hit := 0
+	for i := 0; i+1 < len(terms); i++ {
+		a, b := at[terms[i]], at[terms[i+1]]
+		found := false
+		for _, x := range a {
+			for _, y := range b {
+				if y > x && y-x <= 3 {
+					found = true
+					break
+				}
+			}
+			if found {
+				break
+			}
+		}
+		if found {
+			hit++
+		}
+	}
+	return float64(hit) / float64(len(terms)-1)
+}
+
+// proximity is how tightly the distinct question terms seq holds stand
+// together: their number over the length of the shortest window of seq
+// holding all of them (1 when adjacent, 0 when fewer than two match).
+func proximity(terms, seq []string) float64 {
+	want := map[string]bool{}
+	for _, t := range terms {
+		want[t] = true
+	}
+	present := map[string]bool{}
+	for _, t := range seq {
+		if want[t] {
+			present[t] = true
+		}
+	}
+	k := len(present)
+	if k < 2 {
+		return 0
+	}
+	count := map[string]int{}
+	have, best, lo := 0, math.MaxInt, 0
+	for hi, t := range seq {
+		if !present[t] {
+			continue
+		}
+		if count[t] == 0 {
+			have++
+		}
+		count[t]++
+		for have == k {
+			if w := hi - lo + 1; w < best {
+				best = w
+			}
+			if u := seq[lo]; present[u] {
+				count[u]--
+				if count[u] == 0 {
+					have--
+				}
+			}
+			lo++
+		}
+	}
+	return float64(k) / float64(best)
+}
+
+// topKeys returns the n keys of m with the largest values (ties by key).
+func topKeys(m map[int]float64, n int) []int {
+	keys := make([]int, 0, len(m))
+	for k, v := range m {
+		if v > 0 {
+			keys = append(keys, k)
+		}
+	}
+	sort.Slice(keys, func(i, j int) bool {
+		if m[keys[i]] != m[keys[j]] {
+			return m[keys[i]] > m[keys[j]]
+		}
+		return keys[i] < keys[j]
+	})
+	if len(keys) > n {
+		keys = keys[:n]
+	}
+	return keys
+}
+
+// docCover is the idf-weighted share of the view's prefix terms that
+// document d holds anywhere.
+func (ix *Index) docCover(v view, d int) float64 {
+	total, got := 0.0, 0.0
+	seen := map[string]bool{}
+	for i, t := range v.prefix {
+		if seen[t] {
+			continue
+		}
+		seen[t] = true
+		total += v.idf[i]
+		if ix.docTerms[d][t] {
+			got += v.idf[i]
+		}
+	}
+	if total == 0 {
+		return 0
+	}
+	return got / total
+}
+
+// sentenceCover is the best idf-weighted share of the view's terms that
+// one sentence of p holds: a question usually paraphrases one sentence.
+func (ix *Index) sentenceCover(v view, p int) float64 {
+	total := 0.0
+	w := map[string]float64{}
+	for i, t := range v.prefix {
+		if _, ok := w[t]; !ok {
+			w[t] = v.idf[i]
+			total += v.idf[i]
+		}
+	}
+	if total == 0 {
+		return 0
+	}
+	seq := ix.prefix.seqs[p]
+	best, start := 0.0, 0
+	seen := map[string]bool{}
+	for _, end := range ix.sentEnds[p] {
+		clear(seen)
+		got := 0.0
+		for _, t := range seq[start:min(end, len(seq))] {
+			if x, ok := w[t]; ok && !seen[t] {
+				seen[t] = true
+				got += x
+			}
+		}
+		best = max(best, got/total)
+		start = end
+	}
+	return best
+}

@@ -1,0 +1,135 @@
+package fit
+
+import (
+	"fmt"
+	"io"
+	"sort"
+
+	"github.com/briefing/briefing/internal/relevance"
+)
+
+// Report holds the cross-validated scores of a fit: every prediction in it
+// comes from a model that did not see the question's article (or, in sets
+// without LeaveOut, the question's fold).
+type Report struct {
+	Thresholds relevance.Thresholds `json:"thresholds"`
+	Groups     []Scores             `json:"groups"`
+}
+
+// Scores are the cross-validated figures of one set and language.
+type Scores struct {
+	Set  string `json:"set"`
+	Lang string `json:"lang"`
+	// Answerable questions, with the corpus holding their article.
+	Answerable int     `json:"answerable"`
+	RecallAt3  float64 `json:"recall_at_3"`
+	MRR        float64 `json:"mrr"`
+	// AnswerOK: answerable questions not refused whose response holds the
+	// gold answer (the answer in state answer, the closest passages'
+	// quotes in state uncertain).
+	AnswerOK float64 `json:"answer_ok"`
+	// AnsweredShare: answerable questions in state answer.
+	AnsweredShare float64 `json:"answered_share"`
+	// ConfidentPrecision: of the questions in state answer (answerable or
+	// not), the share answerable with a correct answer.
+	ConfidentPrecision float64 `json:"confident_precision"`
+	// Refused: answerable questions in state refused.
+	Refused float64 `json:"refused"`
+	// Unanswerable questions: the set's own, and those asked of the corpus
+	// without their article; NotAnswered is the share not in state answer.
+	Unanswerable int     `json:"unanswerable"`
+	NotAnswered  float64 `json:"not_answered"`
+}
+
+func summarise(sets []Set, items []*item, os []outcome, th relevance.Thresholds) Report {
+	m := relevance.Model{Thresholds: th}
+	type acc struct {
+		ans, hit, okN, answered, refused, unans, unansNot, confident, confidentGood int
+		rr                                                                          float64
+	}
+	groups := map[[2]string]*acc{}
+	add := func(k [2]string, o outcome) {
+		a := groups[k]
+		if a == nil {
+			a = &acc{}
+			groups[k] = a
+		}
+		st := m.Decide(o.it.pAns)
+		if st == relevance.StateAnswer {
+			a.confident++
+			if o.it.answerable && o.answerOK {
+				a.confidentGood++
+			}
+		}
+		if !o.it.answerable {
+			a.unans++
+			if st != relevance.StateAnswer {
+				a.unansNot++
+			}
+			return
+		}
+		a.ans++
+		if o.rank > 0 {
+			a.hit++
+			a.rr += 1 / float64(o.rank)
+		}
+		switch st {
+		case relevance.StateAnswer:
+			a.answered++
+			if o.answerOK {
+				a.okN++
+			}
+		case relevance.StateUncertain:
+			if o.closeOK {
+				a.okN++
+			}
+		case relevance.StateRefused:
+			a.refused++
+		}
+	}
+	for _, o := range os {
+		name := sets[o.it.set].Name
+		add([2]string{name, o.it.q.Lang}, o)
+		add([2]string{name, "all"}, o)
+	}
+	keys := make([][2]string, 0, len(groups))
+	for k := range groups {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool {
+		if keys[i][0] != keys[j][0] {
+			return keys[i][0] < keys[j][0]
+		}
+		return keys[i][1] < keys[j][1]
+	})
+	r := Report{Thresholds: th}
+	div := func(a, b int) float64 {
+		if b == 0 {
+			return 0
+		}
+		return round(float64(a) / float64(b))
+	}
+	for _, k := range keys {
+		a := groups[k]
+		s := Scores{Set: k[0], Lang: k[1], Answerable: a.ans, RecallAt3: div(a.hit, a.ans), AnswerOK: div(a.okN, a.ans),
+			AnsweredShare: div(a.answered, a.ans), ConfidentPrecision: div(a.confidentGood, a.confident),
+			Refused: div(a.refused, a.ans), Unanswerable: a.unans, NotAnswered: div(a.unansNot, a.unans)}
+		if a.ans > 0 {
+			s.MRR = round(a.rr / float64(a.ans))
+		}
+		r.Groups = append(r.Groups, s)
+	}
+	return r
+}
+
+func round(x float64) float64 { return float64(int64(x*1000+0.5)) / 1000 }
+
+// Print writes the report as a table.
+func (r Report) Print(w io.Writer) {
+	fmt.Fprintf(w, "thresholds: answer >= %.4f, uncertain >= %.4f\n", r.Thresholds.Answer, r.Thresholds.Uncertain)
+	fmt.Fprintf(w, "%-10s %-4s %6s %7s %6s %9s %8s %9s %8s %7s %8s\n", "set", "lang", "ans", "rec@3", "MRR", "answer_ok", "answered", "precision", "refused", "unans", "not_ans")
+	for _, g := range r.Groups {
+		fmt.Fprintf(w, "%-10s %-4s %6d %7.3f %6.3f %9.3f %8.3f %9.3f %8.3f %7d %8.3f\n", g.Set, g.Lang, g.Answerable, g.RecallAt3, g.MRR,
+			g.AnswerOK, g.AnsweredShare, g.ConfidentPrecision, g.Refused, g.Unanswerable, g.NotAnswered)
+	}
+}

@@ -1,0 +1,195 @@
+package relevance
+
+import (
+	"errors"
+	"fmt"
+	"math"
+)
+
+// Logistic is a fitted logistic model: P(y=1|x) = σ(w·x). The first
+// feature of every vector is the constant 1.
+type Logistic struct {
+	Features []string  `json:"features"`
+	Weights  []float64 `json:"weights"`
+}
+
+// Score is w·x, the log-odds.
+func (m Logistic) Score(x []float64) float64 {
+	s := 0.0
+	for i, w := range m.Weights {
+		if i < len(x) {
+			s += w * x[i]
+		}
+	}
+	return s
+}
+
+// Prob is σ(w·x).
+func (m Logistic) Prob(x []float64) float64 { return sigmoid(m.Score(x)) }
+
+func sigmoid(z float64) float64 {
+	if z >= 0 {
+		return 1 / (1 + math.Exp(-z))
+	}
+	e := math.Exp(z)
+	return e / (1 + e)
+}
+
+// check reports whether m was fitted on the feature set names.
+func (m Logistic) check(names []string) error {
+	if len(m.Features) != len(names) || len(m.Weights) != len(names) {
+		return fmt.Errorf("model has %d features and %d weights, want %d", len(m.Features), len(m.Weights), len(names))
+	}
+	for i, n := range names {
+		if m.Features[i] != n {
+			return fmt.Errorf("feature %d is %q, want %q", i, m.Features[i], n)
+		}
+	}
+	return nil
+}
+
+// FitOptions control FitLogistic. Zero values mean the defaults.
+type FitOptions struct {
+	// L2 is the ridge penalty on every weight but the bias; default 1e-3.
+	L2 float64
+	// Iterations of Newton's method; default 25.
+	Iterations int
+}
+
+// FitLogistic fits a logistic model to rows x (each starting with the
+// constant 1) and labels y by Newton's method (iteratively reweighted least
+// squares) with a ridge penalty. It is deterministic: the same rows in the
+// same order give the same weights, bit for bit. weight, if not nil, gives
+// each row's weight (e.g. to balance questions with many candidates).
+func FitLogistic(names []string, x [][]float64, y []bool, weight []float64, opts FitOptions) (Logistic, error) {
+	if len(x) == 0 || len(x) != len(y) {
+		return Logistic{}, errors.New("fit: no rows, or rows and labels differ in number")
+	}
+	if opts.L2 == 0 {
+		opts.L2 = 1e-3
+	}
+	if opts.Iterations == 0 {
+		opts.Iterations = 25
+	}
+	d := len(names)
+	w := make([]float64, d)
+	total := 0.0
+	for i := range x {
+		if len(x[i]) != d {
+			return Logistic{}, fmt.Errorf("fit: row %d has %d features, want %d", i, len(x[i]), d)
+		}
+		total += rowWeight(weight, i)
+	}
+	for it := 0; it < opts.Iterations; it++ {
+		grad := make([]float64, d)
+		hess := make([][]float64, d)
+		for j := range hess {
+			hess[j] = make([]float64, d)
+		}
+		for i, xi := range x {
+			rw := rowWeight(weight, i) / total
+			p := sigmoid(dot(w, xi))
+			t := 0.0
+			if y[i] {
+				t = 1
+			}
+			g := (p - t) * rw
+			h := p * (1 - p) * rw
+			for j := 0; j < d; j++ {
+				if xi[j] == 0 {
+					continue
+				}
+				grad[j] += g * xi[j]
+				hj := h * xi[j]
+				for k := j; k < d; k++ {
+					hess[j][k] += hj * xi[k]
+				}
+			}
+		}
+		for j := 0; j < d; j++ {
+			for k := 0; k < j; k++ {
+				hess[j][k] = hess[k][j]
+			}
+			if j > 0 {
+				grad[j] += opts.L2 * w[j]
+				hess[j][j] += opts.L2
+			} else {
+				hess[j][j] += 1e-9
+			}
+		}
+		step, err := solve(hess, grad)
+		if err != nil {
+			return Logistic{}, fmt.Errorf("fit: iteration %d: %w", it, err)
+		}
+		change := 0.0
+		for j := range w {
+			w[j] -= step[j]
+			change = max(change, math.Abs(step[j]))
+		}
+		if change < 1e-10 {
+			break
+		}
+	}
+	for j := range w {
+		// Rounded so the stored file and a re-fit compare equal across
+		// machines whose floating point differs in the last bits.
+		w[j] = math.Round(w[j]*1e6) / 1e6
+	}
+	return Logistic{Features: slicesClone(names), Weights: w}, nil
+}
+
+func rowWeight(w []float64, i int) float64 {
+	if w == nil {
+		return 1
+	}
+	return w[i]
+}
+
+func dot(a, b []float64) float64 {
+	s := 0.0
+	for i := range a {
+		s += a[i] * b[i]
+	}
+	return s
+}
+
+func slicesClone(s []string) []string { return append([]string(nil), s...) }
+
+// solve solves A x = b by Gaussian elimination with partial pivoting.
+func solve(a [][]float64, b []float64) ([]float64, error) {
+	n := len(b)
+	m := make([][]float64, n)
+	for i := range m {
+		m[i] = append(append([]float64(nil), a[i]...), b[i])
+	}
+	for c := 0; c < n; c++ {
+		p := c
+		for r := c + 1; r < n; r++ {
+			if math.Abs(m[r][c]) > math.Abs(m[p][c]) {
+				p = r
+			}
+		}
+		if math.Abs(m[p][c]) < 1e-15 {
+			return nil, errors.New("singular system")
+		}
+		m[c], m[p] = m[p], m[c]
+		for r := c + 1; r < n; r++ {
+			f := m[r][c] / m[c][c]
+			if f == 0 {
+				continue
+			}
+			for k := c; k <= n; k++ {
+				m[r][k] -= f * m[c][k]
+			}
+		}
+	}
+	x := make([]float64, n)
+	for r := n - 1; r >= 0; r-- {
+		s := m[r][n]
+		for k := r + 1; k < n; k++ {
+			s -= m[r][k] * x[k]
+		}
+		x[r] = s / m[r][r]
+	}
+	return x, nil
+}

@@ -1,0 +1,196 @@
+package relevance
+
+import (
+	_ "embed"
+	"encoding/json"
+	"fmt"
+	"math"
+	"sort"
+)
+
+// AnswerFeatures are the features of a question's best passages as a whole,
+// for the probability that they answer it, in vector order.
+var AnswerFeatures = []string{
+	"bias", "top_logit", "top_prob", "margin", "top_cover", "oov", "terms",
+	"top_answer_type", "top_cover_concept", "cross_lingual", "top3_prob",
+	"top_doc_cover", "top_missing_idf", "top_bm25_abs",
+	"top_sentence_cover", "top_bigram", "top_cover_word", "top_cover_squared",
+}
+
+// Model is the fitted answer model.
+type Model struct {
+	// Passage ranks candidates: P(passage holds the answer).
+	Passage Logistic `json:"passage"`
+	// Answerable is P(the best passages answer the question).
+	Answerable Logistic `json:"answerable"`
+	// Sentence is P(sentence holds the answer | its passage is relevant).
+	Sentence Logistic `json:"sentence"`
+	// Thresholds on Answerable: at or above Answer the engine answers; at
+	// or above Uncertain it shows the closest passages as such; below, it
+	// refuses.
+	Thresholds Thresholds `json:"thresholds"`
+	// SecondSentence: a second sentence joins the best one when its
+	// probability is at least this share of the best's.
+	SecondSentence float64 `json:"second_sentence"`
+	// Provenance records how the weights were made (command, data, scores);
+	// informational.
+	Provenance json.RawMessage `json:"provenance,omitempty"`
+}
+
+// Thresholds split the answerability probability into three states.
+type Thresholds struct {
+	Answer    float64 `json:"answer"`
+	Uncertain float64 `json:"uncertain"`
+}
+
+//go:embed weights.json
+var weightsJSON []byte
+
+// Default returns the model committed in weights.json.
+func Default() (*Model, error) { return Parse(weightsJSON) }
+
+// Parse reads a model file and checks it against this package's features.
+func Parse(data []byte) (*Model, error) {
+	var m Model
+	if err := json.Unmarshal(data, &m); err != nil {
+		return nil, fmt.Errorf("relevance: parse model: %w", err)
+	}
+	for _, c := range []struct {
+		name  string
+		m     Logistic
+		names []string
+	}{{"passage", m.Passage, PassageFeatures}, {"answerable", m.Answerable, AnswerFeatures}, {"sentence", m.Sentence, SentenceFeatures}} {
+		if err := c.m.check(c.names); err != nil {
+			return nil, fmt.Errorf("relevance: %s model: %w", c.name, err)
+		}
+	}
+	if t := m.Thresholds; !(0 <= t.Uncertain && t.Uncertain <= t.Answer && t.Answer <= 1) {
+		return nil, fmt.Errorf("relevance: thresholds %v out of order", t)
+	}
+	return &m, nil
+}
+
+// Scored is a candidate with its fitted relevance.
+type Scored struct {
+	Candidate
+	Logit, Prob float64
+}
+
+// Rank scores candidates with m's passage model, best first (ties by
+// passage index, so the order is deterministic). Prob is each candidate's
+// share of the softmax over the candidates: how sure the ranking is that
+// this is the question's passage.
+func (m *Model) Rank(cands []Candidate) []Scored {
+	out := make([]Scored, len(cands))
+	top := math.Inf(-1)
+	for i, c := range cands {
+		z := m.Passage.Score(c.Features)
+		out[i] = Scored{Candidate: c, Logit: z}
+		top = max(top, z)
+	}
+	sum := 0.0
+	for i := range out {
+		out[i].Prob = math.Exp(out[i].Logit - top)
+		sum += out[i].Prob
+	}
+	for i := range out {
+		out[i].Prob /= sum
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Logit != out[j].Logit {
+			return out[i].Logit > out[j].Logit
+		}
+		return out[i].Passage < out[j].Passage
+	})
+	return out
+}
+
+// AnswerVector computes the answerability features of q's ranked passages.
+func AnswerVector(q Query, ranked []Scored) []float64 {
+	f := make([]float64, len(AnswerFeatures))
+	f[0] = 1
+	f[5] = q.oov
+	f[6] = math.Log1p(float64(q.terms)) / 3
+	if len(ranked) == 0 {
+		f[1] = -10 / 10.0
+		return f
+	}
+	top := ranked[0]
+	f[1] = math.Max(-20, math.Min(20, top.Logit)) / 20
+	f[2] = top.Prob
+	if len(ranked) > 1 {
+		f[3] = top.Prob - ranked[1].Prob
+	} else {
+		f[3] = top.Prob
+	}
+	f[4] = top.Cover
+	f[7] = top.Features[22]
+	f[8] = top.Features[19]
+	f[9] = top.Features[24]
+	n, s := 0, 0.0
+	for i := 0; i < len(ranked) && i < 3; i++ {
+		s += ranked[i].Prob
+		n++
+	}
+	f[10] = s / float64(n)
+	f[11] = top.Features[29]
+	f[12] = top.Missing
+	f[13] = math.Min(1, top.Features[4])
+	f[14] = max(top.Features[30], top.Features[31])
+	f[15] = max(top.Features[8], top.Features[17])
+	f[16] = max(top.Features[5], top.Features[14])
+	f[17] = top.Cover * top.Cover
+	return f
+}
+
+// State is what the engine does with a question.
+type State string
+
+// The three states of an answer.
+const (
+	StateAnswer    State = "answer"
+	StateUncertain State = "uncertain"
+	StateRefused   State = "refused"
+)
+
+// Decide maps the answerability probability p to a state.
+func (m *Model) Decide(p float64) State {
+	switch {
+	case p >= m.Thresholds.Answer:
+		return StateAnswer
+	case p >= m.Thresholds.Uncertain:
+		return StateUncertain
+	}
+	return StateRefused
+}
+
+// Answerability is P(the ranked passages answer q).
+func (m *Model) Answerability(q Query, ranked []Scored) float64 {
+	return m.Answerable.Prob(AnswerVector(q, ranked))
+}
+
+// BestSentences returns the indexes (in text order) of the sentences of a
+// passage that m picks as the answer: the most probable one, and the
+// second most probable when it comes close.
+func (m *Model) BestSentences(ss []Sentence) []int {
+	if len(ss) == 0 {
+		return nil
+	}
+	best, second := -1, -1
+	probs := make([]float64, len(ss))
+	for i, s := range ss {
+		probs[i] = m.Sentence.Prob(s.Features)
+		switch {
+		case best < 0 || probs[i] > probs[best]:
+			best, second = i, best
+		case second < 0 || probs[i] > probs[second]:
+			second = i
+		}
+	}
+	out := []int{best}
+	if second >= 0 && m.SecondSentence > 0 && probs[second] >= m.SecondSentence*probs[best] {
+		out = append(out, second)
+		sort.Ints(out)
+	}
+	return out
+}

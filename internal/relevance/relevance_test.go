@@ -1,0 +1,138 @@
+package relevance
+
+import (
+	"math"
+	"math/rand/v2"
+	"strings"
+	"testing"
+)
+
+func TestFitLogisticRecoversWeights(t *testing.T) {
+	t.Parallel()
+	names := []string{"bias", "a", "b"}
+	want := []float64{-1, 2, -3}
+	r := rand.New(rand.NewPCG(1, 2))
+	var x [][]float64
+	var y []bool
+	for range 20000 {
+		row := []float64{1, r.NormFloat64(), r.NormFloat64()}
+		x = append(x, row)
+		y = append(y, r.Float64() < sigmoid(dot(want, row)))
+	}
+	m, err := FitLogistic(names, x, y, nil, FitOptions{L2: 1e-6})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range want {
+		if math.Abs(m.Weights[i]-want[i]) > 0.15 {
+			t.Errorf("weight %s = %.3f, want %.3f ± 0.15", names[i], m.Weights[i], want[i])
+		}
+	}
+	again, err := FitLogistic(names, x, y, nil, FitOptions{L2: 1e-6})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range m.Weights {
+		if m.Weights[i] != again.Weights[i] {
+			t.Fatalf("refit weight %d = %v, first fit %v: fitting is not deterministic", i, again.Weights[i], m.Weights[i])
+		}
+	}
+}
+
+func TestFitSoftmaxRanksByTheInformativeFeature(t *testing.T) {
+	t.Parallel()
+	names := []string{"bias", "signal", "noise"}
+	r := rand.New(rand.NewPCG(3, 4))
+	var gs []Group
+	for range 500 {
+		var g Group
+		rel := r.IntN(10)
+		for j := range 10 {
+			s := r.Float64()
+			if j == rel {
+				s += 0.5
+			}
+			g.X = append(g.X, []float64{1, s, r.Float64()})
+			g.Relevant = append(g.Relevant, j == rel)
+		}
+		gs = append(gs, g)
+	}
+	m, err := FitSoftmax(names, gs, FitOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Weights[1] <= 1 || math.Abs(m.Weights[2]) > 0.5*m.Weights[1] {
+		t.Errorf("weights = %v, want a large positive signal weight and a small noise weight", m.Weights)
+	}
+	if m.Weights[0] != 0 {
+		t.Errorf("bias weight = %v, want 0 (a listwise model cannot identify it)", m.Weights[0])
+	}
+}
+
+func TestProximityAndBigrams(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		terms, seq   string
+		prox, bigram float64
+	}{
+		{"a b", "a b c", 1, 1},
+		{"a b", "a x x b", 0.5, 1},
+		{"a b", "a x x x x b", 2.0 / 6, 0},
+		{"a b", "b a", 1, 0},
+		{"a b c", "a", 0, 0},
+	}
+	for _, tc := range tests {
+		terms, seq := strings.Fields(tc.terms), strings.Fields(tc.seq)
+		if got := proximity(terms, seq); math.Abs(got-tc.prox) > 1e-9 {
+			t.Errorf("proximity(%q, %q) = %v, want %v", tc.terms, tc.seq, got, tc.prox)
+		}
+		if got := bigrams(terms, seq); math.Abs(got-tc.bigram) > 1e-9 {
+			t.Errorf("bigrams(%q, %q) = %v, want %v", tc.terms, tc.seq, got, tc.bigram)
+		}
+	}
+}
+
+func TestParseRejectsAModelOfOtherFeatures(t *testing.T) {
+	t.Parallel()
+	m, err := Default()
+	if err != nil {
+		t.Fatalf("Default() = %v", err)
+	}
+	if m.Thresholds.Answer <= m.Thresholds.Uncertain {
+		t.Errorf("thresholds %+v: answer must lie above uncertain", m.Thresholds)
+	}
+	bad := strings.Replace(string(weightsJSON), `"bm25_word"`, `"bm25_words"`, 1)
+	if _, err := Parse([]byte(bad)); err == nil || !strings.Contains(err.Error(), "bm25_words") {
+		t.Errorf("Parse(renamed feature) = %v, want an error naming it", err)
+	}
+	if _, err := Parse([]byte(`{`)); err == nil {
+		t.Error("Parse(broken JSON) = nil error")
+	}
+}
+
+func TestRankingFindsThePassageThatAnswers(t *testing.T) {
+	t.Parallel()
+	m, err := Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ps := []Passage{
+		{Doc: "a", Lang: "it", Title: "Calcio", Text: "La squadra ha vinto il campionato nel 1998 dopo una stagione difficile."},
+		{Doc: "b", Lang: "it", Title: "Trattato", Text: "Il parlamento russo ha ratificato il trattato di mutua difesa il 6 novembre 2024."},
+		{Doc: "b", Lang: "it", Title: "Trattato", Text: "Il trattato prevede assistenza militare reciproca in caso di aggressione."},
+	}
+	ix := NewIndex(ps)
+	q := ix.NewQuery(nil, "Quando il parlamento russo ha ratificato il trattato?", "it", "", "")
+	ranked := m.Rank(ix.Candidates(q, nil))
+	if len(ranked) == 0 || ranked[0].Passage != 1 {
+		t.Fatalf("Rank: top = %+v, want passage 1", ranked)
+	}
+	ss := ix.Sentences(q, 1)
+	if best := m.BestSentences(ss); len(best) == 0 || best[0] != 0 {
+		t.Errorf("BestSentences = %v, want the first sentence", best)
+	}
+	off := ix.NewQuery(nil, "Chi ha vinto la Champions League di pallavolo femminile?", "it", "", "")
+	if pa, pb := m.Answerability(off, m.Rank(ix.Candidates(off, nil))), m.Answerability(q, ranked); pa >= pb {
+		t.Errorf("answerability of an off-topic question %.3f >= of an answered one %.3f", pa, pb)
+	}
+}

@@ -1,0 +1,152 @@
+package relevance
+
+import (
+	"math"
+
+	"github.com/briefing/briefing/corpus"
+	"github.com/briefing/briefing/internal/analysis"
+)
+
+// SentenceFeatures are the features of a sentence of a retrieved passage as
+// the place of the answer, in vector order.
+var SentenceFeatures = []string{
+	"bias", "cover_prefix", "cover_stem", "tr_cover_prefix", "cover_concept", "bigram",
+	"answer_type", "new_content", "position", "length", "share_of_passage",
+}
+
+// Sentence is a sentence of a passage with its features.
+type Sentence struct {
+	corpus.Span // byte range in the passage text
+	Features    []float64
+}
+
+// matchesKind reports whether te holds an answer of kind k.
+func matchesKind(k analysis.Kind, te typeEvidence) bool {
+	switch k {
+	case analysis.KindTime:
+		return te.year
+	case analysis.KindNumber:
+		return te.number
+	case analysis.KindPerson, analysis.KindPlace:
+		return te.name
+	}
+	return false
+}
+
+// Sentences splits passage p into sentences and computes their features
+// for q.
+func (ix *Index) Sentences(q Query, p int) []Sentence {
+	text := ix.passages[p].Text
+	lang := ix.passages[p].Lang
+	spans := corpus.Sentences(text)
+	qwords := map[string]bool{}
+	for _, v := range q.views {
+		for _, t := range v.prefix {
+			qwords[t] = true
+		}
+	}
+	type sent struct {
+		words, stems, prefix []string
+	}
+	ss := make([]sent, len(spans))
+	passCover := 0.0
+	covers := make([]float64, len(spans))
+	for i, sp := range spans {
+		w, s, pr := termsOf(text[sp.Start:sp.End], lang)
+		ss[i] = sent{w, s, pr}
+		c := 0.0
+		for _, v := range q.views {
+			c = max(c, coverSeq(v.prefix, v.idf, pr))
+		}
+		covers[i] = c
+		passCover = max(passCover, c)
+	}
+	out := make([]Sentence, len(spans))
+	for i, sp := range spans {
+		f := make([]float64, len(SentenceFeatures))
+		f[0] = 1
+		s := ss[i]
+		v0 := q.views[0]
+		f[1] = coverSeq(v0.prefix, v0.idf, s.prefix)
+		f[2] = coverSeq(v0.stems, v0.idf, s.stems)
+		if len(q.views) > 1 {
+			v1 := q.views[1]
+			f[3] = coverSeq(v1.prefix, v1.idf, s.prefix)
+		}
+		f[4] = conceptCoverSeq(q, s.stems)
+		for _, v := range q.views {
+			f[5] = max(f[5], bigrams(v.prefix, s.prefix))
+		}
+		sentence := text[sp.Start:sp.End]
+		if matchesKind(q.Kind, typesExcept(sentence, qwords)) {
+			f[6] = 1
+		}
+		if len(s.prefix) > 0 {
+			n := 0
+			for _, t := range s.prefix {
+				if !qwords[t] {
+					n++
+				}
+			}
+			f[7] = float64(n) / float64(len(s.prefix))
+		}
+		f[8] = 1 / float64(1+i)
+		f[9] = math.Log1p(float64(len(s.words))) / 4
+		if passCover > 0 {
+			f[10] = covers[i] / passCover
+		}
+		out[i] = Sentence{Span: sp, Features: f}
+	}
+	return out
+}
+
+func coverSeq(terms []string, idf []float64, seq []string) float64 {
+	has := map[string]bool{}
+	for _, t := range seq {
+		has[t] = true
+	}
+	total, got := 0.0, 0.0
+	seen := map[string]bool{}
+	for i, t := range terms {
+		if seen[t] {
+			continue
+		}
+		seen[t] = true
+		total += idf[i]
+		if has[t] {
+			got += idf[i]
+		}
+	}
+	if total == 0 {
+		return 0
+	}
+	return got / total
+}
+
+func conceptCoverSeq(q Query, stems []string) float64 {
+	has := map[string]bool{}
+	for _, t := range stems {
+		has[t] = true
+	}
+	total, got := 0.0, 0.0
+	for _, c := range q.concepts {
+		total += c.weight
+		for _, alt := range c.alts {
+			ok := true
+			for _, t := range alt {
+				if !has[t] {
+					ok = false
+					break
+				}
+			}
+			if ok {
+				got += c.weight
+				break
+			}
+		}
+	}
+	if total == 0 {
+		return 0
+	}
+	return got / total
+}
