@@ -95,7 +95,7 @@ func (ix *Index) Candidates(q Query, dense map[int]float64) []Candidate {
 			f[base+0] = norm(vs[i].w[p], maxOf(vs[i].w))
 			f[base+1] = norm(vs[i].s[p], maxOf(vs[i].s))
 			f[base+2] = norm(vs[i].p[p], maxOf(vs[i].p))
-			f[base+3] = vs[i].p[p] / (sumIDF(v) * (bm25K1 + 1) + 1e-9)
+			f[base+3] = vs[i].p[p] / (sumIDF(v)*(bm25K1+1) + 1e-9)
 			f[base+4] = ix.cover(&ix.words, v.words, v.idf, p)
 			f[base+5] = ix.cover(&ix.stems, v.stems, v.idf, p)
 			f[base+6] = ix.cover(&ix.prefix, v.prefix, v.idf, p)

@@ -45,11 +45,11 @@ func (f *field) df(t string) int { return len(f.postings[t]) }
 // Index holds the statistics the features need over a set of passages. It
 // is immutable once built and safe for concurrent use.
 type Index struct {
-	n                     int
-	words, stems, prefix  field
-	titles                []map[string]bool // passage -> stems of its title
-	types                 []typeEvidence    // passage -> answer types it holds
-	passages              []Passage
+	n                    int
+	words, stems, prefix field
+	titles               []map[string]bool // passage -> stems of its title
+	types                []typeEvidence    // passage -> answer types it holds
+	passages             []Passage
 	// docOf is each passage's document ordinal; docTerms the prefix terms
 	// each document holds anywhere.
 	// sentEnds holds, per passage, the end (exclusive) in its prefix
