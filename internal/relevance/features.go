@@ -6,20 +6,44 @@ import (
 	"sort"
 )
 
-// Feature names, in vector order. weights.json names them too, so a model
-// fitted on another feature set is refused rather than misread.
+// PassageFeatures names the features of a candidate passage, in vector
+// order. weights.json names them too, so a model fitted on another feature
+// set is refused rather than misread. Where the question has a translation,
+// each per-view feature is the better of the two views.
 var PassageFeatures = []string{
 	"bias",
 	"bm25_word", "bm25_stem", "bm25_prefix", "bm25_prefix_abs",
 	"cover_word", "cover_stem", "cover_prefix", "bigram", "proximity",
-	"tr_bm25_word", "tr_bm25_stem", "tr_bm25_prefix", "tr_bm25_prefix_abs",
-	"tr_cover_word", "tr_cover_stem", "tr_cover_prefix", "tr_bigram", "tr_proximity",
 	"cover_concept", "cover_title", "dense", "answer_type", "inv_rank",
 	"cross_lingual", "cross_lingual_cover", "translated",
-	"context_bm25", "doc_bm25", "doc_cover", "sentence_cover", "tr_sentence_cover",
+	"context_bm25", "doc_bm25", "doc_cover", "sentence_cover",
 }
 
-const viewFeatures = 9
+// Indexes into a passage feature vector.
+const (
+	fBias = iota
+	fBM25Word
+	fBM25Stem
+	fBM25Prefix
+	fBM25PrefixAbs
+	fCoverWord
+	fCoverStem
+	fCoverPrefix
+	fBigram
+	fProximity
+	fCoverConcept
+	fCoverTitle
+	fDense
+	fAnswerType
+	fInvRank
+	fCrossLingual
+	fCrossLingualCover
+	fTranslated
+	fContextBM25
+	fDocBM25
+	fDocCover
+	fSentenceCover
+)
 
 // Candidate is a passage considered for a question, with its features.
 type Candidate struct {
@@ -88,47 +112,47 @@ func (ix *Index) Candidates(q Query, dense map[int]float64) []Candidate {
 	out := make([]Candidate, 0, len(ids))
 	for _, p := range ids {
 		f := make([]float64, len(PassageFeatures))
-		f[0] = 1
-		cover := conceptCover[p]
+		f[fBias] = 1
 		for i, v := range q.views {
-			base := 1 + i*viewFeatures
-			f[base+0] = norm(vs[i].w[p], maxOf(vs[i].w))
-			f[base+1] = norm(vs[i].s[p], maxOf(vs[i].s))
-			f[base+2] = norm(vs[i].p[p], maxOf(vs[i].p))
-			f[base+3] = vs[i].p[p] / (sumIDF(v)*(bm25K1+1) + 1e-9)
-			f[base+4] = ix.cover(&ix.words, v.words, v.idf, p)
-			f[base+5] = ix.cover(&ix.stems, v.stems, v.idf, p)
-			f[base+6] = ix.cover(&ix.prefix, v.prefix, v.idf, p)
-			f[base+7] = bigrams(v.prefix, ix.prefix.seqs[p])
-			f[base+8] = proximity(v.prefix, ix.prefix.seqs[p])
-			cover = max(cover, f[base+5], f[base+6])
-			f[30+i] = ix.sentenceCover(v, p)
-		}
-		f[19] = conceptCover[p]
-		f[20] = ix.titleCover(q, p)
-		f[21] = dense[p]
-		f[22] = ix.typeMatch(q, p)
-		if r := rank[p]; r > 0 {
-			f[23] = 1 / float64(r)
-		}
-		if q.Lang != "" && ix.passages[p].Lang != "" && q.Lang != ix.passages[p].Lang {
-			f[24] = 1
-			f[25] = f[7]
-		}
-		if len(q.views) > 1 {
-			f[26] = 1
-		}
-		// The passage's neighbours and its document: a question is about an
-		// article, and a passage cut from a long paragraph loses context.
-		for i := range q.views {
 			m := maxOf(vs[i].p)
+			best := func(k int, x float64) { f[k] = max(f[k], x) }
+			best(fBM25Word, norm(vs[i].w[p], maxOf(vs[i].w)))
+			best(fBM25Stem, norm(vs[i].s[p], maxOf(vs[i].s)))
+			best(fBM25Prefix, norm(vs[i].p[p], m))
+			best(fBM25PrefixAbs, vs[i].p[p]/(sumIDF(v)*(bm25K1+1)+1e-9))
+			best(fCoverWord, ix.cover(&ix.words, v.words, v.idf, p))
+			best(fCoverStem, ix.cover(&ix.stems, v.stems, v.idf, p))
+			best(fCoverPrefix, ix.cover(&ix.prefix, v.prefix, v.idf, p))
+			best(fBigram, bigrams(v.prefix, ix.prefix.seqs[p]))
+			best(fProximity, proximity(v.prefix, ix.prefix.seqs[p]))
+			best(fSentenceCover, ix.sentenceCover(v, p))
+			// The passage's neighbours and its document: a question is
+			// about an article, and a passage cut from a long paragraph
+			// loses context.
 			for _, nb := range []int{p - 1, p + 1} {
 				if nb >= 0 && nb < ix.n && ix.docOf[nb] == ix.docOf[p] {
-					f[27] = max(f[27], norm(vs[i].p[nb], m))
+					best(fContextBM25, norm(vs[i].p[nb], m))
 				}
 			}
-			f[28] = max(f[28], norm(docBest[i][ix.docOf[p]], m))
-			f[29] = max(f[29], ix.docCover(q.views[i], ix.docOf[p]))
+			best(fDocBM25, norm(docBest[i][ix.docOf[p]], m))
+			best(fDocCover, ix.docCover(v, ix.docOf[p]))
+		}
+		cover := max(conceptCover[p], f[fCoverStem], f[fCoverPrefix])
+		f[fCoverConcept] = conceptCover[p]
+		f[fCoverTitle] = ix.titleCover(q, p)
+		f[fDense] = dense[p]
+		f[fAnswerType] = ix.typeMatch(q, p)
+		if r := rank[p]; r > 0 {
+			f[fInvRank] = 1 / float64(r)
+		}
+		if q.Lang != "" && ix.passages[p].Lang != "" && q.Lang != ix.passages[p].Lang {
+			// In a foreign passage the question's own words that match
+			// are names and numbers.
+			f[fCrossLingual] = 1
+			f[fCrossLingualCover] = ix.cover(&ix.prefix, q.views[0].prefix, q.views[0].idf, p)
+		}
+		if len(q.views) > 1 {
+			f[fTranslated] = 1
 		}
 		missing := 1.0
 		for _, v := range q.views {

@@ -124,21 +124,21 @@ func AnswerVector(q Query, ranked []Scored) []float64 {
 		f[3] = top.Prob
 	}
 	f[4] = top.Cover
-	f[7] = top.Features[22]
-	f[8] = top.Features[19]
-	f[9] = top.Features[24]
+	f[7] = top.Features[fAnswerType]
+	f[8] = top.Features[fCoverConcept]
+	f[9] = top.Features[fCrossLingual]
 	n, s := 0, 0.0
 	for i := 0; i < len(ranked) && i < 3; i++ {
 		s += ranked[i].Prob
 		n++
 	}
 	f[10] = s / float64(n)
-	f[11] = top.Features[29]
+	f[11] = top.Features[fDocCover]
 	f[12] = top.Missing
-	f[13] = math.Min(1, top.Features[4])
-	f[14] = max(top.Features[30], top.Features[31])
-	f[15] = max(top.Features[8], top.Features[17])
-	f[16] = max(top.Features[5], top.Features[14])
+	f[13] = math.Min(1, top.Features[fBM25PrefixAbs])
+	f[14] = top.Features[fSentenceCover]
+	f[15] = top.Features[fBigram]
+	f[16] = top.Features[fCoverWord]
 	f[17] = top.Cover * top.Cover
 	return f
 }

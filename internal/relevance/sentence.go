@@ -10,7 +10,7 @@ import (
 // SentenceFeatures are the features of a sentence of a retrieved passage as
 // the place of the answer, in vector order.
 var SentenceFeatures = []string{
-	"bias", "cover_prefix", "cover_stem", "tr_cover_prefix", "cover_concept", "bigram",
+	"bias", "cover_prefix", "cover_stem", "cover_own_words", "cover_concept", "bigram",
 	"answer_type", "new_content", "position", "length", "share_of_passage",
 }
 
@@ -66,13 +66,13 @@ func (ix *Index) Sentences(q Query, p int) []Sentence {
 		f := make([]float64, len(SentenceFeatures))
 		f[0] = 1
 		s := ss[i]
-		v0 := q.views[0]
-		f[1] = coverSeq(v0.prefix, v0.idf, s.prefix)
-		f[2] = coverSeq(v0.stems, v0.idf, s.stems)
-		if len(q.views) > 1 {
-			v1 := q.views[1]
-			f[3] = coverSeq(v1.prefix, v1.idf, s.prefix)
+		// Each view's coverage, the better one; and the question's own
+		// words apart, since in a translated question they are its names.
+		for _, v := range q.views {
+			f[1] = max(f[1], coverSeq(v.prefix, v.idf, s.prefix))
+			f[2] = max(f[2], coverSeq(v.stems, v.idf, s.stems))
 		}
+		f[3] = coverSeq(q.views[0].prefix, q.views[0].idf, s.prefix)
 		f[4] = conceptCoverSeq(q, s.stems)
 		for _, v := range q.views {
 			f[5] = max(f[5], bigrams(v.prefix, s.prefix))

@@ -209,6 +209,7 @@ func prepare(ctx context.Context, sets []Set, opts Options, logf func(string, ..
 		if err != nil {
 			return nil, nil, fmt.Errorf("fit: %s: %w", s.Name, err)
 		}
+		logf("%s: %d questions translated", s.Name, len(trans))
 		full, fullPassages := build(docs, opts.Chunk)
 		absent := make([]*relevance.Index, opts.Folds)
 		absentPassages := make([][]corpus.Passage, opts.Folds)
@@ -231,7 +232,7 @@ func prepare(ctx context.Context, sets []Set, opts Options, logf func(string, ..
 			mk := func(ix *relevance.Index, ps []corpus.Passage, isAbsent bool) *item {
 				it := &item{set: si, fold: fold, q: q, ev: ev, absent: isAbsent, answerable: q.Answerable && !isAbsent, ix: ix, passages: ps}
 				tr, trLang := "", ""
-				if t, ok := trans[q.ID]; ok {
+				if t, ok := trans[q.Lang+"/"+q.ID]; ok {
 					tr, trLang = t, lang
 				}
 				it.query = ix.NewQuery(opts.Analyzer, q.Question, q.Lang, tr, trLang)
@@ -289,7 +290,7 @@ func translations(ctx context.Context, qs []eval.Question, lang string, tr func(
 	var ids, texts []string
 	for _, q := range qs {
 		if q.Lang != lang {
-			ids = append(ids, q.ID)
+			ids = append(ids, q.Lang+"/"+q.ID)
 			texts = append(texts, q.Question)
 		}
 	}

@@ -23,10 +23,15 @@ func TestProbe(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f, _ := os.Open(filepath.Join(dir, "it.jsonl"))
+	qf := "it.jsonl"
+	var tr func(context.Context, []string) ([]string, error)
+	if os.Getenv("PROBE") == "en" {
+		qf, tr = "en.jsonl", shellTranslate
+	}
+	f, _ := os.Open(filepath.Join(dir, qf))
 	qs, _ := eval.Load(f)
 	g, _ := analysis.DefaultGlossary()
-	items, judges, err := prepare(ctx, []Set{{Name: "s", Docs: docs, Questions: qs}}, Options{Folds: 4, Analyzer: analysis.New(g)}, t.Logf)
+	items, judges, err := prepare(ctx, []Set{{Name: "s", Docs: docs, Questions: qs}}, Options{Folds: 4, Analyzer: analysis.New(g), Translate: tr}, t.Logf)
 	if err != nil {
 		t.Fatal(err)
 	}
