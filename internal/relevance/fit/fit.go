@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"math"
 	"os"
+	"strconv"
 	"slices"
 	"sort"
 	"strings"
@@ -70,6 +71,7 @@ type Targets struct {
 const SecondSentence = 0.5
 
 var debugCurve = os.Getenv("FIT_CURVE") != ""
+var debugSecond, _ = strconv.ParseFloat(os.Getenv("FIT_SECOND"), 64)
 
 // item is one question in one corpus.
 type item struct {
@@ -156,6 +158,17 @@ func Fit(ctx context.Context, sets []Set, opts Options) (*relevance.Model, Repor
 		for _, it := range items {
 			if it.fold == f {
 				it.pAns = m.Prob(relevance.AnswerVector(it.query, it.ranked))
+			}
+		}
+	}
+	if debugCurve {
+		n := 0
+		for i, it := range items {
+			o := outcomes[i]
+			if it.pAns > 0.85 && it.answerable && !o.answerOK && n < 12 {
+				n++
+				rel := judges[it.set].Relevant(it.passages[it.ranked[0].Passage], it.ev)
+				fmt.Printf("Q %s | gold %v | top relevant %v | rank %d\n   top: %.300s\n", it.q.Question, it.q.AnswerAny, rel, o.rank, it.passages[it.ranked[0].Passage].Text)
 			}
 		}
 	}
@@ -427,9 +440,12 @@ func judge(it *item, m *relevance.Model, j *eval.Judge) outcome {
 	}
 	if len(it.ranked) > 0 {
 		a := quote(0)
+		if len(it.ranked) > 1 && debugSecond > 0 && it.ranked[1].Prob >= debugSecond*it.ranked[0].Prob {
+			a += quote(1)
+		}
 		o.answerOK = eval.Satisfies(a, it.q.AnswerAny)
 		if len(it.ranked) > 1 {
-			a += quote(1)
+			a = quote(0) + quote(1)
 		}
 		o.closeOK = eval.Satisfies(a, it.q.AnswerAny)
 	}
