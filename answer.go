@@ -56,8 +56,16 @@ type Answer struct {
 	// Citations lists the passages the markers name, in N order; only
 	// verified citations appear here.
 	Citations []Citation
-	// Refused is true when the corpus does not cover the question; Text then
-	// says so in Lang and Citations is empty.
+	// State is what the engine made of the question: StateAnswer (a cited
+	// answer), StateUncertain (no passage answers it directly: Text
+	// quotes and cites the closest ones) or StateRefused (the corpus does
+	// not cover it).
+	State State
+	// Confidence is the fitted probability that the answer is right (the
+	// answer model's answerability), in [0, 1]; 0 for summaries.
+	Confidence float64
+	// Refused is true when the corpus does not cover the question (State
+	// is StateRefused); Text then says so in Lang and Citations is empty.
 	Refused bool
 	// Generated is true when an LLM wrote Text.
 	Generated bool
@@ -73,6 +81,16 @@ type Answer struct {
 	// Timings of the request.
 	Timings Timings
 }
+
+// State is the outcome of a question.
+type State string
+
+// The three outcomes of a question.
+const (
+	StateAnswer    State = "answer"
+	StateUncertain State = "uncertain"
+	StateRefused   State = "refused"
+)
 
 // Turn is one earlier exchange of a conversation (a Discord thread).
 type Turn struct {

@@ -55,7 +55,7 @@ func (e *Engine) Answer(ctx context.Context, req briefing.Request) (briefing.Ans
 	if err != nil {
 		return briefing.Answer{}, err
 	}
-	a := briefing.Answer{Question: q, Lang: r.lang, Hits: r.hits}
+	a := briefing.Answer{Question: q, Lang: r.lang, Hits: r.hits, State: r.state, Confidence: r.confidence}
 	a.Timings.Retrieval = r.took
 	logRewrite := func() {
 		if rwErr != nil {
@@ -63,12 +63,13 @@ func (e *Engine) Answer(ctx context.Context, req briefing.Request) (briefing.Ans
 		}
 	}
 	switch {
-	case !e.evidenced(r):
+	case r.state == briefing.StateRefused:
 		logRewrite()
 		a.Refused = true
+		a.Hits = nil
 		a.Text = answerable.Refusal(r.lang)
 	case e.opts.Generator == nil:
-		a.Text, a.Citations = e.extractor.Answer(r.snap, *r.extractQuestion(), r.hits)
+		a.Text, a.Citations = e.extractive(r, r.state)
 	default:
 		genStart := time.Now()
 		g, err := e.generateAnswer(llmCtx, r, q, req)
@@ -77,7 +78,7 @@ func (e *Engine) Answer(ctx context.Context, req briefing.Request) (briefing.Ans
 			return briefing.Answer{}, fmt.Errorf("rag: answer: %w", cerr)
 		}
 		if err != nil {
-			a.Text, a.Citations = e.extractor.Answer(r.snap, *r.extractQuestion(), r.hits)
+			a.Text, a.Citations = e.extractive(r, r.state)
 			a.Fallback, a.FallbackReason = true, reason(err)
 			attrs := []any{"reason", a.FallbackReason, "passages", len(r.hits), "generation_ms", a.Timings.Generation.Milliseconds()}
 			if rwErr != nil {
@@ -90,7 +91,16 @@ func (e *Engine) Answer(ctx context.Context, req briefing.Request) (briefing.Ans
 		if g.removed > 0 {
 			e.log.Info("removed invalid citations from llm answer", "removed", g.removed, "kept", len(g.citations))
 		}
-		a.Text, a.Citations, a.Refused, a.Generated = g.text, g.citations, g.refused, true
+		if g.refused {
+			// The LLM read the passages and found no answer in them: the
+			// closest passages are shown as such, cited, never a bare
+			// refusal of a subject the corpus does cover.
+			a.State = briefing.StateUncertain
+			a.Text, a.Citations = e.extractive(r, briefing.StateUncertain)
+			a.Generated = true
+			break
+		}
+		a.Text, a.Citations, a.Generated = g.text, g.citations, true
 	}
 	a.Timings.Total = time.Since(start)
 	return a, nil

@@ -15,6 +15,7 @@ import (
 	"github.com/briefing/briefing"
 	"github.com/briefing/briefing/corpus"
 	"github.com/briefing/briefing/internal/analysis"
+	"github.com/briefing/briefing/internal/relevance"
 	"github.com/briefing/briefing/internal/lrucache"
 	"github.com/briefing/briefing/rag/answerable"
 	"github.com/briefing/briefing/rag/extract"
@@ -51,6 +52,20 @@ type Options struct {
 	Glossary *analysis.Glossary
 	// Logger receives operational logs; nil discards.
 	Logger *slog.Logger
+	// Model is the fitted answer model (ranking, answerability, answer
+	// sentences); nil means the committed one (relevance.Default).
+	Model *relevance.Model
+	// Translator turns a question into the corpus language when the two
+	// differ (an English question over Italian articles), for retrieval;
+	// nil means none (the glossary bridge alone). An LLM rewrite, when
+	// configured, takes its place.
+	Translator Translator
+	// TranslateFrom and TranslateTo are the languages the Translator
+	// works between: a question in From over a corpus in To is translated.
+	TranslateFrom, TranslateTo string
+	// TranslateTimeout bounds one translation (default 2s); a translation
+	// that fails or times out is skipped with one Warn line.
+	TranslateTimeout time.Duration
 	// EmbedTimeout bounds the embedding of a question (default 5s): past
 	// it, or when the embedder fails, retrieval goes on lexical-only and
 	// one Warn line is logged, so a slow or dead embeddings server does
@@ -87,6 +102,7 @@ const (
 	DefaultMinScore         = 0.5
 	DefaultMaxQuestionChars = 2000
 	DefaultEmbedTimeout     = 5 * time.Second
+	DefaultTranslateTimeout = 2 * time.Second
 	embedBatch              = 64
 
 	DefaultGenerateTimeout    = 45 * time.Second
@@ -108,6 +124,7 @@ func DefaultOptions() Options {
 		MaxQuestionChars:   DefaultMaxQuestionChars,
 		HashedDimensions:   hashed.DefaultDimensions,
 		EmbedTimeout:       DefaultEmbedTimeout,
+		TranslateTimeout:   DefaultTranslateTimeout,
 		GenerateTimeout:    DefaultGenerateTimeout,
 		RewriteTimeout:     DefaultRewriteTimeout,
 		SummaryTokenBudget: DefaultSummaryTokenBudget,
@@ -128,8 +145,9 @@ type Engine struct {
 	// extractive answers and summaries.
 	policy    answerable.Policy
 	extractor extract.Extractor
-	// denseWeight is the dense ranking's weight in the fusion.
-	denseWeight float64
+	// model ranks passages, decides the state of an answer and picks its
+	// sentences.
+	model *relevance.Model
 	log         *slog.Logger
 	cur         atomic.Pointer[snapshot]
 	indexMu     sync.Mutex
@@ -175,6 +193,16 @@ func New(ctx context.Context, opts Options) (*Engine, error) {
 	if opts.EmbedTimeout <= 0 {
 		opts.EmbedTimeout = def.EmbedTimeout
 	}
+	if opts.TranslateTimeout <= 0 {
+		opts.TranslateTimeout = def.TranslateTimeout
+	}
+	if opts.Model == nil {
+		m, err := relevance.Default()
+		if err != nil {
+			return nil, fmt.Errorf("rag: %w", err)
+		}
+		opts.Model = m
+	}
 	if opts.GenerateTimeout <= 0 {
 		opts.GenerateTimeout = def.GenerateTimeout
 	}
@@ -194,7 +222,7 @@ func New(ctx context.Context, opts Options) (*Engine, error) {
 		}
 		opts.Glossary = g
 	}
-	e := &Engine{opts: opts, analyzer: analysis.New(opts.Glossary), log: opts.Logger,
+	e := &Engine{opts: opts, analyzer: analysis.New(opts.Glossary), log: opts.Logger, model: opts.Model,
 		rewrites:  lrucache.New[string, string](rewriteCacheSize),
 		queryVecs: lrucache.New[string, []float32](queryVecCacheSize),
 		summaries: lrucache.New[string, briefing.Answer](summaryCacheSize)}
@@ -204,10 +232,6 @@ func New(ctx context.Context, opts Options) (*Engine, error) {
 	e.embedder = opts.Embedder
 	if e.embedder == nil {
 		e.embedder = hashed.New(opts.HashedDimensions, e.analyzer)
-	}
-	e.denseWeight = 1
-	if _, ok := e.embedder.(*hashed.Embedder); ok {
-		e.denseWeight = hashedDenseWeight
 	}
 	if opts.IndexDir != "" {
 		m, vs, err := vecstore.Read(opts.IndexDir)

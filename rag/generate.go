@@ -35,7 +35,7 @@ func (e *Engine) generateAnswer(ctx context.Context, r *retrieval, q string, req
 		passages = append(passages, h.Passage)
 		sources = append(sources, e.source(r.snap, len(sources)+1, h.Passage))
 	}
-	in := ground.PromptInput{Question: q, Lang: r.lang, Passages: sources}
+	in := ground.PromptInput{Question: q, Lang: r.lang, Passages: sources, Uncertain: r.state == briefing.StateUncertain}
 	hist := req.History
 	if len(hist) > e.opts.MaxHistoryTurns {
 		hist = hist[len(hist)-e.opts.MaxHistoryTurns:]

@@ -4,28 +4,17 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/briefing/briefing"
 	"github.com/briefing/briefing/corpus"
 	"github.com/briefing/briefing/internal/analysis"
+	"github.com/briefing/briefing/internal/relevance"
 	"github.com/briefing/briefing/rag/answerable"
 	"github.com/briefing/briefing/rag/extract"
 	"github.com/briefing/briefing/rag/lexical"
-)
-
-// rrfK is the reciprocal rank fusion constant of Cormack et al.; 60 is the
-// value that works without tuning.
-const rrfK = 60
-
-// Fusion weights. The offline hashed vectors are a weaker signal than BM25
-// over concepts, so their ranking counts half (a neural embedder's counts
-// fully); a passage's coverage of the question adds up to two top ranks'
-// worth, since it is the best estimate of relevance the engine has.
-const (
-	hashedDenseWeight = 0.5
-	coverageWeight    = 2
 )
 
 // retrieval is what a question found, kept for the answer stage.
@@ -34,146 +23,161 @@ type retrieval struct {
 	lang     string
 	query    analysis.Query
 	concepts []lexical.Concept
-	// rewrite is the question translated into the corpus language, and
-	// altConcepts its concepts; both empty without a rewrite.
+	// rewrite is the question in the corpus language (an LLM rewrite or a
+	// translation), and altConcepts its concepts; both empty without one.
 	rewrite     string
 	altConcepts []lexical.Concept
-	hits        []briefing.Hit
-	took        time.Duration
+	// rq is the question as the answer model reads it, ranked its scored
+	// candidates (best first), confidence the model's probability that
+	// the answer built from them is right, and state what that means.
+	rq         relevance.Query
+	ranked     []relevance.Scored
+	confidence float64
+	state      briefing.State
+	hits       []briefing.Hit
+	took       time.Duration
 }
 
-// retrieve runs the hybrid search on snapshot s. extra are further texts
-// (earlier turns of a conversation) whose concepts count at half weight.
-// With a rewrite of q into the corpus language (see rewriteQuery), each
-// text's lexical and dense rankings are fused by RRF, the two fused runs
-// are merged by each passage's better score, and a passage's Score is the
-// better of its coverage of the question's concepts and of the rewrite's.
-// Without one it is the offline search exactly.
+// retrieve ranks the passages of snapshot s for q with the fitted answer
+// model and judges whether they answer it. rewrite is q in the corpus
+// language (an LLM rewrite), or "" to let the Translator, if any, provide
+// one when q's language is the one it translates from. extra are earlier
+// questions of a conversation: when q alone is not confidently answered, q
+// read after the latest of them is tried too (a follow-up such as "and in
+// 2025?"), and the more confident reading wins.
 //
-// Dates enter in one separate step (see recency.go): f drops candidates
-// outside its range or outlets before the cut to k, and preferRecent
-// orders by date only ties and, for a question asking for the latest,
-// the most relevant candidates.
+// Dates enter in separate steps (see recency.go): f drops candidates
+// outside its range or outlets before the model judges them, and
+// preferRecent orders by date only ties and, for a question asking for the
+// latest, the most relevant candidates.
 func (e *Engine) retrieve(ctx context.Context, s *snapshot, q, rewrite string, extra []string, k int, f corpus.Filter) (*retrieval, error) {
 	start := time.Now()
 	if k <= 0 {
 		k = e.opts.TopK
 	}
 	lang := analysis.DetectLang(q)
-	aq := e.analyzer.Query(q, lang)
-	r := &retrieval{snap: s, lang: lang, query: aq}
-	var history []lexical.Concept
-	for _, x := range extra {
-		for _, c := range s.lex.Resolve(e.analyzer.Query(x, analysis.DetectLang(x))) {
-			c.Weight /= 2
-			history = append(history, c)
+	if rewrite == "" && lang == e.opts.TranslateFrom && s.lang == e.opts.TranslateTo {
+		rewrite = e.translate(ctx, q)
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("rag: retrieve: %w", err)
+	}
+	r, err := e.rank(ctx, s, q, lang, rewrite, f)
+	if err != nil {
+		return nil, err
+	}
+	if r.state != briefing.StateAnswer && len(extra) > 0 {
+		prev := extra[len(extra)-1]
+		joined := prev + " " + q
+		jr, err := e.rank(ctx, s, joined, lang, "", f)
+		if err != nil {
+			return nil, err
+		}
+		if jr.confidence > r.confidence {
+			r = jr
 		}
 	}
-	r.concepts = append(s.lex.Resolve(aq), history...)
+	if len(r.ranked) > k {
+		r.ranked = r.ranked[:k]
+	}
+	for i, c := range r.ranked {
+		r.hits = append(r.hits, briefing.Hit{Passage: s.passages[c.Passage], Score: c.Cover, Fused: c.Logit,
+			Dense: c.Dense, Lexical: c.Lexical, Rank: i + 1})
+	}
+	r.took = time.Since(start)
+	return r, nil
+}
+
+// rank runs the answer model for one reading of a question.
+func (e *Engine) rank(ctx context.Context, s *snapshot, q, lang, rewrite string, f corpus.Filter) (*retrieval, error) {
+	aq := e.analyzer.Query(q, lang)
+	r := &retrieval{snap: s, lang: lang, query: aq, concepts: s.lex.Resolve(aq), state: briefing.StateRefused}
 	texts := []string{q}
 	if rewrite != "" {
-		rq := e.analyzer.Query(rewrite, analysis.DetectLang(rewrite))
-		if len(rq.Concepts) > 0 {
-			r.rewrite = rewrite
-			r.altConcepts = append(s.lex.Resolve(rq), history...)
-			texts = append(texts, rewrite)
-		}
+		r.rewrite = rewrite
+		r.altConcepts = s.lex.Resolve(e.analyzer.Query(rewrite, analysis.DetectLang(rewrite)))
+		texts = append(texts, rewrite)
 	}
-	if len(aq.Concepts) == 0 && r.rewrite == "" {
-		r.took = time.Since(start)
-		return r, nil
-	}
-	depth := max(4*k, 20)
-	if !f.IsZero() {
-		// A narrow filter would starve a shallow ranking: rank everything
-		// and let the filter choose.
-		depth = max(depth, len(s.passages))
-	}
+	dense := map[int]float64{}
 	vecs, err := e.embedQueries(ctx, texts)
 	if err != nil {
 		return nil, err
 	}
-
-	fused := map[int]*briefing.Hit{}
-	get := func(p int) *briefing.Hit {
-		h, ok := fused[p]
-		if !ok {
-			h = &briefing.Hit{Passage: s.passages[p]}
-			fused[p] = h
-		}
-		return h
-	}
-	// Each text's lexical and dense rankings are fused by RRF, plus its
-	// coverage as a tie-breaker, as in the offline search. With a rewrite
-	// the two runs are merged by each passage's better run (CombMAX): a
-	// plain RRF over all four lists would let passages that both texts
-	// half-match outvote the passage only the rewrite finds, which is the
-	// one a foreign-language question is after.
-	fusedScore := map[int]float64{}
-	denseSeen := map[int]bool{}
-	for i := range texts {
-		concepts := r.concepts
-		if i == 1 {
-			concepts = r.altConcepts
-		}
-		rrf := map[int]float64{}
-		for rank, sc := range lexical.BM25(concepts, depth) {
-			h := get(sc.Passage)
-			if i == 0 || sc.Score > h.Lexical {
-				h.Lexical = sc.Score
-			}
-			rrf[sc.Passage] += 1 / float64(rrfK+rank+1)
-		}
-		if vecs != nil {
-			dense, err := s.vec.Query(ctx, vecs[i], depth)
-			if err != nil {
-				return nil, fmt.Errorf("rag: %w", err)
-			}
-			for rank, d := range dense {
-				p, ok := s.byID[d.ID]
-				if !ok {
-					continue
-				}
-				h := get(p)
-				if !denseSeen[p] || float64(d.Similarity) > h.Dense {
-					h.Dense = float64(d.Similarity)
-				}
-				denseSeen[p] = true
-				rrf[p] += e.denseWeight / float64(rrfK+rank+1)
-			}
-		}
-		for p, v := range rrf {
-			cov := s.lex.Coverage(concepts, p)
-			fused[p].Score = max(fused[p].Score, cov)
-			if f, ok := fusedScore[p]; !ok || v+coverageWeight*cov/rrfK > f {
-				fusedScore[p] = v + coverageWeight*cov/rrfK
-			}
-		}
-	}
-	order := make([]lexical.Scored, 0, len(fused))
-	for p := range fused {
-		if !f.Match(s.passages[p]) {
+	for _, v := range vecs {
+		if v == nil {
 			continue
 		}
-		if r.rewrite != "" {
-			// Score covers what either text asks, wherever it was found.
-			fused[p].Score = max(s.lex.Coverage(r.concepts, p), s.lex.Coverage(r.altConcepts, p))
+		found, err := s.vec.Query(ctx, v, denseDepth)
+		if err != nil {
+			return nil, fmt.Errorf("rag: %w", err)
 		}
-		order = append(order, lexical.Scored{Passage: p, Score: fusedScore[p]})
+		for _, d := range found {
+			if p, ok := s.byID[d.ID]; ok {
+				dense[p] = max(dense[p], float64(d.Similarity))
+			}
+		}
 	}
-	lexical.SortScored(order)
-	preferRecent(order, func(p int) *briefing.Hit { return fused[p] }, analysis.WantsLatest(q))
-	if len(order) > k {
-		order = order[:k]
+	r.rq = s.rel.NewQuery(e.analyzer, q, lang, rewrite, s.lang)
+	cands := s.rel.Candidates(r.rq, dense)
+	if !f.IsZero() {
+		cands = slices.DeleteFunc(cands, func(c relevance.Candidate) bool { return !f.Match(s.passages[c.Passage]) })
 	}
-	for i, o := range order {
-		h := fused[o.Passage]
-		h.Rank = i + 1
-		h.Fused = o.Score
-		r.hits = append(r.hits, *h)
+	r.ranked = e.model.Rank(cands)
+	if len(r.ranked) > 0 {
+		r.confidence = e.model.Answerability(r.rq, r.ranked)
+		r.state = briefing.State(e.model.Decide(r.confidence))
 	}
-	r.took = time.Since(start)
+	r.preferRecent(q)
 	return r, nil
+}
+
+// preferRecent reorders r's ranking by date where recency.go says so
+// (ties, and questions asking for the latest).
+func (r *retrieval) preferRecent(q string) {
+	hits := make(map[int]*briefing.Hit, len(r.ranked))
+	byPassage := make(map[int]relevance.Scored, len(r.ranked))
+	order := make([]lexical.Scored, len(r.ranked))
+	for i, c := range r.ranked {
+		hits[c.Passage] = &briefing.Hit{Passage: r.snap.passages[c.Passage], Score: c.Cover, Dense: c.Dense, Lexical: c.Lexical}
+		byPassage[c.Passage] = c
+		order[i] = lexical.Scored{Passage: c.Passage, Score: c.Logit}
+	}
+	preferRecent(order, func(p int) *briefing.Hit { return hits[p] }, analysis.WantsLatest(q))
+	for i, o := range order {
+		r.ranked[i] = byPassage[o.Passage]
+	}
+}
+
+// denseDepth is how many passages the dense search offers the model.
+const denseDepth = 20
+
+// Translator translates a question into a language, for retrieval.
+type Translator interface {
+	Translate(ctx context.Context, text string) (string, error)
+}
+
+// translate returns q in the corpus language through the Translator, under
+// TranslateTimeout, cached; "" without a Translator or when it fails (one
+// Warn line): the glossary bridge then serves alone.
+func (e *Engine) translate(ctx context.Context, q string) string {
+	if e.opts.Translator == nil {
+		return ""
+	}
+	if t, ok := e.rewrites.Get("tr|" + q); ok {
+		return t
+	}
+	tctx, cancel := context.WithTimeout(ctx, e.opts.TranslateTimeout)
+	defer cancel()
+	t, err := e.opts.Translator.Translate(tctx, q)
+	if err != nil {
+		if ctx.Err() == nil {
+			e.log.Warn("question translation failed; retrieval uses the glossary bridge only", "err", err)
+		}
+		return ""
+	}
+	t = strings.TrimSpace(t)
+	e.rewrites.Add("tr|"+q, t)
+	return t
 }
 
 // embedQueries embeds the texts of a question (cached by text) under

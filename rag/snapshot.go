@@ -7,6 +7,7 @@ import (
 
 	"github.com/briefing/briefing/corpus"
 	"github.com/briefing/briefing/internal/analysis"
+	"github.com/briefing/briefing/internal/relevance"
 	"github.com/briefing/briefing/rag/lexical"
 	"github.com/briefing/briefing/rag/vecstore"
 )
@@ -23,6 +24,10 @@ type snapshot struct {
 	byID     map[string]int
 	lex      *lexical.Index
 	vec      *vecstore.Store
+	// rel is the answer model's index over the passages; lang the
+	// corpus's main language.
+	rel  *relevance.Index
+	lang string
 }
 
 // settings names everything that changes the stored vectors or passages.
@@ -48,6 +53,12 @@ func (e *Engine) newSnapshot(m *vecstore.Manifest, vs *vecstore.Store) *snapshot
 		s.byID[p.ID] = i
 	}
 	s.lex = lexical.Build(e.analyzer, s.passages, s.Meta)
+	rp := make([]relevance.Passage, len(s.passages))
+	for i, p := range s.passages {
+		rp[i] = relevance.Passage{Text: p.Text, Title: p.Title, Lang: s.Meta(p.DocID).Lang, Doc: p.DocID}
+	}
+	s.rel = relevance.NewIndex(rp)
+	s.lang = s.ScopeLang("")
 	return s
 }
 

@@ -44,6 +44,9 @@ type app struct {
 	now func() time.Time
 	// terminal, when set (tests), replaces isTerminal.
 	terminal func(w io.Writer) bool
+	// closers release what the commands opened (the translator's
+	// processes), in reverse order, when the command returns.
+	closers []func() error
 }
 
 func (a *app) clock() time.Time {
@@ -89,6 +92,11 @@ func (a *app) run(ctx context.Context, args []string) int {
 	root.SetOut(a.stdout)
 	root.SetErr(a.stderr)
 	err := root.ExecuteContext(ctx)
+	for i := len(a.closers) - 1; i >= 0; i-- {
+		if cerr := a.closers[i](); cerr != nil {
+			fmt.Fprintf(a.stderr, "briefing: close: %v\n", cerr)
+		}
+	}
 	if err == nil {
 		return exitOK
 	}

@@ -100,6 +100,9 @@ type RetrievalConfig struct {
 	MaxQuestionChars int `yaml:"max_question_chars"`
 	// GlossaryFiles extend the built-in cross-language glossary.
 	GlossaryFiles []string `yaml:"glossary_files"`
+	// Translator turns English questions into Italian for retrieval over
+	// Italian text: "apertium" (when installed) or "none".
+	Translator string `yaml:"translator"`
 }
 
 // LLMConfig configures the optional OpenAI-compatible LLM.
@@ -207,6 +210,7 @@ func DefaultConfig() Config {
 			TopK:             eng.TopK,
 			MaxQuestionChars: eng.MaxQuestionChars,
 			GlossaryFiles:    []string{},
+			Translator:       "apertium",
 		},
 		LLM: LLMConfig{
 			Model:              "gpt-4o-mini",
@@ -683,6 +687,9 @@ func (c Config) Validate() error {
 		bad("retrieval.min_score", "%g is out of range [0, 1]", c.Retrieval.MinScore)
 	}
 	intRange("retrieval.max_question_chars", c.Retrieval.MaxQuestionChars, 1, 100000)
+	if t := c.Retrieval.Translator; t != "apertium" && t != "none" {
+		bad("retrieval.translator", "%q: want apertium or none", t)
+	}
 	for i, f := range c.Retrieval.GlossaryFiles {
 		if strings.TrimSpace(f) == "" {
 			bad(fmt.Sprintf("retrieval.glossary_files[%d]", i), "empty path")

@@ -13,6 +13,7 @@ import (
 	"github.com/briefing/briefing/corpus"
 	"github.com/briefing/briefing/internal/analysis"
 	"github.com/briefing/briefing/internal/fetch"
+	"github.com/briefing/briefing/internal/translate"
 	"github.com/briefing/briefing/llm"
 	"github.com/briefing/briefing/rag"
 )
@@ -200,6 +201,18 @@ func (a *app) engineOptions(cfg Config, logger *slog.Logger) (rag.Options, error
 	opts.Glossary = glossary
 	if cfg.Embedder.Provider == "hashed" {
 		opts.HashedDimensions = cfg.Embedder.Dimensions
+	}
+	switch cfg.Retrieval.Translator {
+	case "apertium":
+		tr, err := translate.NewApertium(translate.Options{Logger: logger})
+		if err != nil {
+			// Optional: English questions then reach Italian text through
+			// the glossary alone.
+			logger.Warn("question translation off", "err", err)
+			break
+		}
+		a.closers = append(a.closers, tr.Close)
+		opts.Translator, opts.TranslateFrom, opts.TranslateTo = tr, "en", "it"
 	}
 	opts.SummaryTokenBudget = cfg.LLM.SummaryTokenBudget
 	opts.RewriteQueries = cfg.LLM.RewriteQueries

@@ -106,8 +106,21 @@ func writeReport(w io.Writer, r eval.Report) error {
 		s := r.Retrieval.ByLang[l]
 		fmt.Fprintf(&b, "%-10s %10d %8.3f %10.3f\n", l, s.Questions, s.MRR, s.RecallAtK)
 	}
-	fmt.Fprintf(&b, "\nanswers    keyword accuracy %.3f   citation hit rate %.3f   refusal accuracy %.3f   false refusals %d\n",
-		r.Answers.KeywordAccuracy, r.Answers.CitationHitRate, r.Answers.RefusalAccuracy, r.Answers.FalseRefusals)
+	fmt.Fprintf(&b, "\n%-10s %9s %9s %9s %9s %9s %8s\n", "answers", "answer_ok", "citations", "answered", "precision", "refusal", "refused")
+	row := func(name string, a eval.Answers) {
+		fmt.Fprintf(&b, "%-10s %9.3f %9.3f %9.3f %9.3f %9.3f %8d\n", name, a.KeywordAccuracy, a.CitationHitRate,
+			a.AnsweredShare, a.ConfidentPrecision, a.RefusalAccuracy, a.FalseRefusals)
+	}
+	row("all", r.Answers)
+	alangs := make([]string, 0, len(r.Answers.ByLang))
+	for l := range r.Answers.ByLang {
+		alangs = append(alangs, l)
+	}
+	slices.Sort(alangs)
+	for _, l := range alangs {
+		row(l, r.Answers.ByLang[l])
+	}
+	b.WriteString("(answer_ok: not refused, gold words in the text; answered: answerable questions in state answer; precision: of state answer, answerable and right; refusal: unanswerable not in state answer; refused: answerable in state refused)\n")
 	fmt.Fprintf(&b, "latency    retrieval p50 %.1f ms  p95 %.1f ms   answer p50 %.1f ms  p95 %.1f ms\n",
 		r.LatencyMS.RetrievalP50, r.LatencyMS.RetrievalP95, r.LatencyMS.AnswerP50, r.LatencyMS.AnswerP95)
 	for _, warn := range r.Warnings {
@@ -126,6 +139,10 @@ func writeReport(w io.Writer, r eval.Report) error {
 			}
 			if res.Refused {
 				why = append(why, "refused")
+			} else if res.State == "uncertain" && !res.AnswerOK {
+				why = append(why, "uncertain, and the closest passages lack the expected keywords")
+			} else if res.State == "uncertain" {
+				why = append(why, "uncertain (the closest passages hold the answer)")
 			} else if !res.AnswerOK {
 				why = append(why, "answer lacks the expected keywords")
 			}
@@ -134,7 +151,7 @@ func writeReport(w io.Writer, r eval.Report) error {
 			}
 		default:
 			if !res.AnswerOK {
-				why = append(why, "answered instead of refusing")
+				why = append(why, "answered instead of saying the corpus does not")
 			}
 			if !res.CitationsOK {
 				why = append(why, "cited passages for an unanswerable question")

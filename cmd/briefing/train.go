@@ -7,9 +7,8 @@ import (
 	"path/filepath"
 
 	"github.com/briefing/briefing/corpus"
-	"github.com/briefing/briefing/internal/analysis"
-	"github.com/briefing/briefing/internal/eval"
 	"github.com/briefing/briefing/internal/relevance/fit"
+	"github.com/briefing/briefing/internal/translate"
 	"github.com/spf13/cobra"
 )
 
@@ -40,7 +39,15 @@ the embedded seed corpus.`,
 			if err != nil {
 				return err
 			}
-			m, rep, err := fit.Train(ctx, sets, fit.Options{Logf: func(f string, args ...any) { fmt.Fprintf(a.stderr, f+"\n", args...) }})
+			opts := fit.Options{Logf: func(f string, args ...any) { fmt.Fprintf(a.stderr, f+"\n", args...) }}
+			tr, err := translate.NewApertium(translate.Options{})
+			if err != nil {
+				fmt.Fprintf(a.stderr, "training without question translations: %v\n", err)
+			} else {
+				defer tr.Close()
+				opts.Translate, opts.From, opts.To = tr.TranslateBatch, "en", "it"
+			}
+			m, rep, err := fit.Train(ctx, sets, opts)
 			if err != nil {
 				return err
 			}
@@ -105,7 +112,5 @@ func (a *app) trainSets(ctx context.Context, squad string, seeds []string) ([]fi
 	if len(sets) == 0 {
 		return nil, usageErr(fmt.Errorf("train: give --squad or --seed"))
 	}
-	_ = eval.Question{}
-	_ = analysis.Fold
 	return sets, nil
 }

@@ -62,16 +62,72 @@ type LangScores struct {
 
 // Answers holds the answer metrics.
 type Answers struct {
-	// KeywordAccuracy: share of answerable questions whose answer is not
-	// refused and satisfies answer_any.
+	// KeywordAccuracy: share of answerable questions whose response is
+	// answer_ok: not refused, and its text satisfies answer_any (in state
+	// uncertain the text quotes the closest passages).
 	KeywordAccuracy float64 `json:"keyword_accuracy"`
 	// CitationHitRate: share of answerable questions whose cited passages
 	// include a relevant one.
 	CitationHitRate float64 `json:"citation_hit_rate"`
-	// RefusalAccuracy: share of unanswerable questions refused.
+	// RefusalAccuracy: share of unanswerable questions handled, that is not
+	// in state answer (refused, or shown as uncertain).
 	RefusalAccuracy float64 `json:"refusal_accuracy"`
-	// FalseRefusals: number of answerable questions refused.
+	// FalseRefusals: number of answerable questions in state refused.
 	FalseRefusals int `json:"false_refusals"`
+	// AnsweredShare: share of answerable questions in state answer.
+	AnsweredShare float64 `json:"answered_share"`
+	// ConfidentPrecision: of all questions in state answer, the share that
+	// are answerable and answer_ok.
+	ConfidentPrecision float64 `json:"confident_precision"`
+	// ByLang has the same metrics per question language.
+	ByLang map[string]Answers `json:"by_lang,omitempty"`
+}
+
+// answerAcc accumulates the answer metrics of a group of questions.
+type answerAcc struct {
+	answerable, unanswerable              int
+	ok, cited, handled, refused, answered int
+	confident, confidentOK                int
+}
+
+func (a *answerAcc) add(res Result) {
+	if res.State == string(briefing.StateAnswer) {
+		a.confident++
+		if res.Answerable && res.AnswerOK {
+			a.confidentOK++
+		}
+	}
+	if !res.Answerable {
+		a.unanswerable++
+		if res.State != string(briefing.StateAnswer) {
+			a.handled++
+		}
+		return
+	}
+	a.answerable++
+	if res.AnswerOK {
+		a.ok++
+	}
+	if res.CitationsOK {
+		a.cited++
+	}
+	switch res.State {
+	case string(briefing.StateRefused):
+		a.refused++
+	case string(briefing.StateAnswer):
+		a.answered++
+	}
+}
+
+func (a *answerAcc) answers() Answers {
+	return Answers{
+		KeywordAccuracy:    ratio(float64(a.ok), a.answerable),
+		CitationHitRate:    ratio(float64(a.cited), a.answerable),
+		RefusalAccuracy:    ratio(float64(a.handled), a.unanswerable),
+		FalseRefusals:      a.refused,
+		AnsweredShare:      ratio(float64(a.answered), a.answerable),
+		ConfidentPrecision: ratio(float64(a.confidentOK), a.confident),
+	}
 }
 
 // Latency holds per-question percentiles in milliseconds (nearest rank).
@@ -93,11 +149,15 @@ type Result struct {
 	Rank int `json:"rank"`
 	// Refused is whether the engine said the corpus does not cover it.
 	Refused bool `json:"refused"`
+	// State is the engine's outcome: "answer", "uncertain" or "refused"
+	// ("" when it failed).
+	State string `json:"state"`
 	// AnswerOK: for an answerable question, not refused and answer_any
-	// satisfied; for an unanswerable one, refused.
+	// satisfied; for an unanswerable one, not in state answer.
 	AnswerOK bool `json:"answer_ok"`
 	// CitationsOK: for an answerable question, a cited passage is relevant;
-	// for an unanswerable one, nothing is cited.
+	// for an unanswerable one, nothing is cited as an answer (passages
+	// shown as the closest ones, in state uncertain, are not).
 	CitationsOK bool `json:"citations_ok"`
 	// TopPassages are the IDs of the top k passages, best first.
 	TopPassages []string `json:"top_passages"`
@@ -135,10 +195,12 @@ func run(ctx context.Context, eng Engine, docs []corpus.Document, qs []Question,
 		reciprocs float64
 	}
 	var (
-		langs                            = map[string]*langAcc{}
-		hits, keywordOK, citeOK, refused int
-		reciprocal                       float64
-		retrievalMS, answerMS            []float64
+		langs                 = map[string]*langAcc{}
+		hits                  int
+		reciprocal            float64
+		retrievalMS, answerMS []float64
+		all                   answerAcc
+		byLang                = map[string]*answerAcc{}
 	)
 	for _, q := range qs {
 		if err := ctx.Err(); err != nil {
@@ -184,6 +246,16 @@ func run(ctx context.Context, eng Engine, docs []corpus.Document, qs []Question,
 		answerMS = append(answerMS, res.AnswerMS)
 		res.Answer = ans.Text
 		res.Refused = err == nil && ans.Refused
+		if err == nil {
+			res.State = string(ans.State)
+			if res.State == "" {
+				// An engine without states: refused or answered.
+				res.State = string(briefing.StateAnswer)
+				if ans.Refused {
+					res.State = string(briefing.StateRefused)
+				}
+			}
+		}
 		for _, c := range ans.Citations {
 			res.Cited = append(res.Cited, c.Passage.ID)
 		}
@@ -191,8 +263,10 @@ func run(ctx context.Context, eng Engine, docs []corpus.Document, qs []Question,
 			res.AnswerOK = err == nil && !ans.Refused && satisfies(ans.Text, q.AnswerAny)
 			res.CitationsOK = err == nil && slices.ContainsFunc(ans.Citations, func(c briefing.Citation) bool { return isRelevant(c.Passage) })
 		} else {
-			res.AnswerOK = res.Refused
-			res.CitationsOK = err == nil && len(ans.Citations) == 0
+			res.AnswerOK = err == nil && res.State != string(briefing.StateAnswer)
+			// Passages shown as the closest ones (uncertain) are not
+			// offered as an answer.
+			res.CitationsOK = err == nil && (len(ans.Citations) == 0 || res.State == string(briefing.StateUncertain))
 		}
 		if len(errs) > 0 {
 			res.Error = strings.Join(errs, "; ")
@@ -213,21 +287,14 @@ func run(ctx context.Context, eng Engine, docs []corpus.Document, qs []Question,
 				reciprocal += 1 / float64(res.Rank)
 				la.reciprocs += 1 / float64(res.Rank)
 			}
-			if res.AnswerOK {
-				keywordOK++
-			}
-			if res.CitationsOK {
-				citeOK++
-			}
-			if res.Refused {
-				rep.Answers.FalseRefusals++
-			}
 		} else {
 			rep.Unanswerable++
-			if res.Refused {
-				refused++
-			}
 		}
+		all.add(res)
+		if byLang[q.Lang] == nil {
+			byLang[q.Lang] = &answerAcc{}
+		}
+		byLang[q.Lang].add(res)
 		rep.Results = append(rep.Results, res)
 	}
 
@@ -243,9 +310,11 @@ func run(ctx context.Context, eng Engine, docs []corpus.Document, qs []Question,
 			MRR:       ratio(la.reciprocs, la.n),
 		}
 	}
-	rep.Answers.KeywordAccuracy = ratio(float64(keywordOK), rep.Answerable)
-	rep.Answers.CitationHitRate = ratio(float64(citeOK), rep.Answerable)
-	rep.Answers.RefusalAccuracy = ratio(float64(refused), rep.Unanswerable)
+	rep.Answers = all.answers()
+	rep.Answers.ByLang = map[string]Answers{}
+	for lang, a := range byLang {
+		rep.Answers.ByLang[lang] = a.answers()
+	}
 	rep.LatencyMS = Latency{
 		RetrievalP50: Percentile(retrievalMS, 50),
 		RetrievalP95: Percentile(retrievalMS, 95),

@@ -29,6 +29,9 @@ type PromptInput struct {
 	Passages []Source
 	// History holds earlier turns, oldest first; optional.
 	History []briefing.Turn
+	// Uncertain tells the model that retrieval is not confident the
+	// passages answer the question, so saying they do not is expected.
+	Uncertain bool
 }
 
 // LangName returns the English name of a language code: "it" → "Italian".
@@ -70,6 +73,9 @@ func BuildPrompt(p PromptInput) []briefing.Message {
 		"5. " + dataRule,
 		"6. Be concise: a few sentences, no preamble, no list of sources at the end.",
 	}, "\n")
+	if p.Uncertain {
+		sys += "\n7. These passages are only the closest found; they may well not answer the question. Check carefully, and if they do not, follow rule 4."
+	}
 
 	var u strings.Builder
 	u.WriteString("<passages>\n")

@@ -52,6 +52,9 @@ type Candidate struct {
 	// Cover is the best share of the question's weight the passage holds,
 	// over the views and the glossary reading.
 	Cover float64
+	// Dense is the passage's dense similarity, Lexical its best BM25 over
+	// prefixes (for display).
+	Dense, Lexical float64
 	// Missing is the largest idf of a question term the passage lacks, in
 	// the best view, over the largest idf the index can give.
 	Missing float64
@@ -164,7 +167,11 @@ func (ix *Index) Candidates(q Query, dense map[int]float64) []Candidate {
 			}
 			missing = min(missing, mv/ix.idf(0))
 		}
-		out = append(out, Candidate{Passage: p, Features: f, Cover: cover, Missing: missing})
+		lex := 0.0
+		for i := range q.views {
+			lex = max(lex, vs[i].p[p])
+		}
+		out = append(out, Candidate{Passage: p, Features: f, Cover: cover, Missing: missing, Dense: dense[p], Lexical: lex})
 	}
 	return out
 }

@@ -84,3 +84,8 @@ func isStatement(text string) bool {
 	// Questions are the article's rhetoric, not its content.
 	return strings.ContainsRune(".!…", r)
 }
+
+// citedSpans recovers the passage-relative span of a citation's quote.
+func citedSpans(c briefing.Citation) []corpus.Span {
+	return []corpus.Span{{Start: c.QuoteStart - c.Passage.Start, End: c.QuoteEnd - c.Passage.Start}}
+}

@@ -14,6 +14,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/briefing/briefing"
 	"github.com/briefing/briefing/corpus"
 	"github.com/briefing/briefing/internal/analysis"
 	"github.com/briefing/briefing/internal/eval"
@@ -37,11 +38,16 @@ type Options struct {
 	Folds int
 	// Analyzer reads questions through the glossary; required.
 	Analyzer *analysis.Analyzer
-	// Translate turns questions into the corpus language (Italian); nil:
-	// no translation view.
+	// Translate turns questions in language From into language To; it is
+	// used for the questions in From over a corpus in To. nil: no
+	// translation view.
 	Translate func(ctx context.Context, texts []string) ([]string, error)
+	From, To  string
 	// Chunk are the chunking options of the engine.
 	Chunk corpus.ChunkOptions
+	// Embedder gives the dense feature, as the engine's embedder does; nil:
+	// no dense feature.
+	Embedder briefing.Embedder
 	// Logf reports progress; nil: silent.
 	Logf func(format string, args ...any)
 	// Targets of the thresholds; zero values mean the defaults.
@@ -55,20 +61,21 @@ type Options struct {
 // predictions.
 type Targets struct {
 	// Precision of confident answers (answerable and answer correct);
-	// default 0.92.
+	// default 0.90.
 	Precision float64
-	// AbsentAnswered is the largest share of questions about absent
-	// articles allowed in state answer; default 0.04.
+	// AbsentAnswered is the largest share of a set's unanswerable
+	// questions (its own, and those about articles left out) allowed in
+	// state answer; default 0.04.
 	AbsentAnswered float64
-	// Refused is the largest share of answerable questions allowed below
-	// the uncertain threshold; default 0.015.
+	// Refused is the largest share of answerable questions of any set
+	// allowed below the uncertain threshold; default 0.015.
 	Refused float64
 }
 
 // SecondSentence is the share of the best sentence's probability a second
 // sentence needs to join the answer: a fixed design choice (an answer of
 // two sentences when the second is at least half as likely), not fitted.
-const SecondSentence = 0.5
+const SecondSentence = 0.1
 
 var debugCurve = os.Getenv("FIT_CURVE") != ""
 var debugSecond, _ = strconv.ParseFloat(os.Getenv("FIT_SECOND"), 64)
@@ -100,7 +107,7 @@ func Fit(ctx context.Context, sets []Set, opts Options) (*relevance.Model, Repor
 	}
 	t := opts.Targets
 	if t.Precision == 0 {
-		t.Precision = 0.92
+		t.Precision = 0.90
 	}
 	if t.AbsentAnswered == 0 {
 		t.AbsentAnswered = 0.04
@@ -218,20 +225,33 @@ func prepare(ctx context.Context, sets []Set, opts Options, logf func(string, ..
 			docFold[d.ID] = i % opts.Folds
 		}
 		lang := majorityLang(docs)
-		trans, err := translations(ctx, s.Questions, lang, opts.Translate)
+		var trans map[string]string
+		var err error
+		if lang == opts.To {
+			trans, err = translations(ctx, s.Questions, opts.From, opts.Translate)
+		}
 		if err != nil {
 			return nil, nil, fmt.Errorf("fit: %s: %w", s.Name, err)
 		}
 		logf("%s: %d questions translated", s.Name, len(trans))
 		full, fullPassages := build(docs, opts.Chunk)
+		fullVecs, err := embedPassages(ctx, opts.Embedder, fullPassages)
+		if err != nil {
+			return nil, nil, fmt.Errorf("fit: %s: %w", s.Name, err)
+		}
 		absent := make([]*relevance.Index, opts.Folds)
 		absentPassages := make([][]corpus.Passage, opts.Folds)
+		absentVecs := make([][][]float32, opts.Folds)
 		if s.LeaveOut {
 			for f := range absent {
 				kept := slices.DeleteFunc(slices.Clone(docs), func(d corpus.Document) bool { return docFold[d.ID] == f })
 				absent[f], absentPassages[f] = build(kept, opts.Chunk)
+				if absentVecs[f], err = embedPassages(ctx, opts.Embedder, absentPassages[f]); err != nil {
+					return nil, nil, fmt.Errorf("fit: %s: %w", s.Name, err)
+				}
 			}
 		}
+		var prepErr error
 		for qi, q := range s.Questions {
 			ev := judges[si].Locate(q.Evidence)
 			fold := qi % opts.Folds
@@ -242,14 +262,18 @@ func prepare(ctx context.Context, sets []Set, opts Options, logf func(string, ..
 				}
 				fold = docFold[ds[0]]
 			}
-			mk := func(ix *relevance.Index, ps []corpus.Passage, isAbsent bool) *item {
+			mk := func(ix *relevance.Index, ps []corpus.Passage, vecs [][]float32, isAbsent bool) *item {
 				it := &item{set: si, fold: fold, q: q, ev: ev, absent: isAbsent, answerable: q.Answerable && !isAbsent, ix: ix, passages: ps}
 				tr, trLang := "", ""
 				if t, ok := trans[q.Lang+"/"+q.ID]; ok {
 					tr, trLang = t, lang
 				}
 				it.query = ix.NewQuery(opts.Analyzer, q.Question, q.Lang, tr, trLang)
-				it.cands = ix.Candidates(it.query, nil)
+				dense, err := denseScores(ctx, opts.Embedder, vecs, q.Question, tr)
+				if err != nil {
+					prepErr = err
+				}
+				it.cands = ix.Candidates(it.query, dense)
 				it.labels = make([]bool, len(it.cands))
 				if it.answerable {
 					for i, c := range it.cands {
@@ -258,14 +282,83 @@ func prepare(ctx context.Context, sets []Set, opts Options, logf func(string, ..
 				}
 				return it
 			}
-			items = append(items, mk(full, fullPassages, false))
+			items = append(items, mk(full, fullPassages, fullVecs, false))
 			if s.LeaveOut && q.Answerable {
-				items = append(items, mk(absent[fold], absentPassages[fold], true))
+				items = append(items, mk(absent[fold], absentPassages[fold], absentVecs[fold], true))
+			}
+			if prepErr != nil {
+				return nil, nil, fmt.Errorf("fit: %s: %w", s.Name, prepErr)
 			}
 		}
 		logf("%s: %d documents, %d passages, %d questions", s.Name, len(docs), len(fullPassages), len(s.Questions))
 	}
 	return items, judges, nil
+}
+
+func embedPassages(ctx context.Context, e briefing.Embedder, ps []corpus.Passage) ([][]float32, error) {
+	if e == nil {
+		return nil, nil
+	}
+	texts := make([]string, len(ps))
+	for i, p := range ps {
+		texts[i] = p.Text
+	}
+	vs, err := e.EmbedDocuments(ctx, texts)
+	if err != nil {
+		return nil, fmt.Errorf("embed passages: %w", err)
+	}
+	return vs, nil
+}
+
+// denseDepth is how many passages the dense search offers, as in the
+// engine.
+const denseDepth = 20
+
+// denseScores is the engine's dense search: the denseDepth passages most
+// similar to the question or its translation, with their similarity.
+func denseScores(ctx context.Context, e briefing.Embedder, vecs [][]float32, texts ...string) (map[int]float64, error) {
+	if e == nil {
+		return nil, nil
+	}
+	sim := map[int]float64{}
+	for _, t := range texts {
+		if t == "" {
+			continue
+		}
+		qv, err := e.EmbedQuery(ctx, t)
+		if err != nil {
+			return nil, fmt.Errorf("embed question: %w", err)
+		}
+		scores := make(map[int]float64, len(vecs))
+		for i, v := range vecs {
+			d := 0.0
+			for j := range v {
+				d += float64(v[j]) * float64(qv[j])
+			}
+			scores[i] = d
+		}
+		for _, p := range topN(scores, denseDepth) {
+			sim[p] = max(sim[p], scores[p])
+		}
+	}
+	return sim, nil
+}
+
+func topN(m map[int]float64, n int) []int {
+	keys := make([]int, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool {
+		if m[keys[i]] != m[keys[j]] {
+			return m[keys[i]] > m[keys[j]]
+		}
+		return keys[i] < keys[j]
+	})
+	if len(keys) > n {
+		keys = keys[:n]
+	}
+	return keys
 }
 
 func build(docs []corpus.Document, co corpus.ChunkOptions) (*relevance.Index, []corpus.Passage) {
@@ -294,15 +387,15 @@ func majorityLang(docs []corpus.Document) string {
 	return best
 }
 
-// translations translates the questions not in the corpus language.
-func translations(ctx context.Context, qs []eval.Question, lang string, tr func(context.Context, []string) ([]string, error)) (map[string]string, error) {
+// translations translates the questions in language from.
+func translations(ctx context.Context, qs []eval.Question, from string, tr func(context.Context, []string) ([]string, error)) (map[string]string, error) {
 	out := map[string]string{}
 	if tr == nil {
 		return out, nil
 	}
 	var ids, texts []string
 	for _, q := range qs {
-		if q.Lang != lang {
+		if q.Lang == from {
 			ids = append(ids, q.Lang+"/"+q.ID)
 			texts = append(texts, q.Question)
 		}
@@ -464,12 +557,19 @@ func chooseThresholds(os []outcome, t Targets) relevance.Thresholds {
 	sort.Float64s(ps)
 	ps = slices.Compact(ps)
 	th := relevance.Thresholds{Answer: 1, Uncertain: 0}
+	// Unanswerable questions are counted per set: every corpus must keep
+	// to the limit, the small seed corpus with its near-miss questions as
+	// much as the large one.
+	unans := map[int]int{}
+	for _, o := range os {
+		if !o.it.answerable {
+			unans[o.it.set]++
+		}
+	}
 	for _, cut := range ps {
-		n, good, absent, absentAns := 0, 0, 0, 0
+		n, good := 0, 0
+		answeredUnans := map[int]int{}
 		for _, o := range os {
-			if o.it.absent || !o.it.q.Answerable {
-				absent++
-			}
 			if o.it.pAns < cut {
 				continue
 			}
@@ -477,28 +577,38 @@ func chooseThresholds(os []outcome, t Targets) relevance.Thresholds {
 			if o.it.answerable && o.answerOK {
 				good++
 			}
-			if o.it.absent || !o.it.q.Answerable {
-				absentAns++
+			if !o.it.answerable {
+				answeredUnans[o.it.set]++
+			}
+		}
+		ok := n > 0 && float64(good)/float64(n) >= t.Precision
+		for set, u := range unans {
+			if float64(answeredUnans[set]) > t.AbsentAnswered*float64(u) {
+				ok = false
 			}
 		}
 		if debugCurve && n > 0 && int(cut*1000)%50 == 0 {
-			fmt.Printf("cut %.3f answered %d precision %.3f absent %.3f\n", cut, n, float64(good)/float64(n), float64(absentAns)/float64(absent))
+			fmt.Printf("cut %.3f answered %d precision %.3f\n", cut, n, float64(good)/float64(n))
 		}
-		if n > 0 && float64(good)/float64(n) >= t.Precision && float64(absentAns) <= t.AbsentAnswered*float64(absent) {
+		if ok {
 			th.Answer = cut
 			break
 		}
 	}
-	var ans []float64
+	// The refusal threshold holds in every set: a small corpus (the seed
+	// articles) gives lower probabilities than a large one, and its
+	// questions must not be refused for it.
+	bySet := map[int][]float64{}
 	for _, o := range os {
 		if o.it.answerable {
-			ans = append(ans, o.it.pAns)
+			bySet[o.it.set] = append(bySet[o.it.set], o.it.pAns)
 		}
 	}
-	sort.Float64s(ans)
-	if len(ans) > 0 {
+	th.Uncertain = th.Answer
+	for _, ans := range bySet {
+		sort.Float64s(ans)
 		k := int(math.Floor(t.Refused * float64(len(ans))))
-		th.Uncertain = min(ans[k], th.Answer)
+		th.Uncertain = min(th.Uncertain, ans[k])
 	}
 	th.Answer = math.Round(th.Answer*1e6) / 1e6
 	th.Uncertain = math.Floor(th.Uncertain*1e6) / 1e6

@@ -42,7 +42,7 @@ func TestProbeEN(t *testing.T) {
 	}
 	opts := Options{Logf: t.Logf}
 	if os.Getenv("PROBE_EN") == "tr" {
-		opts.Translate = shellTranslate
+		opts.Translate, opts.From, opts.To = shellTranslate, "en", "it"
 	}
 	_, rep, err := Train(ctx, []Set{{Name: "s", Docs: docs, Questions: qs, LeaveOut: true}}, opts)
 	if err != nil {

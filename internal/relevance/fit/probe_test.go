@@ -31,7 +31,7 @@ func TestProbe(t *testing.T) {
 	f, _ := os.Open(filepath.Join(dir, qf))
 	qs, _ := eval.Load(f)
 	g, _ := analysis.DefaultGlossary()
-	items, judges, err := prepare(ctx, []Set{{Name: "s", Docs: docs, Questions: qs}}, Options{Folds: 4, Analyzer: analysis.New(g), Translate: tr}, t.Logf)
+	items, judges, err := prepare(ctx, []Set{{Name: "s", Docs: docs, Questions: qs}}, Options{Folds: 4, Analyzer: analysis.New(g), Translate: tr, From: "en", To: "it"}, t.Logf)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -10,12 +10,14 @@ import (
 
 	"github.com/briefing/briefing/internal/analysis"
 	"github.com/briefing/briefing/internal/relevance"
+	"github.com/briefing/briefing/rag/hashed"
 )
 
 // Command is the command that produces the committed model.
 const Command = "go run ./cmd/briefing train --squad ../shared/eval/squadit --seed ../shared/eval/dev.jsonl --seed internal/relevance/fit/testdata/seed_fit.jsonl --out internal/relevance/weights.json"
 
-// Train is Fit with the built-in glossary.
+// Train is Fit with the engine's defaults: the built-in glossary and the
+// offline hashed embedder.
 func Train(ctx context.Context, sets []Set, opts Options) (*relevance.Model, Report, error) {
 	if opts.Analyzer == nil {
 		g, err := analysis.DefaultGlossary()
@@ -23,6 +25,9 @@ func Train(ctx context.Context, sets []Set, opts Options) (*relevance.Model, Rep
 			return nil, Report{}, fmt.Errorf("fit: %w", err)
 		}
 		opts.Analyzer = analysis.New(g)
+	}
+	if opts.Embedder == nil {
+		opts.Embedder = hashed.New(hashed.DefaultDimensions, opts.Analyzer)
 	}
 	return Fit(ctx, sets, opts)
 }

@@ -1,0 +1,35 @@
+package rag
+
+import (
+	"github.com/briefing/briefing"
+	"github.com/briefing/briefing/corpus"
+	"github.com/briefing/briefing/rag/extract"
+)
+
+// closestPassages is how many passages an uncertain answer quotes.
+const closestPassages = 2
+
+// extractive is the extractive response to r: in state answer the
+// sentences of the top passage that the answer model picks, cited; in
+// state uncertain the best sentence of each of the closest passages,
+// framed as such.
+func (e *Engine) extractive(r *retrieval, state briefing.State) (string, []briefing.Citation) {
+	n := 1
+	if state == briefing.StateUncertain {
+		n = closestPassages
+	}
+	var picks []extract.Pick
+	for i := 0; i < n && i < len(r.hits); i++ {
+		ss := r.snap.rel.Sentences(r.rq, r.ranked[i].Passage)
+		best := e.model.BestSentences(ss)
+		if state == briefing.StateUncertain {
+			best = []int{e.model.BestSentence(ss)}
+		}
+		pk := extract.Pick{Hit: i}
+		for _, j := range best {
+			pk.Spans = append(pk.Spans, corpus.Span{Start: ss[j].Start, End: ss[j].End})
+		}
+		picks = append(picks, pk)
+	}
+	return extract.Quote(r.snap, r.lang, state == briefing.StateUncertain, r.hits, picks)
+}
