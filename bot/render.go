@@ -93,9 +93,13 @@ func renderAnswer(a briefing.Answer, v answerView) []outMessage {
 		color = colorFallback
 	}
 	title := trimText(oneLine(v.Title), maxTitle)
-	if a.Refused {
+	switch {
+	case a.Refused:
 		color = colorRefused
 		title = "❔ " + m.Refused
+	case a.State == briefing.StateUncertain:
+		color = colorRefused
+		title = "🔎 " + m.Uncertain
 	}
 	var embeds []*discordgo.MessageEmbed
 	for i, chunk := range splitText(a.Text, maxDescription) {

@@ -9,7 +9,8 @@ import (
 
 // msgs holds every sentence a Discord user reads, by language ("en", "it").
 type msgs struct {
-	Sources, SourcesCont, Refused, Fallback, ShowSources, Thinking    string
+	Sources, SourcesCont, Refused, Uncertain, Fallback, ShowSources   string
+	Thinking                                                          string
 	SlowDown, Busy, TooLong, Empty, InvalidText, NoIndex, UnknownDoc  string
 	Internal, Timeout, NotAdmin, NoReload, ReloadOK, ReloadFailed     string
 	Reloading, Thanks, SourcesGone, ShuttingDown, SearchTitle, NoHits string
@@ -27,6 +28,7 @@ var texts = map[string]msgs{
 		Sources:      "Sources",
 		SourcesCont:  "Sources (continued)",
 		Refused:      "Not covered by the articles",
+		Uncertain:    "No direct answer: the closest passages",
 		Fallback:     "⚠ Language model unavailable: extractive answer",
 		ShowSources:  "Show sources",
 		Thinking:     "Searching the articles…",
@@ -87,6 +89,7 @@ var texts = map[string]msgs{
 		Sources:      "Fonti",
 		SourcesCont:  "Fonti (continua)",
 		Refused:      "Non coperto dagli articoli",
+		Uncertain:    "Nessuna risposta diretta: i passaggi più vicini",
 		Fallback:     "⚠ Modello linguistico non disponibile: risposta estrattiva",
 		ShowSources:  "Mostra fonti",
 		Thinking:     "Cerco negli articoli…",

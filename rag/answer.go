@@ -66,7 +66,6 @@ func (e *Engine) Answer(ctx context.Context, req briefing.Request) (briefing.Ans
 	case r.state == briefing.StateRefused:
 		logRewrite()
 		a.Refused = true
-		a.Hits = nil
 		a.Text = answerable.Refusal(r.lang)
 	case e.opts.Generator == nil:
 		a.Text, a.Citations = e.extractive(r, r.state)
@@ -90,6 +89,10 @@ func (e *Engine) Answer(ctx context.Context, req briefing.Request) (briefing.Ans
 		logRewrite()
 		if g.removed > 0 {
 			e.log.Info("removed invalid citations from llm answer", "removed", g.removed, "kept", len(g.citations))
+		}
+		if g.refused && e.opts.Ranker == RankerRules {
+			a.Text, a.Refused, a.State, a.Generated = g.text, true, briefing.StateRefused, true
+			break
 		}
 		if g.refused {
 			// The LLM read the passages and found no answer in them: the

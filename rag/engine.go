@@ -52,8 +52,14 @@ type Options struct {
 	Glossary *analysis.Glossary
 	// Logger receives operational logs; nil discards.
 	Logger *slog.Logger
+	// Ranker chooses how passages are ranked and answers judged:
+	// RankerRules (the default), the hand-set fusion and evidence rules,
+	// or RankerFitted, the fitted answer model of internal/relevance with
+	// its three states (answer, uncertain, refused).
+	Ranker string
 	// Model is the fitted answer model (ranking, answerability, answer
-	// sentences); nil means the committed one (relevance.Default).
+	// sentences) of RankerFitted; nil means the committed one
+	// (relevance.Default).
 	Model *relevance.Model
 	// Translator turns a question into the corpus language when the two
 	// differ (an English question over Italian articles), for retrieval;
@@ -96,6 +102,12 @@ type Options struct {
 	MaxHistoryTurns int
 }
 
+// Rankers (Options.Ranker).
+const (
+	RankerRules  = "rules"
+	RankerFitted = "fitted"
+)
+
 // Defaults of Options.
 const (
 	DefaultTopK             = 5
@@ -119,6 +131,7 @@ const (
 func DefaultOptions() Options {
 	return Options{
 		Chunk:              corpus.ChunkOptions{MaxChars: corpus.DefaultMaxChars},
+		Ranker:             RankerRules,
 		TopK:               DefaultTopK,
 		MinScore:           DefaultMinScore,
 		MaxQuestionChars:   DefaultMaxQuestionChars,
@@ -146,8 +159,11 @@ type Engine struct {
 	policy    answerable.Policy
 	extractor extract.Extractor
 	// model ranks passages, decides the state of an answer and picks its
-	// sentences.
+	// sentences (Ranker "fitted").
 	model *relevance.Model
+	// denseWeight is the dense ranking's weight in the rules ranker's
+	// fusion.
+	denseWeight float64
 	log         *slog.Logger
 	cur         atomic.Pointer[snapshot]
 	indexMu     sync.Mutex
@@ -232,6 +248,17 @@ func New(ctx context.Context, opts Options) (*Engine, error) {
 	e.embedder = opts.Embedder
 	if e.embedder == nil {
 		e.embedder = hashed.New(opts.HashedDimensions, e.analyzer)
+	}
+	e.denseWeight = 1
+	if _, ok := e.embedder.(*hashed.Embedder); ok {
+		e.denseWeight = hashedDenseWeight
+	}
+	switch opts.Ranker {
+	case "":
+		e.opts.Ranker = RankerRules
+	case RankerRules, RankerFitted:
+	default:
+		return nil, fmt.Errorf("rag: ranker %q: want %q or %q", opts.Ranker, RankerRules, RankerFitted)
 	}
 	if opts.IndexDir != "" {
 		m, vs, err := vecstore.Read(opts.IndexDir)

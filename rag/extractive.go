@@ -9,11 +9,16 @@ import (
 // closestPassages is how many passages an uncertain answer quotes.
 const closestPassages = 2
 
-// extractive is the extractive response to r: in state answer the
+// extractive is the extractive response to r. With the rules ranker it is
+// the extractor's answer from the top passages; with the fitted model, in
+// state answer the
 // sentences of the top passage that the answer model picks, cited; in
 // state uncertain the best sentence of each of the closest passages,
 // framed as such.
 func (e *Engine) extractive(r *retrieval, state briefing.State) (string, []briefing.Citation) {
+	if e.opts.Ranker == RankerRules {
+		return e.extractor.Answer(r.snap, *r.extractQuestion(), r.hits)
+	}
 	n := 1
 	if state == briefing.StateUncertain {
 		n = closestPassages

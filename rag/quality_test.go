@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/briefing/briefing/internal/eval"
+	"github.com/briefing/briefing/internal/translate"
 	"github.com/briefing/briefing/rag"
 )
 
@@ -26,7 +27,7 @@ func TestRetrievalQuality(t *testing.T) {
 		sets["dev"] = "../../shared/eval/dev.jsonl"
 	}
 	docs := mustDefaultDocs(t)
-	e := mustEngine(t, "", rag.Options{}, docs)
+	e := mustEngine(t, "", productOptions(t), docs)
 	for name, path := range sets {
 		t.Run(name, func(t *testing.T) {
 			f, err := os.Open(path)
@@ -80,7 +81,7 @@ func TestRetrievalQuality(t *testing.T) {
 func TestRetrievalQualityFloors(t *testing.T) {
 	t.Parallel()
 	docs := mustDefaultDocs(t)
-	e := mustEngine(t, "", rag.Options{}, docs)
+	e := mustEngine(t, "", productOptions(t), docs)
 	tests := []struct {
 		file                             string
 		recall, mrr, keywords, citations float64
@@ -124,4 +125,22 @@ func TestRetrievalQualityFloors(t *testing.T) {
 			}
 		})
 	}
+}
+
+// productOptions are the offline defaults as briefing runs them: with the
+// Apertium translator for English questions when it is installed (CI
+// installs it and sets BRIEFING_REQUIRE_APERTIUM, so there its absence
+// fails instead of weakening the test).
+func productOptions(t *testing.T) rag.Options {
+	t.Helper()
+	tr, err := translate.NewApertium(translate.Options{})
+	if err != nil {
+		if os.Getenv("BRIEFING_REQUIRE_APERTIUM") != "" {
+			t.Fatalf("apertium: %v", err)
+		}
+		t.Logf("apertium not installed (%v): English questions go through the glossary alone", err)
+		return rag.Options{}
+	}
+	t.Cleanup(func() { tr.Close() })
+	return rag.Options{Translator: tr, TranslateFrom: "en", TranslateTo: "it"}
 }

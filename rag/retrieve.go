@@ -51,6 +51,9 @@ type retrieval struct {
 // preferRecent orders by date only ties and, for a question asking for the
 // latest, the most relevant candidates.
 func (e *Engine) retrieve(ctx context.Context, s *snapshot, q, rewrite string, extra []string, k int, f corpus.Filter) (*retrieval, error) {
+	if e.opts.Ranker != RankerFitted {
+		return e.retrieveRules(ctx, s, q, rewrite, extra, k, f)
+	}
 	start := time.Now()
 	if k <= 0 {
 		k = e.opts.TopK
@@ -118,7 +121,14 @@ func (e *Engine) rank(ctx context.Context, s *snapshot, q, lang, rewrite string,
 		}
 	}
 	r.rq = s.rel.NewQuery(e.analyzer, q, lang, rewrite, s.lang)
-	cands := s.rel.Candidates(r.rq, dense)
+	concept := map[int]float64{}
+	for _, cs := range [][]lexical.Concept{r.concepts, r.altConcepts} {
+		for _, sc := range lexical.BM25(cs, conceptDepth) {
+			concept[sc.Passage] = max(concept[sc.Passage], sc.Score)
+		}
+	}
+	cover := func(p int) float64 { return max(s.lex.Coverage(r.concepts, p), s.lex.Coverage(r.altConcepts, p)) }
+	cands := s.rel.Candidates(r.rq, relevance.Signals{Dense: dense, Concept: concept, ConceptCover: cover})
 	if !f.IsZero() {
 		cands = slices.DeleteFunc(cands, func(c relevance.Candidate) bool { return !f.Match(s.passages[c.Passage]) })
 	}
@@ -148,8 +158,12 @@ func (r *retrieval) preferRecent(q string) {
 	}
 }
 
-// denseDepth is how many passages the dense search offers the model.
-const denseDepth = 20
+// denseDepth and conceptDepth are how many passages the dense search and
+// the concept BM25 offer the model.
+const (
+	denseDepth   = 20
+	conceptDepth = 40
+)
 
 // Translator translates a question into a language, for retrieval.
 type Translator interface {

@@ -55,7 +55,7 @@ func (e *Engine) newSnapshot(m *vecstore.Manifest, vs *vecstore.Store) *snapshot
 	s.lex = lexical.Build(e.analyzer, s.passages, s.Meta)
 	rp := make([]relevance.Passage, len(s.passages))
 	for i, p := range s.passages {
-		rp[i] = relevance.Passage{Text: p.Text, Title: p.Title, Lang: s.Meta(p.DocID).Lang, Doc: p.DocID}
+		rp[i] = relevance.Passage{Text: p.Text, Title: p.Title, Lang: s.Meta(p.DocID).Lang, Doc: p.DocID, Author: s.author(p.DocID)}
 	}
 	s.rel = relevance.NewIndex(rp)
 	s.lang = s.ScopeLang("")
@@ -69,6 +69,14 @@ func (s *snapshot) Meta(docID string) lexical.DocMeta {
 		return lexical.DocMeta{Lang: s.docs[i].Lang, Author: analysis.Fold(strings.TrimSpace(s.docs[i].Author))}
 	}
 	return lexical.DocMeta{}
+}
+
+// author is a document's author ("" when unknown).
+func (s *snapshot) author(docID string) string {
+	if i, ok := s.docByID[docID]; ok {
+		return s.docs[i].Author
+	}
+	return ""
 }
 
 // Title is a document's title ("" when unknown).

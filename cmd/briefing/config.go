@@ -101,8 +101,12 @@ type RetrievalConfig struct {
 	// GlossaryFiles extend the built-in cross-language glossary.
 	GlossaryFiles []string `yaml:"glossary_files"`
 	// Translator turns English questions into Italian for retrieval over
-	// Italian text: "apertium" (when installed) or "none".
+	// Italian text with the fitted ranker: "apertium" (when installed) or
+	// "none".
 	Translator string `yaml:"translator"`
+	// Ranker is "rules" (the hand-set fusion and evidence rules) or
+	// "fitted" (the fitted answer model, with three states).
+	Ranker string `yaml:"ranker"`
 }
 
 // LLMConfig configures the optional OpenAI-compatible LLM.
@@ -211,6 +215,7 @@ func DefaultConfig() Config {
 			MaxQuestionChars: eng.MaxQuestionChars,
 			GlossaryFiles:    []string{},
 			Translator:       "apertium",
+			Ranker:           rag.DefaultOptions().Ranker,
 		},
 		LLM: LLMConfig{
 			Model:              "gpt-4o-mini",
@@ -689,6 +694,9 @@ func (c Config) Validate() error {
 	intRange("retrieval.max_question_chars", c.Retrieval.MaxQuestionChars, 1, 100000)
 	if t := c.Retrieval.Translator; t != "apertium" && t != "none" {
 		bad("retrieval.translator", "%q: want apertium or none", t)
+	}
+	if r := c.Retrieval.Ranker; r != rag.RankerRules && r != rag.RankerFitted {
+		bad("retrieval.ranker", "%q: want %s or %s", r, rag.RankerRules, rag.RankerFitted)
 	}
 	for i, f := range c.Retrieval.GlossaryFiles {
 		if strings.TrimSpace(f) == "" {

@@ -189,6 +189,7 @@ func (a *app) engineOptions(cfg Config, logger *slog.Logger) (rag.Options, error
 			Overlap:  cfg.Index.ChunkOverlap,
 		},
 		TopK:             cfg.Retrieval.TopK,
+		Ranker:           cfg.Retrieval.Ranker,
 		MinScore:         cfg.Retrieval.MinScore,
 		MaxQuestionChars: cfg.Retrieval.MaxQuestionChars,
 		Logger:           logger,
@@ -202,8 +203,8 @@ func (a *app) engineOptions(cfg Config, logger *slog.Logger) (rag.Options, error
 	if cfg.Embedder.Provider == "hashed" {
 		opts.HashedDimensions = cfg.Embedder.Dimensions
 	}
-	switch cfg.Retrieval.Translator {
-	case "apertium":
+	switch {
+	case cfg.Retrieval.Ranker == rag.RankerFitted && cfg.Retrieval.Translator == "apertium":
 		tr, err := translate.NewApertium(translate.Options{Logger: logger})
 		if err != nil {
 			// Optional: English questions then reach Italian text through

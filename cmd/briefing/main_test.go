@@ -428,7 +428,7 @@ func TestEvalCommand(t *testing.T) {
 		t.Fatal(err)
 	}
 	r = cli(t, quiet, string(dev), "eval", "--k", "5", "-")
-	for _, w := range []string{"20 questions (17 answerable, 3 unanswerable), k=5", "recall@5", "keyword accuracy", "latency"} {
+	for _, w := range []string{"20 questions (17 answerable, 3 unanswerable), k=5", "recall@5", "answer_ok", "answered", "precision", "latency"} {
 		if !strings.Contains(r.stdout, w) {
 			t.Errorf("eval output lacks %q:\n%s", w, r.stdout)
 		}

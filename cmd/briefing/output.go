@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math"
 	"strings"
 	"time"
 
@@ -15,10 +16,15 @@ import (
 // engine's internal types.
 
 type answerJSON struct {
-	Question       string         `json:"question"`
-	Lang           string         `json:"lang"`
-	Text           string         `json:"text"`
-	Refused        bool           `json:"refused"`
+	Question string `json:"question"`
+	Lang     string `json:"lang"`
+	Text     string `json:"text"`
+	Refused  bool   `json:"refused"`
+	// State is "answer", "uncertain" (the closest passages, cited) or
+	// "refused"; Confidence the model's probability that the answer is
+	// right.
+	State          string         `json:"state"`
+	Confidence     float64        `json:"confidence"`
 	Generated      bool           `json:"generated"`
 	Fallback       bool           `json:"fallback"`
 	FallbackReason string         `json:"fallback_reason,omitempty"`
@@ -94,6 +100,8 @@ func toAnswerJSON(a briefing.Answer, indexed time.Time) answerJSON {
 		Lang:           a.Lang,
 		Text:           a.Text,
 		Refused:        a.Refused,
+		State:          string(a.State),
+		Confidence:     math.Round(a.Confidence*1000) / 1000,
 		Generated:      a.Generated,
 		Fallback:       a.Fallback,
 		FallbackReason: a.FallbackReason,

@@ -4,9 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"path/filepath"
 
-	"github.com/briefing/briefing/corpus"
 	"github.com/briefing/briefing/internal/relevance/fit"
 	"github.com/briefing/briefing/internal/translate"
 	"github.com/spf13/cobra"
@@ -30,8 +28,8 @@ repository). The SQuAD-it development split (--squad DIR: DIR/corpus,
 DIR/it.jsonl, DIR/en.jsonl) is asked of its corpus, and of the corpus without
 each fold's articles to make unanswerable questions; --seed files are asked of
 the embedded seed corpus.`,
-		Example: `  briefing train --squad ../shared/eval/squadit --seed ../shared/eval/dev.jsonl \
-    --seed internal/relevance/fit/testdata/seed_fit.jsonl --out internal/relevance/weights.json`,
+		Example: `  # from the repository root: refit the committed model
+  briefing train --squad ../shared/eval/squadit --out internal/relevance/weights.json`,
 		Args: usageArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
@@ -71,46 +69,15 @@ the embedded seed corpus.`,
 		},
 	}
 	cmd.Flags().StringVar(&squad, "squad", "", "SQuAD-it development split directory (corpus/, it.jsonl, en.jsonl)")
-	cmd.Flags().StringArrayVar(&seeds, "seed", nil, "question file about the embedded seed corpus (repeatable)")
+	cmd.Flags().StringArrayVar(&seeds, "seed", fit.SeedFiles, "question file about the embedded seed corpus (repeatable; default: the committed model's)")
 	cmd.Flags().StringVar(&out, "out", "", "write the fitted model to this file")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the cross-validated report as JSON")
 	return cmd
 }
 
 func (a *app) trainSets(ctx context.Context, squad string, seeds []string) ([]fit.Set, error) {
-	var sets []fit.Set
-	if squad != "" {
-		docs, _, err := corpus.LoadDir(ctx, filepath.Join(squad, "corpus"))
-		if err != nil {
-			return nil, fmt.Errorf("train: %w", err)
-		}
-		s := fit.Set{Name: "squadit", Docs: docs, LeaveOut: true}
-		for _, f := range []string{"it.jsonl", "en.jsonl"} {
-			qs, err := a.loadQuestions(filepath.Join(squad, f))
-			if err != nil {
-				return nil, err
-			}
-			s.Questions = append(s.Questions, qs...)
-		}
-		sets = append(sets, s)
-	}
-	if len(seeds) > 0 {
-		docs, _, err := corpus.Load(ctx, corpus.Default())
-		if err != nil {
-			return nil, fmt.Errorf("train: seed corpus: %w", err)
-		}
-		s := fit.Set{Name: "seed", Docs: docs}
-		for _, f := range seeds {
-			qs, err := a.loadQuestions(f)
-			if err != nil {
-				return nil, err
-			}
-			s.Questions = append(s.Questions, qs...)
-		}
-		sets = append(sets, s)
-	}
-	if len(sets) == 0 {
+	if squad == "" && len(seeds) == 0 {
 		return nil, usageErr(fmt.Errorf("train: give --squad or --seed"))
 	}
-	return sets, nil
+	return fit.LoadSets(ctx, squad, seeds)
 }

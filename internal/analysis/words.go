@@ -89,6 +89,9 @@ article articles analysis text piece articolo articoli analisi testo pezzo
 // a passage naming the document's author (AuthorTerm).
 var authorWords = WordSet(`author authors writer wrote written autore autori autrice scrittore scritto scritta`)
 
+// IsAuthorWord reports whether the folded word w asks who wrote something.
+func IsAuthorWord(w string) bool { return authorWords[w] }
+
 // AuthorTerm is the synthetic term a passage carries when it names its
 // document's author (a byline), so "who wrote it?" finds it.
 const AuthorTerm = "@author"

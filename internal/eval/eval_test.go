@@ -183,6 +183,7 @@ func TestRunMetrics(t *testing.T) {
 		{ID: "q3", Lang: "en", Question: "q3", Evidence: []string{evidence}, AnswerAny: [][]string{{"6 November"}, {"treaty"}}, Answerable: true},
 		{ID: "q4", Lang: "it", Question: "q4", Answerable: false},
 		{ID: "q5", Lang: "en", Question: "q5", Answerable: false},
+		{ID: "q6", Lang: "it", Question: "q6", Answerable: false},
 	}
 	ms := time.Millisecond
 	clock := time.Unix(0, 0)
@@ -194,13 +195,17 @@ func TestRunMetrics(t *testing.T) {
 			"q3": {hits: []corpus.Passage{pLess, pOther, pOther2, pWhole}, took: 3 * ms}, // relevant only at 4 > k
 			"q4": {hits: []corpus.Passage{pOther}, took: 4 * ms},
 			"q5": {took: 5 * ms},
+			"q6": {hits: []corpus.Passage{pOther}, took: 6 * ms},
 		},
 		answers: map[string]fakeAnswer{
-			"q1": {ans: briefing.Answer{Text: "Firmato il 6 November [1].", Citations: cite(pWhole)}, took: 10 * ms},
-			"q2": {ans: briefing.Answer{Text: "Not in the corpus.", Refused: true}, took: 50 * ms},
-			"q3": {ans: briefing.Answer{Text: "The TREATY, on 6 NOVEMBER [1].", Citations: cite(pLess)}, took: 20 * ms},
-			"q4": {ans: briefing.Answer{Text: "Non nel corpus.", Refused: true}, took: 40 * ms},
-			"q5": {ans: briefing.Answer{Text: "Three million [1].", Citations: cite(pOther)}, took: 30 * ms},
+			"q1": {ans: briefing.Answer{State: briefing.StateAnswer, Text: "Firmato il 6 November [1].", Citations: cite(pWhole)}, took: 10 * ms},
+			"q2": {ans: briefing.Answer{State: briefing.StateRefused, Text: "Not in the corpus.", Refused: true}, took: 50 * ms},
+			// Uncertain, but the closest passages quoted hold the answer.
+			"q3": {ans: briefing.Answer{State: briefing.StateUncertain, Text: "Closest: The TREATY, on 6 NOVEMBER [1].", Citations: cite(pLess)}, took: 20 * ms},
+			"q4": {ans: briefing.Answer{State: briefing.StateRefused, Text: "Non nel corpus.", Refused: true}, took: 40 * ms},
+			"q5": {ans: briefing.Answer{State: briefing.StateAnswer, Text: "Three million [1].", Citations: cite(pOther)}, took: 30 * ms},
+			// An unanswerable question shown as uncertain is handled.
+			"q6": {ans: briefing.Answer{State: briefing.StateUncertain, Text: "I più vicini: altro [1].", Citations: cite(pOther)}, took: 60 * ms},
 		},
 	}
 	got, err := run(t.Context(), eng, docs, qs, 3, func() time.Time { return clock })
@@ -208,7 +213,7 @@ func TestRunMetrics(t *testing.T) {
 		t.Fatalf("run error: %v", err)
 	}
 	want := Report{
-		Questions: 5, Answerable: 3, Unanswerable: 2, K: 3,
+		Questions: 6, Answerable: 3, Unanswerable: 3, K: 3,
 		Retrieval: Retrieval{
 			RecallAtK: 2.0 / 3,
 			MRR:       (1.0/2 + 1 + 0) / 3,
@@ -218,23 +223,31 @@ func TestRunMetrics(t *testing.T) {
 			},
 		},
 		Answers: Answers{
-			KeywordAccuracy: 2.0 / 3, // q1, q3 (q2 refused)
-			CitationHitRate: 1.0 / 3, // q1 (q3 cites a passage covering under half)
-			RefusalAccuracy: 0.5,     // q4 (q5 answered)
-			FalseRefusals:   1,       // q2
+			KeywordAccuracy:    2.0 / 3, // q1, q3 (q2 refused)
+			CitationHitRate:    1.0 / 3, // q1 (q3 cites a passage covering under half)
+			RefusalAccuracy:    2.0 / 3, // q4 refused, q6 uncertain (q5 answered)
+			FalseRefusals:      1,       // q2
+			AnsweredShare:      1.0 / 3, // q1 (q3 uncertain)
+			ConfidentPrecision: 0.5,     // q1 of q1, q5
+			ByLang: map[string]Answers{
+				"it": {KeywordAccuracy: 1, CitationHitRate: 1, RefusalAccuracy: 1, AnsweredShare: 1, ConfidentPrecision: 1},
+				"en": {KeywordAccuracy: 0.5, FalseRefusals: 1},
+			},
 		},
-		LatencyMS: Latency{RetrievalP50: 3, RetrievalP95: 5, AnswerP50: 30, AnswerP95: 50},
+		LatencyMS: Latency{RetrievalP50: 3, RetrievalP95: 6, AnswerP50: 30, AnswerP95: 60},
 		Results: []Result{
-			{ID: "q1", Lang: "it", Question: "q1", Answerable: true, Rank: 2, AnswerOK: true, CitationsOK: true,
+			{ID: "q1", Lang: "it", Question: "q1", Answerable: true, Rank: 2, State: "answer", AnswerOK: true, CitationsOK: true,
 				TopPassages: []string{"other", "whole"}, Cited: []string{"whole"}, Answer: "Firmato il 6 November [1].", RetrievalMS: 1, AnswerMS: 10},
-			{ID: "q2", Lang: "en", Question: "q2", Answerable: true, Rank: 1, Refused: true,
+			{ID: "q2", Lang: "en", Question: "q2", Answerable: true, Rank: 1, Refused: true, State: "refused",
 				TopPassages: []string{"half"}, Cited: []string{}, Answer: "Not in the corpus.", RetrievalMS: 2, AnswerMS: 50},
-			{ID: "q3", Lang: "en", Question: "q3", Answerable: true, Rank: 0, AnswerOK: true,
-				TopPassages: []string{"less", "other", "other2"}, Cited: []string{"less"}, Answer: "The TREATY, on 6 NOVEMBER [1].", RetrievalMS: 3, AnswerMS: 20},
-			{ID: "q4", Lang: "it", Question: "q4", Refused: true, AnswerOK: true, CitationsOK: true,
+			{ID: "q3", Lang: "en", Question: "q3", Answerable: true, Rank: 0, State: "uncertain", AnswerOK: true,
+				TopPassages: []string{"less", "other", "other2"}, Cited: []string{"less"}, Answer: "Closest: The TREATY, on 6 NOVEMBER [1].", RetrievalMS: 3, AnswerMS: 20},
+			{ID: "q4", Lang: "it", Question: "q4", Refused: true, State: "refused", AnswerOK: true, CitationsOK: true,
 				TopPassages: []string{"other"}, Cited: []string{}, Answer: "Non nel corpus.", RetrievalMS: 4, AnswerMS: 40},
-			{ID: "q5", Lang: "en", Question: "q5",
+			{ID: "q5", Lang: "en", Question: "q5", State: "answer",
 				TopPassages: []string{}, Cited: []string{"other"}, Answer: "Three million [1].", RetrievalMS: 5, AnswerMS: 30},
+			{ID: "q6", Lang: "it", Question: "q6", State: "uncertain", AnswerOK: true, CitationsOK: true,
+				TopPassages: []string{"other"}, Cited: []string{"other"}, Answer: "I più vicini: altro [1].", RetrievalMS: 6, AnswerMS: 60},
 		},
 	}
 	if diff := cmp.Diff(want, got); diff != "" {

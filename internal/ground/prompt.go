@@ -73,9 +73,6 @@ func BuildPrompt(p PromptInput) []briefing.Message {
 		"5. " + dataRule,
 		"6. Be concise: a few sentences, no preamble, no list of sources at the end.",
 	}, "\n")
-	if p.Uncertain {
-		sys += "\n7. These passages are only the closest found; they may well not answer the question. Check carefully, and if they do not, follow rule 4."
-	}
 
 	var u strings.Builder
 	u.WriteString("<passages>\n")
@@ -93,6 +90,10 @@ func BuildPrompt(p PromptInput) []briefing.Message {
 	u.WriteString("\n<question>\n")
 	u.WriteString(escape(strings.TrimSpace(p.Question)))
 	u.WriteString("\n</question>\n\n")
+	if p.Uncertain {
+		// Our note, not the user's: outside the data blocks.
+		u.WriteString("Retrieval found no passage that clearly answers this; these are only the closest ones. If they do not answer it, say so as rule 4 asks.\n")
+	}
 	u.WriteString("Answer the question from the passages, citing them as [n].")
 	return []briefing.Message{{Role: "system", Content: sys}, {Role: "user", Content: u.String()}}
 }

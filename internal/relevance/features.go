@@ -16,7 +16,8 @@ var PassageFeatures = []string{
 	"cover_word", "cover_stem", "cover_prefix", "bigram", "proximity",
 	"cover_concept", "cover_title", "dense", "answer_type", "inv_rank",
 	"cross_lingual", "cross_lingual_cover", "translated",
-	"context_bm25", "doc_bm25", "doc_cover", "sentence_cover",
+	"context_bm25", "doc_bm25", "doc_cover", "sentence_cover", "byline",
+	"concept_bm25", "concept_phrase_cover",
 }
 
 // Indexes into a passage feature vector.
@@ -43,7 +44,23 @@ const (
 	fDocBM25
 	fDocCover
 	fSentenceCover
+	fByline
+	fConceptBM25
+	fConceptPhraseCover
 )
+
+// Signals are the rankings of other retrievers, offered to the model as
+// candidates and features: the dense search, and BM25 over the glossary's
+// concepts with phrase positions (rag/lexical).
+type Signals struct {
+	// Dense maps passage to dense similarity (its top passages only).
+	Dense map[int]float64
+	// Concept maps passage to its concept BM25 (its top passages only).
+	Concept map[int]float64
+	// ConceptCover gives a passage's weighted share of the question's
+	// concepts, phrases matched in order; nil: none.
+	ConceptCover func(p int) float64
+}
 
 // Candidate is a passage considered for a question, with its features.
 type Candidate struct {
@@ -67,7 +84,8 @@ const candidateDepth = 40
 // over prefixes in each view, of the glossary reading, and the given dense
 // ranking — and computes their features. dense maps passage to dense
 // similarity (may be nil).
-func (ix *Index) Candidates(q Query, dense map[int]float64) []Candidate {
+func (ix *Index) Candidates(q Query, sig Signals) []Candidate {
+	dense := sig.Dense
 	pool := map[int]bool{}
 	type vscores struct{ w, s, p map[int]float64 }
 	vs := make([]vscores, len(q.views))
@@ -83,6 +101,16 @@ func (ix *Index) Candidates(q Query, dense map[int]float64) []Candidate {
 	}
 	for _, p := range topKeys(dense, candidateDepth/2) {
 		pool[p] = true
+	}
+	for _, p := range topKeys(sig.Concept, candidateDepth) {
+		pool[p] = true
+	}
+	if q.asksAuthor {
+		for p, b := range ix.byline {
+			if b {
+				pool[p] = true
+			}
+		}
 	}
 	ids := make([]int, 0, len(pool))
 	for p := range pool {
@@ -156,6 +184,13 @@ func (ix *Index) Candidates(q Query, dense map[int]float64) []Candidate {
 		}
 		if len(q.views) > 1 {
 			f[fTranslated] = 1
+		}
+		if q.asksAuthor && ix.byline[p] {
+			f[fByline] = 1
+		}
+		f[fConceptBM25] = norm(sig.Concept[p], maxOf(sig.Concept))
+		if sig.ConceptCover != nil {
+			f[fConceptPhraseCover] = sig.ConceptCover(p)
 		}
 		missing := 1.0
 		for _, v := range q.views {

@@ -29,6 +29,9 @@ type Passage struct {
 	// Doc identifies the passage's document; a document's passages are
 	// given together and in order.
 	Doc string
+	// Author is the document's author, when known: a passage naming it
+	// (a byline) answers "who wrote it?".
+	Author string
 }
 
 // field is one analysed view of every passage (words, stems or prefixes):
@@ -55,6 +58,7 @@ type Index struct {
 	// sentEnds holds, per passage, the end (exclusive) in its prefix
 	// sequence of each of its sentences.
 	sentEnds [][]int
+	byline   []bool // passage -> names its document's author
 	docOf    []int
 	docTerms []map[string]bool
 }
@@ -135,6 +139,7 @@ func NewIndex(passages []Passage) *Index {
 		}
 		ix.titles[i] = ts
 		ix.types[i] = typesOf(p.Text)
+		ix.byline = append(ix.byline, namesAuthor(p.Text, p.Author))
 	}
 	for _, f := range []*field{&ix.words, &ix.stems, &ix.prefix} {
 		if ix.n > 0 {
@@ -218,4 +223,19 @@ func sentenceEnds(text, lang string) []int {
 		ends = append(ends, n)
 	}
 	return ends
+}
+
+// namesAuthor reports whether text names author by surname (the last word
+// of the name, folded).
+func namesAuthor(text, author string) bool {
+	f := strings.Fields(analysis.Fold(author))
+	if len(f) == 0 {
+		return false
+	}
+	for _, t := range analysis.Tokenize(text) {
+		if t.Text == f[len(f)-1] {
+			return true
+		}
+	}
+	return false
 }

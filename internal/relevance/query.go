@@ -28,6 +28,8 @@ type Query struct {
 	oov float64
 	// terms counts the question's content words.
 	terms int
+	// asksAuthor is set when the question asks who wrote something.
+	asksAuthor bool
 }
 
 type concept struct {
@@ -45,6 +47,11 @@ func (ix *Index) NewQuery(a *analysis.Analyzer, question, lang, translation, tra
 		q.views = append(q.views, ix.view(translation, translationLang))
 	}
 	q.terms = len(q.views[0].words)
+	for _, t := range analysis.Tokenize(question) {
+		if analysis.IsAuthorWord(t.Text) {
+			q.asksAuthor = true
+		}
+	}
 	if a != nil {
 		aq := a.Query(question, lang)
 		q.Kind = aq.Kind

@@ -123,7 +123,7 @@ func TestRankingFindsThePassageThatAnswers(t *testing.T) {
 	}
 	ix := NewIndex(ps)
 	q := ix.NewQuery(nil, "Quando il parlamento russo ha ratificato il trattato?", "it", "", "")
-	ranked := m.Rank(ix.Candidates(q, nil))
+	ranked := m.Rank(ix.Candidates(q, Signals{}))
 	if len(ranked) == 0 || ranked[0].Passage != 1 {
 		t.Fatalf("Rank: top = %+v, want passage 1", ranked)
 	}
@@ -132,7 +132,7 @@ func TestRankingFindsThePassageThatAnswers(t *testing.T) {
 		t.Errorf("BestSentences = %v, want the first sentence", best)
 	}
 	off := ix.NewQuery(nil, "Chi ha vinto la Champions League di pallavolo femminile?", "it", "", "")
-	if pa, pb := m.Answerability(off, m.Rank(ix.Candidates(off, nil))), m.Answerability(q, ranked); pa >= pb {
+	if pa, pb := m.Answerability(off, m.Rank(ix.Candidates(off, Signals{}))), m.Answerability(q, ranked); pa >= pb {
 		t.Errorf("answerability of an off-topic question %.3f >= of an answered one %.3f", pa, pb)
 	}
 }

@@ -1,0 +1,123 @@
+package rag_test
+
+import (
+	"context"
+	"log/slog"
+	"strings"
+	"testing"
+
+	"github.com/briefing/briefing"
+	"github.com/briefing/briefing/internal/ground"
+	"github.com/briefing/briefing/internal/openaitest"
+	"github.com/briefing/briefing/internal/relevance"
+	"github.com/briefing/briefing/rag"
+)
+
+// withThresholds is the committed model with other state thresholds, so a
+// test can put any question in the state it needs.
+func withThresholds(t *testing.T, answer, uncertain float64) *relevance.Model {
+	t.Helper()
+	m, err := relevance.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.Thresholds = relevance.Thresholds{Answer: answer, Uncertain: uncertain}
+	return m
+}
+
+// TestFittedRankerStates: the fitted ranker answers a question the corpus
+// answers, with the passage that holds it cited, and keeps a question about
+// another subject out of state answer.
+func TestFittedRankerStates(t *testing.T) {
+	t.Parallel()
+	docs := mustDefaultDocs(t)
+	e := mustEngine(t, "", rag.Options{Ranker: rag.RankerFitted}, docs)
+	ctx := context.Background()
+
+	a, err := e.Answer(ctx, briefing.Request{Question: ratifiedQ})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.State == briefing.StateRefused || a.Refused || len(a.Citations) == 0 || !strings.Contains(a.Text, "6 novembre") {
+		t.Fatalf("Answer(%q) = state %q, %d citations, %q; want the 6 November passage quoted and cited", ratifiedQ, a.State, len(a.Citations), a.Text)
+	}
+	if a.Confidence <= 0 || a.Confidence > 1 {
+		t.Errorf("confidence = %v, want in (0, 1]", a.Confidence)
+	}
+	checkCitations(t, docs, a)
+
+	off := "Chi ha vinto il campionato di calcio di Serie A nel 1998?"
+	b, err := e.Answer(ctx, briefing.Request{Question: off})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b.State == briefing.StateAnswer || b.Confidence >= a.Confidence {
+		t.Errorf("Answer(%q) = state %q, confidence %.3f (answered question %.3f); want no confident answer", off, b.State, b.Confidence, a.Confidence)
+	}
+}
+
+// TestFittedUncertainGoesToTheLLM: with an LLM, a question in state
+// uncertain is sent with a note that the passages may not answer it, and a
+// reply that they do not maps to uncertain with the passages cited; a
+// question in state refused never reaches the LLM.
+func TestFittedUncertainGoesToTheLLM(t *testing.T) {
+	t.Parallel()
+	docs := mustDefaultDocs(t)
+	ctx := context.Background()
+
+	srv := openaitest.New(t)
+	srv.OnChat(func(openaitest.ChatRequest) openaitest.Reply { return openaitest.Text(ground.NoAnswer("it")) })
+	// Every probability is below 1 and above 0: everything is uncertain.
+	e, _ := mustLLMEngine(t, srv, testLLMConfig(srv), rag.Options{Ranker: rag.RankerFitted, Model: withThresholds(t, 1, 0)}, docs)
+	a, err := e.Answer(ctx, briefing.Request{Question: ratifiedQ})
+	if err != nil {
+		t.Fatal(err)
+	}
+	reqs := srv.ChatRequests()
+	if len(reqs) != 1 || !strings.Contains(reqs[0].LastUser(), "only the closest ones") {
+		t.Fatalf("chat requests = %d, want 1 carrying the uncertain note", len(reqs))
+	}
+	if a.State != briefing.StateUncertain || a.Refused || len(a.Citations) == 0 || !strings.HasPrefix(a.Text, "Nessun passaggio risponde direttamente") {
+		t.Fatalf("Answer = state %q, refused %v, %d citations, %q; want the closest passages, cited", a.State, a.Refused, len(a.Citations), a.Text)
+	}
+	checkCitations(t, docs, a)
+
+	srv2 := openaitest.New(t)
+	srv2.OnChat(func(openaitest.ChatRequest) openaitest.Reply { return openaitest.Text("Il 6 novembre [1].") })
+	// Every probability is below 1: everything is refused.
+	e2, _ := mustLLMEngine(t, srv2, testLLMConfig(srv2), rag.Options{Ranker: rag.RankerFitted, Model: withThresholds(t, 1, 1)}, docs)
+	r, err := e2.Answer(ctx, briefing.Request{Question: ratifiedQ})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !r.Refused || r.State != briefing.StateRefused || len(srv2.ChatRequests()) != 0 {
+		t.Errorf("refused question: state %q, %d chat requests; want refused without calling the LLM", r.State, len(srv2.ChatRequests()))
+	}
+}
+
+// TestFittedTranslationFailsOpen: a translator that fails costs English
+// questions the translation view only: they are still answered, and the
+// failure is logged once per question.
+func TestFittedTranslationFailsOpen(t *testing.T) {
+	t.Parallel()
+	docs := mustDefaultDocs(t)
+	logs := &logBuffer{}
+	e := mustEngine(t, "", rag.Options{Ranker: rag.RankerFitted, Translator: failingTranslator{},
+		TranslateFrom: "en", TranslateTo: "it", Logger: slog.New(slog.NewTextHandler(logs, nil))}, docs)
+	a, err := e.Answer(context.Background(), briefing.Request{Question: "When did the Russian parliament ratify the treaty?"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(a.Hits) == 0 || !strings.Contains(a.Hits[0].Passage.Text, "6 novembre") {
+		t.Errorf("top hit without translation = %+v, want the 6 November passage", a.Hits)
+	}
+	if w := logs.lines("WARN"); len(w) != 1 || !strings.Contains(w[0], "translation failed") {
+		t.Errorf("warn lines = %q, want one about the translation", w)
+	}
+}
+
+type failingTranslator struct{}
+
+func (failingTranslator) Translate(context.Context, string) (string, error) {
+	return "", context.DeadlineExceeded
+}
