@@ -13,8 +13,8 @@ const closestPassages = 2
 // the extractor's answer from the top passages; with the fitted model, in
 // state answer the
 // sentences of the top passage that the answer model picks, cited; in
-// state uncertain the best sentence of each of the closest passages,
-// framed as such.
+// state uncertain the picked sentences of each of the closest passages,
+// framed as such (as the fit measures it: internal/relevance/fit).
 func (e *Engine) extractive(r *retrieval, state briefing.State) (string, []briefing.Citation) {
 	if e.opts.Ranker == RankerRules {
 		return e.extractor.Answer(r.snap, *r.extractQuestion(), r.hits)
@@ -27,9 +27,6 @@ func (e *Engine) extractive(r *retrieval, state briefing.State) (string, []brief
 	for i := 0; i < n && i < len(r.hits); i++ {
 		ss := r.snap.rel.Sentences(r.rq, r.ranked[i].Passage)
 		best := e.model.BestSentences(ss)
-		if state == briefing.StateUncertain {
-			best = []int{e.model.BestSentence(ss)}
-		}
 		pk := extract.Pick{Hit: i}
 		for _, j := range best {
 			pk.Spans = append(pk.Spans, corpus.Span{Start: ss[j].Start, End: ss[j].End})

@@ -169,18 +169,6 @@ func (m *Model) Answerability(q Query, ranked []Scored) float64 {
 	return m.Answerable.Prob(AnswerVector(q, ranked))
 }
 
-// BestSentence returns the index of the most probable answer sentence (-1
-// when there is none).
-func (m *Model) BestSentence(ss []Sentence) int {
-	best, bp := -1, 0.0
-	for i, s := range ss {
-		if p := m.Sentence.Score(s.Features); best < 0 || p > bp {
-			best, bp = i, p
-		}
-	}
-	return best
-}
-
 // BestSentences returns the indexes (in text order) of the sentences of a
 // passage that m picks as the answer: the most probable one, and the
 // second most probable when it comes close.
