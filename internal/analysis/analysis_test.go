@@ -260,3 +260,25 @@ func TestCountedConcepts(t *testing.T) {
 		}
 	}
 }
+
+// TestDetectLangShortQueries: a few words, often with a foreign name, are
+// enough for the detector.
+func TestDetectLangShortQueries(t *testing.T) {
+	t.Parallel()
+	tests := []struct{ text, want string }{
+		{"soldati nordcoreani a Kursk", "it"},
+		{"visita di Lavrov a Pyongyang", "it"},
+		{"missili balistici", "it"},
+		{"trattato di difesa", "it"},
+		{"Quando?", "it"},
+		{"North Korean troops in Kursk", "en"},
+		{"ballistic missiles", "en"},
+		{"defense treaty", "en"},
+		{"Who signed it?", "en"},
+	}
+	for _, tt := range tests {
+		if got := analysis.DetectLang(tt.text); got != tt.want {
+			t.Errorf("DetectLang(%q) = %q, want %q", tt.text, got, tt.want)
+		}
+	}
+}

@@ -29,17 +29,21 @@ func GuessLang(text, tie string) string { return detect(text, false, tie) }
 // other words; a tie returns tie.
 func detect(text string, cues bool, tie string) string {
 	var it, en float64
-	words := strings.FieldsFunc(strings.ToLower(text), func(r rune) bool {
+	raw := strings.FieldsFunc(text, func(r rune) bool {
 		return !unicode.IsLetter(r)
 	})
-	for _, w := range words {
+	for i, rw := range raw {
+		w := strings.ToLower(rw)
+		// A capitalised word inside the text is a name ("Kursk",
+		// "Pyongyang"): its spelling is its own language's, not the text's.
+		name := i > 0 && unicode.IsUpper([]rune(rw)[0])
 		if italianWords[w] {
 			it += 2
 		}
 		if englishWords[w] {
 			en += 2
 		}
-		if italianWords[w] || englishWords[w] || !cues {
+		if italianWords[w] || englishWords[w] || !cues || name {
 			continue
 		}
 		it += italianCues(w)

@@ -42,7 +42,7 @@ rather instead even still yet already quite many much
 // The language detector (DetectLang) counts these; they are not the stop
 // lists above, which decide what retrieval ignores.
 var (
-	italianWords = WordSet(`il lo la le gli i un una uno del della dello dei degli delle
+	italianWords = WordSet(`il lo la le gli i un una uno del della dello dei degli delle a in
 		di da dal dalla dai dalle nel nella nei nelle al alla ai alle allo sul sulla
 		con per tra fra su che chi cosa cos come dove quando quale quali qual quanto
 		quanti quanta quante perché perche poiché è e ed ha hanno ho sono era erano
@@ -56,7 +56,7 @@ var (
 		than then there their they them he she his her we our you your not no or
 		will would can could should shall may might must many much any some all
 		more most other such only also very s t don doesn didn isn aren wasn
-		against during under over while because if so as up out`)
+		against during under over while because if so as up out in`)
 )
 
 // Quantity and month words: what a "how many" or "when" question looks for
