@@ -162,4 +162,3 @@ func (e *Engine) retrieveRules(ctx context.Context, s *snapshot, q, rewrite stri
 	r.took = time.Since(start)
 	return r, nil
 }
-

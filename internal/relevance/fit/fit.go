@@ -77,8 +77,6 @@ type Targets struct {
 // answered share at the same precision.
 const SecondSentence = 0.1
 
-
-
 // item is one question in one corpus.
 type item struct {
 	set, fold  int
