@@ -1,0 +1,258 @@
+package fit
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/briefing/briefing"
+	"github.com/briefing/briefing/corpus"
+	"github.com/briefing/briefing/internal/analysis"
+	"github.com/briefing/briefing/internal/eval"
+	"github.com/briefing/briefing/internal/relevance"
+	"github.com/briefing/briefing/rag/lexical"
+)
+
+// prepare builds the indexes and every question's candidates.
+func prepare(ctx context.Context, sets []Set, opts Options, logf func(string, ...any)) ([]*item, []*eval.Judge, error) {
+	var items []*item
+	judges := make([]*eval.Judge, len(sets))
+	for si, s := range sets {
+		if err := ctx.Err(); err != nil {
+			return nil, nil, err
+		}
+		docs := slices.Clone(s.Docs)
+		sort.Slice(docs, func(i, j int) bool { return docs[i].ID < docs[j].ID })
+		judges[si] = eval.NewJudge(docs)
+		docFold := map[string]int{}
+		for i, d := range docs {
+			docFold[d.ID] = i % opts.Folds
+		}
+		lang := majorityLang(docs)
+		var trans map[string]string
+		var err error
+		if lang == opts.To {
+			trans, err = translations(ctx, s.Questions, opts.From, opts.Translate)
+		}
+		if err != nil {
+			return nil, nil, fmt.Errorf("fit: %s: %w", s.Name, err)
+		}
+		logf("%s: %d questions translated", s.Name, len(trans))
+		lx := map[*relevance.Index]*lexical.Index{}
+		full, fullPassages := build(docs, opts.Chunk)
+		lx[full] = lexicalIndex(opts.Analyzer, docs, fullPassages)
+		fullVecs, err := embedPassages(ctx, opts.Embedder, fullPassages)
+		if err != nil {
+			return nil, nil, fmt.Errorf("fit: %s: %w", s.Name, err)
+		}
+		absent := make([]*relevance.Index, opts.Folds)
+		absentPassages := make([][]corpus.Passage, opts.Folds)
+		absentVecs := make([][][]float32, opts.Folds)
+		if s.LeaveOut {
+			for f := range absent {
+				kept := slices.DeleteFunc(slices.Clone(docs), func(d corpus.Document) bool { return docFold[d.ID] == f })
+				absent[f], absentPassages[f] = build(kept, opts.Chunk)
+				lx[absent[f]] = lexicalIndex(opts.Analyzer, kept, absentPassages[f])
+				if absentVecs[f], err = embedPassages(ctx, opts.Embedder, absentPassages[f]); err != nil {
+					return nil, nil, fmt.Errorf("fit: %s: %w", s.Name, err)
+				}
+			}
+		}
+		var prepErr error
+		for qi, q := range s.Questions {
+			ev := judges[si].Locate(q.Evidence)
+			fold := qi % opts.Folds
+			if s.LeaveOut {
+				ds := ev.Docs()
+				if len(ds) == 0 {
+					continue // evidence in no article: cannot be labelled
+				}
+				fold = docFold[ds[0]]
+			}
+			mk := func(ix *relevance.Index, ps []corpus.Passage, vecs [][]float32, isAbsent bool) *item {
+				it := &item{set: si, fold: fold, q: q, ev: ev, absent: isAbsent, answerable: q.Answerable && !isAbsent, ix: ix, passages: ps}
+				tr, trLang := "", ""
+				if t, ok := trans[q.Lang+"/"+q.ID]; ok {
+					tr, trLang = t, lang
+				}
+				it.query = ix.NewQuery(opts.Analyzer, q.Question, q.Lang, tr, trLang)
+				dense, err := denseScores(ctx, opts.Embedder, vecs, q.Question, tr)
+				if err != nil {
+					prepErr = err
+				}
+				it.cands = ix.Candidates(it.query, conceptSignals(opts.Analyzer, lx[ix], dense, q.Question, q.Lang, tr))
+				it.labels = make([]bool, len(it.cands))
+				if it.answerable {
+					for i, c := range it.cands {
+						it.labels[i] = judges[si].Relevant(ps[c.Passage], ev)
+					}
+				}
+				return it
+			}
+			items = append(items, mk(full, fullPassages, fullVecs, false))
+			if s.LeaveOut && q.Answerable {
+				items = append(items, mk(absent[fold], absentPassages[fold], absentVecs[fold], true))
+			}
+			if prepErr != nil {
+				return nil, nil, fmt.Errorf("fit: %s: %w", s.Name, prepErr)
+			}
+		}
+		logf("%s: %d documents, %d passages, %d questions", s.Name, len(docs), len(fullPassages), len(s.Questions))
+	}
+	return items, judges, nil
+}
+
+// lexicalIndex is the engine's concept index (rag/lexical) over passages.
+func lexicalIndex(a *analysis.Analyzer, docs []corpus.Document, ps []corpus.Passage) *lexical.Index {
+	meta := map[string]lexical.DocMeta{}
+	for _, d := range docs {
+		meta[d.ID] = lexical.DocMeta{Lang: d.Lang, Author: analysis.Fold(strings.TrimSpace(d.Author))}
+	}
+	return lexical.Build(a, ps, func(id string) lexical.DocMeta { return meta[id] })
+}
+
+// conceptSignals are the engine's concept BM25 and phrase coverage of the
+// question and its translation, with the dense scores.
+func conceptSignals(a *analysis.Analyzer, l *lexical.Index, dense map[int]float64, q, lang, tr string) relevance.Signals {
+	cs := l.Resolve(a.Query(q, lang))
+	var alt []lexical.Concept
+	if tr != "" {
+		alt = l.Resolve(a.Query(tr, analysis.DetectLang(tr)))
+	}
+	concept := map[int]float64{}
+	for _, c := range [][]lexical.Concept{cs, alt} {
+		for _, sc := range lexical.BM25(c, conceptDepth) {
+			concept[sc.Passage] = max(concept[sc.Passage], sc.Score)
+		}
+	}
+	return relevance.Signals{Dense: dense, Concept: concept, ConceptCover: func(p int) float64 {
+		return max(l.Coverage(cs, p), l.Coverage(alt, p))
+	}}
+}
+
+// conceptDepth is how many passages the concept BM25 offers, as in the
+// engine.
+const conceptDepth = 40
+
+func embedPassages(ctx context.Context, e briefing.Embedder, ps []corpus.Passage) ([][]float32, error) {
+	if e == nil {
+		return nil, nil
+	}
+	texts := make([]string, len(ps))
+	for i, p := range ps {
+		texts[i] = p.Text
+	}
+	vs, err := e.EmbedDocuments(ctx, texts)
+	if err != nil {
+		return nil, fmt.Errorf("embed passages: %w", err)
+	}
+	return vs, nil
+}
+
+// denseDepth is how many passages the dense search offers, as in the
+// engine.
+const denseDepth = 20
+
+// denseScores is the engine's dense search: the denseDepth passages most
+// similar to the question or its translation, with their similarity.
+func denseScores(ctx context.Context, e briefing.Embedder, vecs [][]float32, texts ...string) (map[int]float64, error) {
+	if e == nil {
+		return nil, nil
+	}
+	sim := map[int]float64{}
+	for _, t := range texts {
+		if t == "" {
+			continue
+		}
+		qv, err := e.EmbedQuery(ctx, t)
+		if err != nil {
+			return nil, fmt.Errorf("embed question: %w", err)
+		}
+		scores := make(map[int]float64, len(vecs))
+		for i, v := range vecs {
+			d := 0.0
+			for j := range v {
+				d += float64(v[j]) * float64(qv[j])
+			}
+			scores[i] = d
+		}
+		for _, p := range topN(scores, denseDepth) {
+			sim[p] = max(sim[p], scores[p])
+		}
+	}
+	return sim, nil
+}
+
+func topN(m map[int]float64, n int) []int {
+	keys := make([]int, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool {
+		if m[keys[i]] != m[keys[j]] {
+			return m[keys[i]] > m[keys[j]]
+		}
+		return keys[i] < keys[j]
+	})
+	if len(keys) > n {
+		keys = keys[:n]
+	}
+	return keys
+}
+
+func build(docs []corpus.Document, co corpus.ChunkOptions) (*relevance.Index, []corpus.Passage) {
+	var ps []corpus.Passage
+	var rp []relevance.Passage
+	for _, d := range docs {
+		for _, p := range corpus.Chunk(d, co) {
+			ps = append(ps, p)
+			rp = append(rp, relevance.Passage{Text: p.Text, Title: p.Title, Lang: d.Lang, Doc: d.ID, Author: d.Author})
+		}
+	}
+	return relevance.NewIndex(rp), ps
+}
+
+func majorityLang(docs []corpus.Document) string {
+	n := map[string]int{}
+	for _, d := range docs {
+		n[d.Lang] += len(d.Body)
+	}
+	best := ""
+	for l, c := range n {
+		if best == "" || c > n[best] || c == n[best] && l < best {
+			best = l
+		}
+	}
+	return best
+}
+
+// translations translates the questions in language from.
+func translations(ctx context.Context, qs []eval.Question, from string, tr func(context.Context, []string) ([]string, error)) (map[string]string, error) {
+	out := map[string]string{}
+	if tr == nil {
+		return out, nil
+	}
+	var ids, texts []string
+	for _, q := range qs {
+		if q.Lang == from {
+			ids = append(ids, q.Lang+"/"+q.ID)
+			texts = append(texts, q.Question)
+		}
+	}
+	if len(texts) == 0 {
+		return out, nil
+	}
+	got, err := tr(ctx, texts)
+	if err != nil {
+		return nil, fmt.Errorf("translate questions: %w", err)
+	}
+	if len(got) != len(texts) {
+		return nil, fmt.Errorf("translate questions: %d translations for %d questions", len(got), len(texts))
+	}
+	for i, id := range ids {
+		out[id] = got[i]
+	}
+	return out, nil
+}

@@ -1,0 +1,102 @@
+package relevance
+
+import (
+	"math"
+	"sort"
+)
+
+// bigrams is the share of adjacent pairs of the question's terms that stand
+// in order within three terms of each other in seq.
+func bigrams(terms, seq []string) float64 {
+	if len(terms) < 2 {
+		return 0
+	}
+	at := map[string][]int{}
+	for i, t := range seq {
+		at[t] = append(at[t], i)
+	}
+	hit := 0
+	for i := 0; i+1 < len(terms); i++ {
+		a, b := at[terms[i]], at[terms[i+1]]
+		found := false
+		for _, x := range a {
+			for _, y := range b {
+				if y > x && y-x <= 3 {
+					found = true
+					break
+				}
+			}
+			if found {
+				break
+			}
+		}
+		if found {
+			hit++
+		}
+	}
+	return float64(hit) / float64(len(terms)-1)
+}
+
+// proximity is how tightly the distinct question terms seq holds stand
+// together: their number over the length of the shortest window of seq
+// holding all of them (1 when adjacent, 0 when fewer than two match).
+func proximity(terms, seq []string) float64 {
+	want := map[string]bool{}
+	for _, t := range terms {
+		want[t] = true
+	}
+	present := map[string]bool{}
+	for _, t := range seq {
+		if want[t] {
+			present[t] = true
+		}
+	}
+	k := len(present)
+	if k < 2 {
+		return 0
+	}
+	count := map[string]int{}
+	have, best, lo := 0, math.MaxInt, 0
+	for hi, t := range seq {
+		if !present[t] {
+			continue
+		}
+		if count[t] == 0 {
+			have++
+		}
+		count[t]++
+		for have == k {
+			if w := hi - lo + 1; w < best {
+				best = w
+			}
+			if u := seq[lo]; present[u] {
+				count[u]--
+				if count[u] == 0 {
+					have--
+				}
+			}
+			lo++
+		}
+	}
+	return float64(k) / float64(best)
+}
+
+// topKeys returns the n keys of m with the largest values (ties by key).
+func topKeys(m map[int]float64, n int) []int {
+	keys := make([]int, 0, len(m))
+	for k, v := range m {
+		if v > 0 {
+			keys = append(keys, k)
+		}
+	}
+	sort.Slice(keys, func(i, j int) bool {
+		if m[keys[i]] != m[keys[j]] {
+			return m[keys[i]] > m[keys[j]]
+		}
+		return keys[i] < keys[j]
+	})
+	if len(keys) > n {
+		keys = keys[:n]
+	}
+	return keys
+}
