@@ -361,10 +361,23 @@ func ownPhraseAlts(phrase []string, lang string) []Alt {
 }
 
 func sortedAlts(m map[string]Alt) []Alt {
-	out := make([]Alt, 0, len(m))
-	for _, a := range m {
-		out = append(out, a)
+	// By terms, then by the map's own key (terms and words): a total
+	// order. By terms alone, alternatives differing only in their words
+	// came out in map order, and the hashed query vector, summed in that
+	// order, varied in its last bits from run to run.
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Key() < out[j].Key() })
+	sort.Slice(keys, func(i, j int) bool {
+		if a, b := m[keys[i]].Key(), m[keys[j]].Key(); a != b {
+			return a < b
+		}
+		return keys[i] < keys[j]
+	})
+	out := make([]Alt, 0, len(m))
+	for _, k := range keys {
+		out = append(out, m[k])
+	}
 	return out
 }

@@ -133,7 +133,9 @@ func FitLogistic(names []string, x [][]float64, y []bool, weight []float64, opts
 	for j := range w {
 		// Rounded so the stored file and a re-fit compare equal across
 		// machines whose floating point differs in the last bits.
-		w[j] = math.Round(w[j]*1e6) / 1e6
+		// +0, never -0: the sign of a weight the data leave at zero is
+		// floating-point noise, and the file must not depend on it.
+		w[j] = math.Round(w[j]*1e6)/1e6 + 0
 	}
 	return Logistic{Features: slicesClone(names), Weights: w}, nil
 }

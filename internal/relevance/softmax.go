@@ -111,7 +111,9 @@ func FitSoftmax(names []string, groups []Group, opts FitOptions) (Logistic, erro
 		}
 	}
 	for k := range w {
-		w[k] = math.Round(w[k]*1e6) / 1e6
+		// +0, never -0: the sign of a weight the data leave at zero is
+		// floating-point noise, and the file must not depend on it.
+		w[k] = math.Round(w[k]*1e6)/1e6 + 0
 	}
 	return Logistic{Features: slicesClone(names), Weights: w}, nil
 }

@@ -61,6 +61,10 @@ func TestRefitReproducesCommittedWeights(t *testing.T) {
 			t.Fatalf("committed weights.json: %v", err)
 		}
 		t.Errorf("refit differs from weights.json: run %q\n%s", fit.Command, diffModels(committed, m))
+		out := filepath.Join(os.TempDir(), "briefing-refit-weights.json")
+		if err := os.WriteFile(out, got, 0o644); err == nil {
+			t.Logf("the refit model is in %s", out)
+		}
 	}
 }
 
