@@ -166,6 +166,11 @@ func TestRenderGolden(t *testing.T) {
 			answerView{ID: "abcd1234", Title: "Chi è andato a Pyongyang?", Lang: "it", Indexed: goldenReload})},
 		{"refusal_it", renderAnswer(briefing.Answer{Lang: "it", Refused: true, Text: "Gli articoli non trattano questo argomento."},
 			answerView{ID: "abcd1234", Title: "Che tempo fa?", Lang: "it"})},
+		// The closest passages, shown as such and cited.
+		{"uncertain_it", renderAnswer(briefing.Answer{Lang: "it", State: briefing.StateUncertain,
+			Text:      "Nessun passaggio risponde direttamente; i più vicini sono: “Lavrov è arrivato a Pyongyang” [1]",
+			Citations: []briefing.Citation{{N: 1, Passage: goldenPassage, Quote: "Lavrov è arrivato a Pyongyang"}}},
+			answerView{ID: "abcd1234", Title: "Quanto è durata la visita?", Lang: "it"})},
 		{"answer_long", renderAnswer(longAnswer(), answerView{ID: "abcd1234", Title: strings.Repeat("Very long question ", 20), Lang: "en"})},
 		{"full_sources", renderFullSources(briefing.Answer{Citations: []briefing.Citation{{N: 1, Passage: goldenPassage, Quote: "Ha incontrato Kim Jong-un."}}}, "it")},
 		{"search_en", renderHits("Lavrov visit", []briefing.Hit{{Passage: goldenPassage, Score: 0.8734, Rank: 1}}, "en")},
