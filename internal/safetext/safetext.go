@@ -1,0 +1,161 @@
+// Package safetext makes untrusted text (documents, LLM replies, questions,
+// error messages quoting them) safe to show: on a terminal, where control
+// sequences would clear the screen, retitle the window or hide hyperlinks,
+// and on Discord, where masked links and mention syntax would render as
+// clickable lies or highlighted pings.
+//
+// Each function is total and idempotent: applying it twice gives the same
+// text as applying it once, so layers that each sanitise do not double
+// escape.
+package safetext
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+	"unicode/utf8"
+)
+
+// isControl reports whether r is a C0 or C1 control character, DEL, or a
+// bidirectional embedding, override or isolate (which can reorder what a
+// reader sees, "Trojan Source" style). Newline and tab are not: they are the
+// layout of ordinary text.
+func isControl(r rune) bool {
+	switch {
+	case r == '\n' || r == '\t':
+		return false
+	case r < 0x20 || r == 0x7f || (r >= 0x80 && r <= 0x9f):
+		return true
+	case r >= 0x202a && r <= 0x202e, r >= 0x2066 && r <= 0x2069:
+		return true
+	}
+	return false
+}
+
+// HasControl reports whether s holds a character Terminal would escape.
+func HasControl(s string) bool {
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 || isControl(r) {
+			return true
+		}
+		i += size
+	}
+	return false
+}
+
+// Terminal returns s with every control character other than newline and
+// tab, and every invalid UTF-8 byte, written as a visible escape: ESC
+// becomes `\x1b`, CSI (U+009B) `\u009b`, an invalid byte `\xff`. The text
+// around them is left as it is, so an operator sees that the document held
+// a sequence, and what it was, without the terminal acting on it. A
+// backslash is not escaped: the output is for reading, not for parsing
+// (--json is the exact form).
+func Terminal(s string) string {
+	if !HasControl(s) {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s) + 16)
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && size == 1:
+			fmt.Fprintf(&b, `\x%02x`, s[i])
+		case r < 0x80 && isControl(r):
+			fmt.Fprintf(&b, `\x%02x`, r)
+		case isControl(r):
+			fmt.Fprintf(&b, `\u%04x`, r)
+		default:
+			b.WriteString(s[i : i+size])
+		}
+		i += size
+	}
+	return b.String()
+}
+
+// escapeSeq matches a whole terminal escape sequence: CSI (ESC [ or U+009B,
+// parameters, one final byte), OSC (ESC ] or U+009D, up to BEL or ST), the
+// other string sequences (DCS, SOS, PM, APC up to ST), and two-character
+// escapes (ESC and one byte).
+var escapeSeq = regexp.MustCompile("(?:\x1b\\[|\u009b)[0-?]*[ -/]*[@-~]?" +
+	"|(?:\x1b[\\]PX^_]|[\u009d\u0090\u0098\u009e\u009f])[^\x07\x1b\u009c]*(?:\x07|\x1b\\\\|\u009c)?" +
+	"|\x1b[ -~]?")
+
+// StripEscapes removes terminal escape sequences whole, then every other
+// control character (newline and tab excepted), replacing each by nothing.
+// Invalid UTF-8 is left as it is: callers that need valid text check it
+// first.
+func StripEscapes(s string) string {
+	if !HasControl(s) {
+		return s
+	}
+	s = escapeSeq.ReplaceAllString(s, "")
+	return strings.Map(func(r rune) rune {
+		if isControl(r) {
+			return -1
+		}
+		return r
+	}, s)
+}
+
+// mentionToken matches Discord's mention syntax: users <@123> and <@!123>,
+// roles <@&123>, channels <#123>, and the mass mentions @everyone and
+// @here.
+var mentionToken = regexp.MustCompile(`<(?:@[!&]?|#)\d+>|@(?:everyone|here)\b`)
+
+// Question cleans a question before it is analysed: escape sequences and
+// control characters are removed, Discord mention tokens are dropped (they
+// are addressing, not content: "<@&42> when was the treaty ratified?" asks
+// the same as without them), and runs of spaces are folded. The result may
+// be empty; invalid UTF-8 is left for the caller to reject.
+func Question(s string) string {
+	s = StripEscapes(s)
+	s = mentionToken.ReplaceAllString(s, " ")
+	return strings.Join(strings.Fields(s), " ")
+}
+
+// zwsp, a zero-width space, breaks Discord's markdown and mention syntax
+// without changing what a reader sees.
+const zwsp = "\u200b"
+
+// maskedLink matches a Markdown masked link, [text](url) or
+// [text](<url> "title"): Discord renders the text and hides the URL.
+var maskedLink = regexp.MustCompile(`\[([^\[\]\n]*)\]\(\s*<?([^\s()<>]*)>?(?:\s+["'][^"'\n]*["'])?\s*\)`)
+
+// discordMention matches what Discord would render as a mention: the
+// tokens of mentionToken, also inside other text.
+var discordMention = regexp.MustCompile(`<(@[!&]?|#)(\d+)>|@(everyone|here)`)
+
+// Discord makes untrusted text inert in a Discord message or embed: control
+// characters are removed; a masked link [text](url) becomes "text (<url>)",
+// so the real address is shown (and, in angle brackets, not previewed); any
+// other "](" left is split so no link can form; @everyone, @here and
+// user, role and channel mentions get a zero-width space so they render as
+// plain text, whatever allowed_mentions says.
+func Discord(s string) string {
+	s = StripEscapes(s)
+	if strings.Contains(s, "](") {
+		s = maskedLink.ReplaceAllStringFunc(s, func(m string) string {
+			sub := maskedLink.FindStringSubmatch(m)
+			text, url := strings.TrimSpace(sub[1]), sub[2]
+			switch {
+			case url == "":
+				return text
+			case text == "" || text == url:
+				return "<" + url + ">"
+			}
+			return text + " (<" + url + ">)"
+		})
+		s = strings.ReplaceAll(s, "](", "]"+zwsp+"(")
+	}
+	if strings.ContainsAny(s, "@#") {
+		s = discordMention.ReplaceAllStringFunc(s, func(m string) string {
+			if m[0] == '@' {
+				return "@" + zwsp + m[1:]
+			}
+			return "<" + zwsp + m[1:]
+		})
+	}
+	return s
+}
