@@ -107,6 +107,10 @@ func ParseDate(s string) (t time.Time, ok bool) {
 // ID from the file name, the title from the body, the language by
 // detection, the publication time from Date, and the outlet from URL.
 func finish(doc *Document, name string) {
+	// Metadata is as untrusted as the text (see clean.go).
+	for _, f := range []*string{&doc.Title, &doc.Author, &doc.Source, &doc.Date, &doc.URL} {
+		*f = strings.TrimSpace(cleanControls(*f))
+	}
 	if doc.ID == "" {
 		doc.ID = idFromName(name)
 	}
@@ -155,7 +159,7 @@ func hostOf(s string) string {
 // lines become one blank line (a paragraph break), so the chunker sees the
 // paragraphs the document had.
 func tidyExtracted(s string) string {
-	s = normaliseNewlines(s)
+	s = cleanControls(normaliseNewlines(s)) // see clean.go
 	var b strings.Builder
 	blank := 0
 	for line := range strings.SplitSeq(s, "\n") {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"strings"
@@ -23,15 +24,16 @@ type LoadReport struct {
 	Skipped []string
 }
 
-// Load reads every document file of fsys (.md, .txt, .html, .htm, .pdf,
-// .docx), recursively and in path order, and parses each with ParseFile
-// (Document.Path is the path inside fsys).
-//
-// It reports every problem at once, joined with errors.Join: each document
-// that fails to parse (a *ParseError), and each ID used by more than one
-// file. On any problem it returns no documents, so a half-read corpus is
-// never indexed. A corpus without documents is ErrNoDocuments. Load stops
-// early with ctx's error when ctx is cancelled.
+// DefaultMaxDocumentBytes is the size limit of one document file when
+// LoadOptions leaves it zero: far above any news article, low enough that a
+// stray dump cannot make every later command slow.
+const DefaultMaxDocumentBytes = 5 << 20
+
+// ErrTooLarge is wrapped by the error for a document file over
+// LoadOptions.MaxDocumentBytes.
+var ErrTooLarge = errors.New("document too large")
+
+// Load is LoadWith with the default options.
 func Load(ctx context.Context, fsys fs.FS) ([]Document, LoadReport, error) {
 	return LoadWith(ctx, fsys, LoadOptions{})
 }
@@ -42,10 +44,26 @@ type LoadOptions struct {
 	// its content hash, so an unchanged PDF is not run through poppler on
 	// every load. The directory is created when needed.
 	PDFCacheDir string
+	// MaxDocumentBytes rejects larger files (corpus.max_document_bytes);
+	// default DefaultMaxDocumentBytes.
+	MaxDocumentBytes int64
 }
 
-// LoadWith is Load with options.
+// LoadWith reads every document file of fsys (.md, .txt, .html, .htm, .pdf,
+// .docx), recursively and in path order, and parses each with ParseFile
+// (Document.Path is the path inside fsys).
+//
+// It reports every problem at once, joined with errors.Join: each document
+// that fails to parse (a *ParseError), each file over
+// opts.MaxDocumentBytes (ErrTooLarge, checked before the file is read), and
+// each ID used by more than one file. On any problem it returns no documents, so a half-read corpus is
+// never indexed. A corpus without documents is ErrNoDocuments. Load stops
+// early with ctx's error when ctx is cancelled.
 func LoadWith(ctx context.Context, fsys fs.FS, opts LoadOptions) ([]Document, LoadReport, error) {
+	limit := opts.MaxDocumentBytes
+	if limit <= 0 {
+		limit = DefaultMaxDocumentBytes
+	}
 	var (
 		docs   []Document
 		report LoadReport
@@ -77,8 +95,12 @@ func LoadWith(ctx context.Context, fsys fs.FS, opts LoadOptions) ([]Document, Lo
 			report.Skipped = append(report.Skipped, p)
 			return nil
 		}
-		data, err := fs.ReadFile(fsys, p)
+		data, err := readLimited(fsys, p, d, limit)
 		if err != nil {
+			if errors.Is(err, ErrTooLarge) {
+				errs = append(errs, fmt.Errorf("corpus: %s: %w", p, err))
+				return nil
+			}
 			errs = append(errs, fmt.Errorf("corpus: read %s: %w", p, err))
 			return nil
 		}
@@ -112,14 +134,39 @@ func LoadWith(ctx context.Context, fsys fs.FS, opts LoadOptions) ([]Document, Lo
 	return docs, report, nil
 }
 
-// LoadDir loads the corpus in directory dir with Load. A missing directory or
-// a path that is not a directory is reported as such, rather than as an
-// empty corpus.
+// readLimited reads file p of fsys, refusing it with ErrTooLarge when it
+// holds more than limit bytes: the size is checked first, and the read is
+// bounded too, in case the file grows meanwhile.
+func readLimited(fsys fs.FS, p string, d fs.DirEntry, limit int64) ([]byte, error) {
+	tooLarge := func(n int64) error {
+		return fmt.Errorf("%w: %d bytes, the limit is %d (corpus.max_document_bytes)", ErrTooLarge, n, limit)
+	}
+	if info, err := d.Info(); err == nil && info.Size() > limit {
+		return nil, tooLarge(info.Size())
+	}
+	f, err := fsys.Open(p)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, limit+1))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(data)) > limit {
+		return nil, tooLarge(int64(len(data)))
+	}
+	return data, nil
+}
+
+// LoadDir is LoadDirWith with the default options.
 func LoadDir(ctx context.Context, dir string) ([]Document, LoadReport, error) {
 	return LoadDirWith(ctx, dir, LoadOptions{})
 }
 
-// LoadDirWith is LoadDir with options.
+// LoadDirWith loads the corpus in directory dir with LoadWith. A missing directory or
+// a path that is not a directory is reported as such, rather than as an
+// empty corpus.
 func LoadDirWith(ctx context.Context, dir string, opts LoadOptions) ([]Document, LoadReport, error) {
 	info, err := os.Stat(dir)
 	if err != nil {

@@ -48,6 +48,9 @@ var (
 	ErrEmptyBody = errors.New("empty document body")
 	// ErrFrontMatter means the front matter is unterminated or malformed.
 	ErrFrontMatter = errors.New("bad front matter")
+	// ErrNoLetters means the body has not a single letter (only digits,
+	// punctuation, symbols or emoji): nothing a question could find.
+	ErrNoLetters = errors.New("document has no letters")
 )
 
 // maxTitleRunes bounds a title taken from the first body line: when a
@@ -67,8 +70,10 @@ const bom = "\uFEFF"
 // and the URL's host names the outlet when no source is given. Without a title the first non-empty
 // body line is used (Markdown '#' marks stripped, shortened at a word to 120
 // characters), or the ID if there is none; without a lang, DetectLang
-// decides. A UTF-8 byte order mark is removed and line ends are normalised to
-// "\n" before offsets are taken, so Body is what passages index into.
+// decides. A UTF-8 byte order mark is removed, line ends are normalised to
+// "\n", and terminal escape sequences and other control characters (all but
+// newline and tab) are removed before offsets are taken, so Body is what
+// passages index into. A body with no letter is rejected with ErrNoLetters.
 //
 // Every error is a *ParseError naming the file and, when it can, the line.
 func Parse(name string, data []byte) (Document, error) {
@@ -79,7 +84,7 @@ func Parse(name string, data []byte) (Document, error) {
 	if line, ok := firstInvalidUTF8(data); !ok {
 		return fail(line, ErrInvalidUTF8)
 	}
-	text := normaliseNewlines(string(data))
+	text := cleanControls(normaliseNewlines(string(data)))
 
 	doc := Document{Path: name, BodyLine: 1}
 	body := text
@@ -106,6 +111,9 @@ func Parse(name string, data []byte) (Document, error) {
 	body = strings.TrimRightFunc(body, unicode.IsSpace)
 	if strings.TrimSpace(body) == "" {
 		return fail(doc.BodyLine, ErrEmptyBody)
+	}
+	if !strings.ContainsFunc(body, unicode.IsLetter) {
+		return fail(doc.BodyLine, ErrNoLetters)
 	}
 	doc.Body = body
 
@@ -210,7 +218,9 @@ func decodeFrontMatter(fm string, doc *Document) (int, error) {
 		if v.Tag == "!!null" {
 			continue
 		}
-		*dst = strings.TrimSpace(v.Value)
+		// YAML escapes ("\e", "\x00") can make control characters the
+		// raw text did not show.
+		*dst = strings.TrimSpace(cleanControls(v.Value))
 	}
 	if doc.ID != "" && slugify(doc.ID) != doc.ID {
 		return lineOf(m, "id"), fmt.Errorf("front matter id %q: want lower-case letters, digits and '-' (e.g. %q)", doc.ID, slugify(doc.ID))

@@ -76,13 +76,31 @@ func (c Config) LogValue() slog.Value {
 		key = "set"
 	}
 	return slog.GroupValue(
-		slog.String("base_url", c.BaseURL),
+		slog.String("base_url", redactURL(c.BaseURL)),
 		slog.String("model", c.Model),
 		slog.String("api_key", key),
 		slog.String("embedding_model", c.EmbeddingModel),
 		slog.Duration("timeout", c.Timeout),
 		slog.Int("max_retries", c.MaxRetries),
 	)
+}
+
+// redactURL hides the userinfo of a URL ("user:password@"), which is a
+// secret, before it is logged or quoted in an error.
+func redactURL(s string) string {
+	scheme, rest, ok := strings.Cut(s, "://")
+	if !ok {
+		return s
+	}
+	auth := rest
+	if end := strings.IndexAny(rest, "/?#"); end >= 0 {
+		auth = rest[:end]
+	}
+	at := strings.LastIndex(auth, "@")
+	if at < 0 {
+		return s
+	}
+	return scheme + "://redacted@" + rest[at+1:]
 }
 
 // Client is an OpenAI-compatible client with retries. It is safe for
@@ -103,9 +121,10 @@ func New(cfg Config) (*Client, error) {
 	case cfg.BaseURL == "":
 		errs = append(errs, errors.New("base URL is empty"))
 	case err != nil:
-		errs = append(errs, fmt.Errorf("base URL: %w", err))
+		// url's error quotes the whole URL, password included.
+		errs = append(errs, fmt.Errorf("base URL %q does not parse", redactURL(cfg.BaseURL)))
 	case u.Scheme != "http" && u.Scheme != "https" || u.Host == "":
-		errs = append(errs, fmt.Errorf("base URL %q: want http(s)://host[:port]/path", cfg.BaseURL))
+		errs = append(errs, fmt.Errorf("base URL %q: want http(s)://host[:port]/path", redactURL(cfg.BaseURL)))
 	}
 	if strings.TrimSpace(cfg.Model) == "" {
 		errs = append(errs, errors.New("model is empty"))

@@ -12,6 +12,7 @@ import (
 
 	"github.com/briefing/briefing"
 	"github.com/briefing/briefing/corpus"
+	"github.com/briefing/briefing/internal/safetext"
 	"github.com/briefing/briefing/rag"
 	"github.com/spf13/cobra"
 )
@@ -100,7 +101,8 @@ func (a *app) run(ctx context.Context, args []string) int {
 	if err == nil {
 		return exitOK
 	}
-	fmt.Fprintf(a.stderr, "briefing: %v\n", err)
+	// An error may quote a document, a file name or a server's reply.
+	fmt.Fprintf(a.stderr, "briefing: %s\n", safetext.Terminal(err.Error()))
 	return exitCode(err)
 }
 

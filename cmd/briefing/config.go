@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/briefing/briefing/bot"
+	"github.com/briefing/briefing/corpus"
 	"github.com/briefing/briefing/llm"
 	"github.com/briefing/briefing/rag"
 	"go.yaml.in/yaml/v3"
@@ -58,6 +59,9 @@ type CorpusConfig struct {
 	FeedMaxItems int `yaml:"feed_max_items"`
 	// UploadMaxMB caps a file an admin adds with /corpus add, in MiB.
 	UploadMaxMB int `yaml:"upload_max_mb"`
+	// MaxDocumentBytes rejects larger document files, by name, before they
+	// are read: one stray dump must not slow every command down.
+	MaxDocumentBytes int `yaml:"max_document_bytes"`
 }
 
 // IndexConfig controls the persistent index and chunking.
@@ -197,12 +201,13 @@ func DefaultConfig() Config {
 	eng, b := rag.DefaultOptions(), bot.DefaultOptions()
 	return Config{
 		Corpus: CorpusConfig{
-			Feeds:        []string{},
-			URLs:         []string{},
-			FetchTimeout: 20 * time.Second,
-			FetchMaxMB:   10,
-			FeedMaxItems: 30,
-			UploadMaxMB:  8,
+			Feeds:            []string{},
+			URLs:             []string{},
+			FetchTimeout:     20 * time.Second,
+			FetchMaxMB:       10,
+			FeedMaxItems:     30,
+			UploadMaxMB:      8,
+			MaxDocumentBytes: corpus.DefaultMaxDocumentBytes,
 		},
 		Index: IndexConfig{ChunkChars: eng.Chunk.MaxChars, ChunkOverlap: eng.Chunk.Overlap},
 		Embedder: EmbedderConfig{
@@ -621,7 +626,7 @@ func (c Config) Validate() error {
 	checkURL := func(key, raw string) {
 		u, err := url.Parse(raw)
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			bad(key, "%q is not an http(s) URL", raw)
+			bad(key, "%q is not an http(s) URL", redactURL(raw))
 		}
 	}
 	checkEnvName := func(key, name string, required bool) {
@@ -691,6 +696,7 @@ func (c Config) Validate() error {
 	if c.Retrieval.MinScore < 0 || c.Retrieval.MinScore > 1 {
 		bad("retrieval.min_score", "%g is out of range [0, 1]", c.Retrieval.MinScore)
 	}
+	intRange("corpus.max_document_bytes", c.Corpus.MaxDocumentBytes, 1, 1<<30)
 	intRange("retrieval.max_question_chars", c.Retrieval.MaxQuestionChars, 1, 100000)
 	if t := c.Retrieval.Translator; t != "apertium" && t != "none" {
 		bad("retrieval.translator", "%q: want apertium or none", t)

@@ -106,6 +106,7 @@ var envSamples = map[string]struct {
 	"corpus.fetch_max_mb":            {"2", 2},
 	"corpus.feed_max_items":          {"10", 10},
 	"corpus.upload_max_mb":           {"4", 4},
+	"corpus.max_document_bytes":      {"1048576", 1048576},
 	"index.dir":                      {"memory", "memory"},
 	"index.chunk_chars":              {"1200", 1200},
 	"index.chunk_overlap":            {"100", 100},

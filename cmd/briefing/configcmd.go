@@ -2,9 +2,11 @@ package main
 
 import (
 	"fmt"
+	"net/url"
 	"reflect"
 	"strings"
 	"text/tabwriter"
+	"time"
 
 	"github.com/spf13/cobra"
 	"go.yaml.in/yaml/v3"
@@ -125,15 +127,47 @@ func effectiveConfig(cfg Config) (Config, error) {
 	return cfg, nil
 }
 
-// configYAML renders durations as "30s" rather than nanoseconds.
+// redactURL replaces the userinfo of an absolute URL ("user:password@")
+// with "redacted@"; anything else is returned unchanged. The user name goes
+// too: some servers take a token there.
+func redactURL(s string) string {
+	if !strings.Contains(s, "@") || !strings.Contains(s, "://") {
+		return s
+	}
+	u, err := url.Parse(s)
+	if err != nil {
+		// Unparsable, but it may still carry a password: keep the scheme
+		// and what follows the last '@'.
+		scheme, rest, _ := strings.Cut(s, "://")
+		auth := rest
+		if end := strings.IndexAny(rest, "/?#"); end >= 0 {
+			auth = rest[:end]
+		}
+		if at := strings.LastIndex(auth, "@"); at >= 0 {
+			return scheme + "://redacted@" + rest[at+1:]
+		}
+		return s
+	}
+	if u.User == nil {
+		return s
+	}
+	u.User = url.User("redacted")
+	return u.String()
+}
+
+// configYAML renders durations as "30s" rather than nanoseconds, and URLs
+// with their userinfo redacted (a password in llm.base_url is a secret).
 func configYAML(cfg Config) map[string]any {
 	out := map[string]any{}
 	root := reflect.ValueOf(cfg)
 	for _, k := range configKeys() {
 		v := root.FieldByIndex(k.Index)
 		var val any = v.Interface()
-		if k.Type == durationType {
-			val = fmt.Sprint(val)
+		switch x := val.(type) {
+		case time.Duration:
+			val = fmt.Sprint(x)
+		case string:
+			val = redactURL(x)
 		}
 		section, key, _ := strings.Cut(k.Path, ".")
 		m, ok := out[section].(map[string]any)

@@ -125,12 +125,13 @@ func loadCorpus(ctx context.Context, cfg Config, logger *slog.Logger, fetcher *f
 		docs   []corpus.Document
 		report corpus.LoadReport
 		err    error
+		lo     = corpus.LoadOptions{MaxDocumentBytes: int64(cfg.Corpus.MaxDocumentBytes)}
 	)
 	remote := len(cfg.Corpus.Feeds)+len(cfg.Corpus.URLs) > 0
 	switch {
 	case cfg.Corpus.Dir != "":
 		// PDFs are extracted once per version, not on every command.
-		var opts corpus.LoadOptions
+		opts := lo
 		if indexDir, derr := cfg.ResolveIndexDir(); derr == nil && indexDir != "" {
 			opts.PDFCacheDir = filepath.Join(indexDir, "pdf")
 		}
@@ -139,7 +140,7 @@ func loadCorpus(ctx context.Context, cfg Config, logger *slog.Logger, fetcher *f
 			return nil, nil, fmt.Errorf("load corpus %s: %w", cfg.Corpus.Dir, err)
 		}
 	case !remote:
-		docs, report, err = corpus.Load(ctx, corpus.Default())
+		docs, report, err = corpus.LoadWith(ctx, corpus.Default(), lo)
 		if err != nil {
 			return nil, nil, fmt.Errorf("load embedded corpus: %w", err)
 		}

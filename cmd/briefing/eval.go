@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/briefing/briefing/internal/eval"
+	"github.com/briefing/briefing/internal/safetext"
 	"github.com/spf13/cobra"
 )
 
@@ -167,7 +168,7 @@ func writeReport(w io.Writer, r eval.Report) error {
 	} else {
 		fmt.Fprintf(&b, "\nfailures (%d):\n%s", len(failures), strings.Join(failures, ""))
 	}
-	_, err := io.WriteString(w, b.String())
+	_, err := io.WriteString(w, safetext.Terminal(b.String()))
 	return err
 }
 

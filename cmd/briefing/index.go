@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/briefing/briefing"
+	"github.com/briefing/briefing/internal/safetext"
 	"github.com/briefing/briefing/internal/fetch"
 	"github.com/spf13/cobra"
 )
@@ -103,7 +104,8 @@ func writeSourceReports(w io.Writer, reps []fetch.SourceReport) error {
 		default:
 			line = fmt.Sprintf("%d documents, %d new", r.Documents, len(r.New))
 		}
-		if _, err := fmt.Fprintf(w, "    %s %s: %s\n", r.Kind, r.URL, line); err != nil {
+		// A fetch error may quote what a remote server sent.
+		if _, err := fmt.Fprintf(w, "    %s %s: %s\n", r.Kind, safetext.Terminal(r.URL), safetext.Terminal(line)); err != nil {
 			return err
 		}
 		for _, id := range r.New {
@@ -128,6 +130,10 @@ failure leaves the old index serving. Progress is shown when stderr is a
 terminal.`,
 		Args: usageArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			// The wall time of the whole command: reading the corpus and
+			// loading the stored index can cost far more than the
+			// incremental indexing itself, and the report must say so.
+			start := time.Now()
 			cfg, err := a.loadConfig(cmd, nil)
 			if err != nil {
 				return err
@@ -151,6 +157,7 @@ terminal.`,
 				return err
 			}
 			r := s.report
+			r.Duration = time.Since(start)
 			if asJSON {
 				return writeJSON(a.stdout, indexJSON{
 					IndexDir: dir, Documents: len(s.docs),

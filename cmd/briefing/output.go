@@ -10,6 +10,7 @@ import (
 
 	"github.com/briefing/briefing"
 	"github.com/briefing/briefing/corpus"
+	"github.com/briefing/briefing/internal/safetext"
 )
 
 // The JSON shapes of --json output: snake_case, stable, and free of the
@@ -183,7 +184,9 @@ var answerNotes = map[string]answerNote{
 // writeAnswer prints an answer for a person: the text with its [n] markers,
 // then the numbered sources with their verbatim quotes, then when the
 // answer is as of, then notes, in the answer's language, saying whether the
-// answer was generated or a fallback.
+// answer was generated or a fallback. Everything in it may come from a
+// document or an LLM, so it goes through safetext.Terminal: no control
+// sequence reaches the terminal.
 func writeAnswer(w io.Writer, a briefing.Answer, indexed time.Time) error {
 	var b strings.Builder
 	// A refusal already says, in the question's language, that the corpus
@@ -211,7 +214,7 @@ func writeAnswer(w io.Writer, a briefing.Answer, indexed time.Time) error {
 	case a.Generated:
 		b.WriteString("\n" + note.generated + "\n")
 	}
-	_, err := io.WriteString(w, b.String())
+	_, err := io.WriteString(w, safetext.Terminal(b.String()))
 	return err
 }
 

@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/briefing/briefing"
+	"github.com/briefing/briefing/internal/safetext"
 )
 
 // maxStdinBytes bounds what "-" reads from stdin: far above any question
@@ -16,16 +17,27 @@ import (
 const maxStdinBytes = 1 << 20
 
 // readQuestion joins args into one question, or reads it from stdin when the
-// only argument is "-".
+// only argument is "-", and cleans it with cleanQuestion.
 func readQuestion(args []string, stdin io.Reader) (string, error) {
 	if len(args) == 1 && args[0] == "-" {
 		data, err := io.ReadAll(io.LimitReader(stdin, maxStdinBytes))
 		if err != nil {
 			return "", fmt.Errorf("read question from stdin: %w", err)
 		}
-		return strings.TrimSpace(string(data)), nil
+		return cleanQuestion(string(data)), nil
 	}
-	return strings.TrimSpace(strings.Join(args, " ")), nil
+	return cleanQuestion(strings.Join(args, " ")), nil
+}
+
+// cleanQuestion removes escape sequences, control characters and Discord
+// mention tokens (safetext.Question): a question pasted with its colours
+// asks the same as without them. Invalid UTF-8 is left for checkQuestion to
+// reject.
+func cleanQuestion(q string) string {
+	if !utf8.ValidString(q) {
+		return strings.TrimSpace(q)
+	}
+	return safetext.Question(q)
 }
 
 // checkQuestion rejects, before any work is done, questions the engine

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/briefing/briefing"
+	"github.com/briefing/briefing/internal/safetext"
 	"github.com/spf13/cobra"
 )
 
@@ -94,7 +95,8 @@ answer or refuse.`,
 	return cmd
 }
 
-// writeHits prints retrieved passages for a person.
+// writeHits prints retrieved passages for a person, through
+// safetext.Terminal (titles and texts are the documents').
 func writeHits(w io.Writer, hits []briefing.Hit) error {
 	if len(hits) == 0 {
 		_, err := fmt.Fprintln(w, "No passages found.")
@@ -109,6 +111,6 @@ func writeHits(w io.Writer, hits []briefing.Hit) error {
 		fmt.Fprintf(&b, "   %s — %s\n", h.Passage.Title, metaLine(h.Passage))
 		fmt.Fprintf(&b, "   %s\n", oneLine(h.Passage.Text))
 	}
-	_, err := io.WriteString(w, b.String())
+	_, err := io.WriteString(w, safetext.Terminal(b.String()))
 	return err
 }

@@ -2,7 +2,10 @@ package main
 
 import (
 	"fmt"
+	"strings"
 	"text/tabwriter"
+
+	"github.com/briefing/briefing/internal/safetext"
 
 	"github.com/spf13/cobra"
 )
@@ -54,13 +57,21 @@ func newSourcesCmd(a *app) *cobra.Command {
 				return s
 			}
 			for _, d := range docs {
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%d\t%s\t%s\n", d.ID, d.Lang, dash(d.Date), dash(d.Source), dash(d.Author), d.Passages, d.Title, dash(d.URL))
+				// Everything but the count comes from the documents: shown
+				// escaped, on one line, so neither a control sequence nor a
+				// tab reaches the terminal or the table.
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%d\t%s\t%s\n", cell(d.ID), cell(d.Lang), cell(dash(d.Date)), cell(dash(d.Source)), cell(dash(d.Author)), d.Passages, cell(d.Title), cell(dash(d.URL)))
 			}
 			return tw.Flush()
 		},
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the documents as JSON")
 	return cmd
+}
+
+// cell is untrusted text made safe for one tabwriter cell.
+func cell(s string) string {
+	return strings.ReplaceAll(safetext.Terminal(oneLine(s)), "\t", " ")
 }
 
 // usageArgs makes a cobra argument validator's errors usage errors.

@@ -31,7 +31,7 @@ documents of a date range or outlets: "what changed since 2025-06-01".`,
   briefing summary --since 2025-06-01`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			topic := strings.TrimSpace(strings.Join(args, " "))
+			topic := cleanQuestion(strings.Join(args, " "))
 			cfg, err := a.loadConfig(cmd, nil)
 			if err != nil {
 				return err
