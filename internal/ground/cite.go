@@ -1,6 +1,7 @@
 package ground
 
 import (
+	"regexp"
 	"slices"
 	"strings"
 	"unicode"
@@ -111,7 +112,9 @@ func parseMarker(text string, start int) (Marker, bool) {
 
 // Verify keeps the markers' valid numbers and drops the rest: a marker left
 // without a valid number disappears together with the space before it, so
-// "Kim met Putin [9]." becomes "Kim met Putin.". A marker with some invalid
+// "Kim met Putin [9]." becomes "Kim met Putin.". Malformed markers of any
+// form ("[0]", "[-1]", "[99999999999999999999]", "[1-100000]") are dropped
+// too, and reported in removed as 0. A marker with some invalid
 // numbers is rewritten with the valid ones, "[1, 9]" → "[1]"; markers whose
 // numbers are all valid are left as written. used and removed list the
 // distinct valid and invalid numbers in order of first appearance.
@@ -137,13 +140,56 @@ func Verify(text string, valid func(n int) bool) (clean string, used, removed []
 	return clean, used, removed
 }
 
-// verifyOnce is one pass of Verify.
-func verifyOnce(text string, valid func(n int) bool) (clean string, removed []int, changed bool) {
+// malformedMarker matches what a reader takes for a citation marker: brackets
+// holding digits, signs, separators and spaces, starting with a digit or a
+// sign. ParseCitations refuses the malformed ones ("[0]", "[-1]", "[+2]",
+// "[99999999999999999999]", "[1-100000]", "[1,,2]"), so without this they
+// would stay in a verified answer, citing nothing.
+var malformedMarker = regexp.MustCompile(`\[[ \t]*[-+−–]?[ \t]*[0-9][0-9 \t,;+\-−–]*\]`)
+
+// withMalformed returns the markers of text together with the malformed
+// marker-like groups, as markers without numbers, in order of position.
+func withMalformed(text string) []Marker {
 	markers := ParseCitations(text)
+	if !strings.Contains(text, "[") {
+		return markers
+	}
+	for _, loc := range malformedMarker.FindAllStringIndex(text, -1) {
+		valid := false
+		for _, m := range markers {
+			if m.Start == loc[0] && m.End == loc[1] {
+				valid = true
+				break
+			}
+		}
+		if !valid {
+			markers = append(markers, Marker{Start: loc[0], End: loc[1]})
+		}
+	}
+	slices.SortFunc(markers, func(a, b Marker) int { return a.Start - b.Start })
+	// A malformed group overlapping a parsed marker ("[[0]1]"): keep the
+	// first, the next pass of Verify sees the rest.
+	out := markers[:0]
+	for _, m := range markers {
+		if len(out) > 0 && m.Start < out[len(out)-1].End {
+			continue
+		}
+		out = append(out, m)
+	}
+	return out
+}
+
+// verifyOnce is one pass of Verify. A malformed marker ("[0]", "[-1]")
+// counts as a removed 0.
+func verifyOnce(text string, valid func(n int) bool) (clean string, removed []int, changed bool) {
+	markers := withMalformed(text)
 	var b strings.Builder
 	last := 0
 	for _, m := range markers {
 		var keep []int
+		if len(m.Numbers) == 0 {
+			removed = appendUnique(removed, 0)
+		}
 		for _, n := range m.Numbers {
 			if valid(n) {
 				keep = appendUnique(keep, n)
