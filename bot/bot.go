@@ -175,6 +175,7 @@ type Bot struct {
 	reload  ReloadFunc
 	log     *slog.Logger
 	api     discordAPIClient
+	rest    *interactionREST
 	session *discordgo.Session
 	pubKey  ed25519.PublicKey
 	metrics *ops.Metrics
@@ -191,6 +192,12 @@ type Bot struct {
 
 	// downloads fetches attachments (from the URLs Discord gives only).
 	downloads *http.Client
+	// hurry is closed when a shutdown must finish: answers still being
+	// computed are cancelled and their users told (see shutdown.go).
+	hurry *hurry
+	// deliveryTimeout bounds delivering one reply (defaultDeliveryTimeout;
+	// shortened only by tests).
+	deliveryTimeout time.Duration
 
 	limits  *limiter
 	answers *lru.Cache[string, storedAnswer]
@@ -254,6 +261,8 @@ func New(opts Options, engine Engine, reload ReloadFunc, logger *slog.Logger) (*
 		return nil, fmt.Errorf("bot: discord session: %w", err)
 	}
 	s.Client = &http.Client{Transport: &rewriteTransport{base: opts.APIBaseURL}, Timeout: 30 * time.Second}
+	// Interaction calls need no rewriting: they are built on the base.
+	rest := &interactionREST{client: &http.Client{Timeout: 30 * time.Second}, base: opts.APIBaseURL}
 	s.Identify.Intents = intents(opts)
 	s.LogLevel = -1 // discordgo logs through the global log package; we log ourselves
 	b := &Bot{
@@ -262,6 +271,7 @@ func New(opts Options, engine Engine, reload ReloadFunc, logger *slog.Logger) (*
 		reload:  reload,
 		log:     opts.Logger,
 		api:     s,
+		rest:    rest,
 		session: s,
 		pubKey:  pub,
 		metrics: ops.NewMetrics(),
@@ -271,7 +281,9 @@ func New(opts Options, engine Engine, reload ReloadFunc, logger *slog.Logger) (*
 
 		firstResponseTimeout: firstResponseTimeout,
 		// No redirects: an attachment is served where Discord says.
-		downloads: &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }},
+		downloads:       &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }},
+		hurry:           newHurry(),
+		deliveryTimeout: defaultDeliveryTimeout,
 	}
 	b.appID.Store(opts.AppID)
 	b.botID.Store("")
@@ -407,10 +419,17 @@ func (b *Bot) Run(ctx context.Context) error {
 	}
 	idle := b.stop() // before the log line: once it is written, new work is refused
 	b.log.Info("shutting down", "inflight_deadline", b.opts.ShutdownTimeout.String())
+	deadline := time.NewTimer(b.opts.ShutdownTimeout)
+	defer deadline.Stop()
+	hurryUp := time.AfterFunc(time.Duration(float64(b.opts.ShutdownTimeout)*hurryShare), func() {
+		b.log.Info("shutdown: cancelling answers still in flight")
+		b.hurry.now()
+	})
+	defer hurryUp.Stop()
 	shutdownServers()
 	select {
 	case <-idle:
-	case <-time.After(b.opts.ShutdownTimeout):
+	case <-deadline.C:
 		b.log.Warn("shutdown deadline passed with replies in flight")
 	}
 	if gateway {

@@ -137,7 +137,8 @@ func TestAskErrors(t *testing.T) {
 		want      string
 	}{
 		{"too long", strings.Repeat("why ", 40), nil, true, "too long (159 characters; the limit is 100)"},
-		{"engine says empty", "???", briefing.ErrEmptyQuestion, false, "Please write a question"},
+		{"punctuation only is private", "???", nil, true, "Please write a question"},
+		{"engine says empty", "the of and", briefing.ErrEmptyQuestion, false, "Please write a question"},
 		{"no index", "What happened?", briefing.ErrNoIndex, false, "not indexed yet"},
 		{"internal error has a ref", "What happened?", errBoom, false, "Something went wrong (ref "},
 	}
@@ -455,15 +456,18 @@ func TestMentionInjectionNeverPings(t *testing.T) {
 	in := h.fake.Command(discordtest.Invoker{}, "ask", discordtest.Option{Name: "question", Value: "What about " + evil})
 	h.dispatch(t, in)
 	final := h.final(t, in)
-	if !strings.Contains(allText(final), "@everyone") {
-		t.Fatalf("test is void: the reply does not contain the injected text")
+	if !strings.Contains(allText(final), "@\u200beveryone") {
+		t.Fatalf("test is void: the reply does not contain the injected text, neutralised")
+	}
+	if strings.Contains(allText(final), "@everyone") || strings.Contains(allText(final), "<@&999>") {
+		t.Errorf("the reply shows live mention syntax: %s", allText(final))
 	}
 	msg := h.fake.Message("10", "20", "31", "<@"+h.fake.BotUserID()+"> tell me "+evil, h.fake.BotUserID())
 	if err := h.fake.Dispatch(h.ctx(t), "MESSAGE_CREATE", msg); err != nil {
 		t.Fatal(err)
 	}
 	h.wait(t, func(r discordtest.Request) bool {
-		return r.Method == http.MethodPost && strings.HasSuffix(r.Path, "/messages") && strings.Contains(string(r.Raw), "@everyone")
+		return r.Method == http.MethodPost && strings.HasSuffix(r.Path, "/messages") && strings.Contains(allText(r.Object()), "@\u200beveryone")
 	})
 	if bad := h.fake.MentionViolations(); len(bad) > 0 {
 		t.Errorf("%d messages could ping: first %s %s", len(bad), bad[0].Method, bad[0].Path)
@@ -635,7 +639,7 @@ func TestLongAnswerIsSplit(t *testing.T) {
 	t.Parallel()
 	var sb strings.Builder
 	var cites []briefing.Citation
-	for i := 1; i <= 30; i++ {
+	for i := 1; i <= 12; i++ { // below the answer cap (maxAnswerRunes)
 		fmt.Fprintf(&sb, "Sentence number %d says something long enough to fill the embed quickly, again and again [%d]. ", i, i)
 		for j := 0; j < 8; j++ {
 			sb.WriteString("Padding words keep coming so the text is far beyond every limit. ")

@@ -12,11 +12,13 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode"
 
 	"github.com/bwmarrin/discordgo"
 
 	"github.com/briefing/briefing"
 	"github.com/briefing/briefing/corpus"
+	"github.com/briefing/briefing/internal/safetext"
 )
 
 // storedAnswer is what the "Show sources" and feedback buttons find again.
@@ -227,8 +229,13 @@ func (b *Bot) deferReply(ctx context.Context, log *slog.Logger, r responder, eph
 }
 
 // send edits the deferred response into the first message and sends the
-// others as follow-ups (ephemeral when the reply is).
+// others as follow-ups (ephemeral when the reply is). Delivery is bounded
+// by deliveryTimeout; the REST calls retry within it (delivery.go). When
+// the edit still fails, the first message goes out as a follow-up: a user
+// left on "thinking…" is the one outcome to avoid.
 func (b *Bot) send(ctx context.Context, log *slog.Logger, r responder, out []outMessage, ephemeral bool) {
+	ctx, cancel := context.WithTimeout(ctx, b.deliveryTimeout)
+	defer cancel()
 	for n, msg := range out {
 		var err error
 		if n == 0 {
@@ -242,6 +249,14 @@ func (b *Bot) send(ctx context.Context, log *slog.Logger, r responder, out []out
 				components = []discordgo.MessageComponent{}
 			}
 			err = r.edit(ctx, &discordgo.WebhookEdit{Content: &content, Embeds: &embeds, Components: &components})
+			if err != nil && !errors.Is(err, errAbandoned) && ctx.Err() == nil {
+				b.logSendError(log, "edit failed; sending the reply as a follow-up", err)
+				p := &discordgo.WebhookParams{Content: msg.Content, Embeds: msg.Embeds, Components: msg.Components}
+				if ephemeral {
+					p.Flags = discordgo.MessageFlagsEphemeral
+				}
+				err = r.followup(ctx, p)
+			}
 		} else {
 			p := &discordgo.WebhookParams{Content: msg.Content, Embeds: msg.Embeds, Components: msg.Components}
 			if ephemeral {
@@ -276,6 +291,10 @@ func (b *Bot) logSendError(log *slog.Logger, msg string, err error) {
 // reference under which the full error is logged.
 func (b *Bot) userError(log *slog.Logger, lang, question string, err error) string {
 	m := t(lang)
+	if b.hurry.done() && errors.Is(err, context.Canceled) {
+		log.Info("answer cancelled by the shutdown; the user is told to ask again")
+		return m.ShuttingDown
+	}
 	switch {
 	case errors.Is(err, briefing.ErrEmptyQuestion):
 		return m.Empty
@@ -295,6 +314,12 @@ func (b *Bot) userError(log *slog.Logger, lang, question string, err error) stri
 		return fmt.Sprintf(m.Timeout, ref)
 	}
 	return fmt.Sprintf(m.Internal, ref)
+}
+
+// hasWord reports whether q has a letter or a digit: something to search
+// for.
+func hasWord(q string) bool {
+	return strings.ContainsFunc(q, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) })
 }
 
 // admit applies, in order, the question length limit, the user's rate limit
@@ -327,9 +352,12 @@ func (b *Bot) admit(ctx context.Context, log *slog.Logger, r responder, user, qu
 // the user has been told why and nothing is held; otherwise the caller
 // holds a concurrency slot and must release it.
 func (b *Bot) beginQuestion(ctx context.Context, log *slog.Logger, i *discordgo.Interaction, r responder, name string) (q, lang string, ok bool) {
-	q = option(i, name)
+	q = safetext.Question(option(i, name))
 	lang = guessLang(q, i.Locale)
-	if q == "" {
+	if !hasWord(q) {
+		// Before the deferral, so that the hint is private: a question of
+		// emoji, punctuation or mentions only is answered by the user's
+		// eyes alone.
 		b.ephemeral(ctx, log, r, t(lang).Empty)
 		return "", "", false
 	}
@@ -356,9 +384,9 @@ func (b *Bot) ask(ctx context.Context, log *slog.Logger, i *discordgo.Interactio
 	id := newRef()
 	log = log.With("question_id", id)
 	start := time.Now()
-	actx, cancel := context.WithTimeout(ctx, b.opts.AnswerTimeout)
+	actx, cancel := b.answerContext(ctx)
 	defer cancel()
-	st := b.newStreamer(ctx, log, r, q)
+	st := b.newStreamer(ctx, log, r, q, lang)
 	defer st.stop() // on a panic in Answer; a no-op after the stop below
 	a, err := b.engine.Answer(actx, briefing.Request{Question: q, OnDelta: st.delta, Filter: f})
 	st.stop()
@@ -394,7 +422,7 @@ func (b *Bot) search(ctx context.Context, log *slog.Logger, i *discordgo.Interac
 	}
 	defer b.limits.release()
 	start := time.Now()
-	actx, cancel := context.WithTimeout(ctx, b.opts.AnswerTimeout)
+	actx, cancel := b.answerContext(ctx)
 	defer cancel()
 	var hits []briefing.Hit
 	var err error
@@ -417,10 +445,14 @@ func (b *Bot) summary(ctx context.Context, log *slog.Logger, i *discordgo.Intera
 	if !ok {
 		return
 	}
-	topic, doc := option(i, "topic"), option(i, "document")
+	topic, doc := safetext.Question(option(i, "topic")), option(i, "document")
 	lang := localeLang(i.Locale)
 	if topic != "" {
 		lang = guessLang(topic, i.Locale)
+	}
+	if topic != "" && !hasWord(topic) || topic == "" && option(i, "topic") != "" {
+		b.ephemeral(ctx, log, r, t(lang).Empty)
+		return
 	}
 	if !b.admit(ctx, log, r, userOf(i).ID, topic, lang) {
 		return
@@ -440,9 +472,9 @@ func (b *Bot) summary(ctx context.Context, log *slog.Logger, i *discordgo.Intera
 	}
 	title = withFilter(title, f)
 	start := time.Now()
-	actx, cancel := context.WithTimeout(ctx, b.opts.AnswerTimeout)
+	actx, cancel := b.answerContext(ctx)
 	defer cancel()
-	st := b.newStreamer(ctx, log, r, title)
+	st := b.newStreamer(ctx, log, r, title, lang)
 	defer st.stop() // on a panic in Summarize; a no-op after the stop below
 	a, err := b.engine.Summarize(actx, briefing.SummaryRequest{DocID: doc, Topic: topic, OnDelta: st.delta, Filter: f})
 	st.stop()
@@ -522,7 +554,7 @@ func (b *Bot) doReload(ctx context.Context, log *slog.Logger, i *discordgo.Inter
 		ref := newRef()
 		b.metrics.Reload("error")
 		log.Error("reload failed", "ref", ref, "timed_out", timedOut, "err", b.redact(err))
-		text := fmt.Sprintf(m.ReloadFailed, ref, b.redact(err))
+		text := fmt.Sprintf(m.ReloadFailed, ref, safe(b.redact(err)))
 		if timedOut {
 			text = fmt.Sprintf(m.ReloadTimedOut, b.opts.ReloadTimeout, ref)
 		}
@@ -644,7 +676,7 @@ type streamer struct {
 // newStreamer starts the editing loop; delta feeds it and stop ends it
 // (waiting for an edit in progress, so the final answer is edited last).
 // A panic in the loop is logged and ends the streaming, not the process.
-func (b *Bot) newStreamer(ctx context.Context, log *slog.Logger, r responder, title string) *streamer {
+func (b *Bot) newStreamer(ctx context.Context, log *slog.Logger, r responder, title, lang string) *streamer {
 	s := &streamer{done: make(chan struct{}), stopped: make(chan struct{})}
 	go func() {
 		defer close(s.stopped)
@@ -672,8 +704,13 @@ func (b *Bot) newStreamer(ctx context.Context, log *slog.Logger, r responder, ti
 			if !dirty || strings.TrimSpace(text) == "" {
 				continue
 			}
-			embeds := renderPartial(title, text)
-			if err := r.edit(ctx, &discordgo.WebhookEdit{Embeds: &embeds}); err != nil && !errors.Is(err, errAbandoned) {
+			embeds := renderPartial(title, text, lang)
+			// A streaming edit is worth little: it is not retried past its
+			// interval, so a rate limit cannot hold back the final answer.
+			ectx, cancel := context.WithTimeout(ctx, max(2*b.opts.StreamEditInterval, time.Second))
+			err := r.edit(ectx, &discordgo.WebhookEdit{Embeds: &embeds})
+			cancel()
+			if err != nil && !errors.Is(err, errAbandoned) {
 				log.Warn("stream edit failed", "err", b.redact(err))
 			}
 		}

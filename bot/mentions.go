@@ -12,6 +12,7 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"github.com/briefing/briefing"
+	"github.com/briefing/briefing/internal/safetext"
 )
 
 // conversation is the recent history of a thread the bot created.
@@ -91,7 +92,7 @@ func (b *Bot) onMessage(ctx context.Context, m *discordgo.Message) {
 // answerMessage answers m, a message addressed to the bot: a mention
 // (inThread false, conv nil) or a follow-up in a thread it created.
 func (b *Bot) answerMessage(ctx context.Context, log *slog.Logger, m *discordgo.Message, botID string, conv *conversation, inThread, mentioned bool) {
-	q := stripMentions(m.Content, botID)
+	q := safetext.Question(stripMentions(m.Content, botID))
 	if strings.TrimSpace(m.Content) == "" {
 		b.contentWarn.Do(func() {
 			log.Warn("message content is empty: the Message Content intent is not granted (enable it in the developer portal and set discord.message_content_intent); mentions degrade to a hint to use /ask")
@@ -102,7 +103,7 @@ func (b *Bot) answerMessage(ctx context.Context, log *slog.Logger, m *discordgo.
 		return
 	}
 	lang := guessLang(q, "")
-	if q == "" {
+	if !hasWord(q) {
 		b.post(ctx, log, m.ChannelID, m.ID, outMessage{Content: t(lang).Empty})
 		return
 	}
@@ -113,9 +114,16 @@ func (b *Bot) answerMessage(ctx context.Context, log *slog.Logger, m *discordgo.
 
 	channel := m.ChannelID
 	if !inThread {
-		th, err := b.api.MessageThreadStartComplex(m.ChannelID, m.ID, &discordgo.ThreadStart{
-			Name: trimText(oneLine(q), maxThreadName), AutoArchiveDuration: 1440, Type: discordgo.ChannelTypeGuildPublicThread,
-		}, discordgo.WithContext(ctx))
+		var th *discordgo.Channel
+		tctx, cancel := context.WithTimeout(ctx, b.deliveryTimeout)
+		err := retryDiscordgo(tctx, func() error {
+			var err error
+			th, err = b.api.MessageThreadStartComplex(m.ChannelID, m.ID, &discordgo.ThreadStart{
+				Name: trimText(oneLine(q), maxThreadName), AutoArchiveDuration: 1440, Type: discordgo.ChannelTypeGuildPublicThread,
+			}, discordgo.WithContext(tctx), discordgo.WithRetryOnRatelimit(false))
+			return err
+		})
+		cancel()
 		if err != nil {
 			log.Error("create thread failed", "err", b.redact(err))
 			return
@@ -129,7 +137,7 @@ func (b *Bot) answerMessage(ctx context.Context, log *slog.Logger, m *discordgo.
 	log = log.With("question_id", id)
 	log.Info("mention received", "question_chars", runeLen(q))
 	start := time.Now()
-	actx, cancel := context.WithTimeout(ctx, b.opts.AnswerTimeout)
+	actx, cancel := b.answerContext(ctx)
 	defer cancel()
 	a, err := b.engine.Answer(actx, briefing.Request{Question: q, History: conv.recent(b.opts.ThreadHistory)})
 	if err != nil {
@@ -175,8 +183,11 @@ func (b *Bot) admitMessage(ctx context.Context, log *slog.Logger, m *discordgo.M
 }
 
 // post sends msg to a channel, as a reply to replyTo when set; allowed
-// mentions are always none.
+// mentions are always none. 5xx answers, dropped connections and rate
+// limits are retried within deliveryTimeout (retryDiscordgo).
 func (b *Bot) post(ctx context.Context, log *slog.Logger, channelID, replyTo string, msg outMessage) bool {
+	ctx, cancel := context.WithTimeout(ctx, b.deliveryTimeout)
+	defer cancel()
 	send := &discordgo.MessageSend{
 		Content:         trimText(msg.Content, maxContent),
 		Embeds:          msg.Embeds,
@@ -186,7 +197,11 @@ func (b *Bot) post(ctx context.Context, log *slog.Logger, channelID, replyTo str
 	if replyTo != "" {
 		send.Reference = &discordgo.MessageReference{MessageID: replyTo, ChannelID: channelID}
 	}
-	if _, err := b.api.ChannelMessageSendComplex(channelID, send, discordgo.WithContext(ctx)); err != nil {
+	err := retryDiscordgo(ctx, func() error {
+		_, err := b.api.ChannelMessageSendComplex(channelID, send, discordgo.WithContext(ctx), discordgo.WithRetryOnRatelimit(false))
+		return err
+	})
+	if err != nil {
 		log.Error("send message failed", "err", b.redact(err))
 		return false
 	}

@@ -16,7 +16,52 @@ const (
 	colorAnswer   = 0x2B6CB0
 	colorFallback = 0xD69E2E
 	colorRefused  = 0x718096
+	colorDraft    = 0xA0AEC0
 )
+
+// Bounds of one reply, whatever the engine hands over (an LLM server may
+// ignore max_tokens): the answer's text is cut at maxAnswerRunes with a
+// note, and a reply is at most maxReplyMessages messages (the answer and a
+// few follow-ups); sources beyond them stay behind "Show sources".
+const (
+	maxAnswerRunes   = 8000
+	maxReplyMessages = 4
+)
+
+// capAnswer cuts text at maxAnswerRunes, at a word, with a note saying so.
+func capAnswer(text, lang string) string {
+	if runeLen(text) <= maxAnswerRunes {
+		return text
+	}
+	return trimText(text, maxAnswerRunes) + "\n\n" + t(lang).AnswerCut
+}
+
+// capMessages keeps at most maxReplyMessages messages; when it drops some
+// and note is set, note becomes the footer of the last embed kept.
+func capMessages(out []outMessage, note string) []outMessage {
+	if len(out) <= maxReplyMessages {
+		return out
+	}
+	out = out[:maxReplyMessages]
+	last := out[len(out)-1]
+	if note == "" || len(last.Embeds) == 0 {
+		return out
+	}
+	e := last.Embeds[len(last.Embeds)-1]
+	e.Footer = &discordgo.MessageEmbedFooter{Text: trimText(note, maxFooter)}
+	// The note may push the message past 6,000 characters: make room.
+	for len(e.Fields) > 0 {
+		total := 0
+		for _, x := range last.Embeds {
+			total += embedSize(x)
+		}
+		if total <= maxEmbedTotal {
+			break
+		}
+		e.Fields = e.Fields[:len(e.Fields)-1]
+	}
+	return out
+}
 
 // outMessage is one Discord message the bot sends: the first of a reply
 // edits the deferred response, the rest are follow-ups.
@@ -87,12 +132,14 @@ func citeMeta(p corpus.Passage, m msgs) string {
 // citation quoting the passage (trimmed), a footer with the reference and
 // the fallback flag, and the buttons on the last message.
 func renderAnswer(a briefing.Answer, v answerView) []outMessage {
+	a = safeAnswer(a)
+	a.Text = capAnswer(a.Text, v.Lang)
 	m := t(v.Lang)
 	color := colorAnswer
 	if a.Fallback {
 		color = colorFallback
 	}
-	title := trimText(oneLine(v.Title), maxTitle)
+	title := trimText(oneLine(safe(v.Title)), maxTitle)
 	switch {
 	case a.Refused:
 		color = colorRefused
@@ -147,18 +194,21 @@ func renderAnswer(a briefing.Answer, v answerView) []outMessage {
 		}
 	}
 	embeds[len(embeds)-1].Footer = &discordgo.MessageEmbedFooter{Text: footer}
-	out := pack(embeds)
+	out := capMessages(pack(embeds), footer+" · "+m.MoreSources)
 	out[len(out)-1].Components = answerButtons(v.ID, m, !a.Refused && len(a.Citations) > 0)
 	return out
 }
 
 // renderPartial shows a streaming answer: the text so far, trimmed to one
-// embed.
-func renderPartial(title, text string) []*discordgo.MessageEmbed {
+// embed, marked as an unverified draft (its citations are checked only
+// when it is complete, and the verified answer replaces it).
+func renderPartial(title, text, lang string) []*discordgo.MessageEmbed {
+	m := t(lang)
 	return []*discordgo.MessageEmbed{{
-		Title:       trimText(oneLine(title), maxTitle),
-		Description: trimText(text, maxDescription-2) + " ▌",
-		Color:       colorAnswer,
+		Title:       trimText("✎ "+m.Draft+" · "+oneLine(safe(title)), maxTitle),
+		Description: trimText(safe(text), maxDescription-2) + " ▌",
+		Color:       colorDraft,
+		Footer:      &discordgo.MessageEmbedFooter{Text: m.DraftNote},
 	}}
 }
 
@@ -179,6 +229,7 @@ func answerButtons(id string, m msgs, sources bool) []discordgo.MessageComponent
 // renderFullSources shows the cited passages in full (the "Show sources"
 // button), the cited quote in bold.
 func renderFullSources(a briefing.Answer, lang string) []outMessage {
+	a = safeAnswer(a)
 	var embeds []*discordgo.MessageEmbed
 	for _, c := range a.Citations {
 		text := c.Passage.Text
@@ -195,13 +246,14 @@ func renderFullSources(a briefing.Answer, lang string) []outMessage {
 	if len(embeds) == 0 {
 		return []outMessage{{Content: t(lang).SourcesGone}}
 	}
-	return pack(embeds)
+	return capMessages(pack(embeds), "")
 }
 
 // renderHits lists search results with their scores.
 func renderHits(query string, hits []briefing.Hit, lang string) []outMessage {
 	m := t(lang)
-	e := &discordgo.MessageEmbed{Title: trimText(fmt.Sprintf(m.SearchTitle, oneLine(query)), maxTitle), Color: colorAnswer}
+	hits = safeHits(hits)
+	e := &discordgo.MessageEmbed{Title: trimText(fmt.Sprintf(m.SearchTitle, oneLine(safe(query))), maxTitle), Color: colorAnswer}
 	if len(hits) == 0 {
 		e.Description = m.NoHits
 		e.Color = colorRefused
@@ -223,12 +275,13 @@ func renderHits(query string, hits []briefing.Hit, lang string) []outMessage {
 		}
 		e.Fields = append(e.Fields, f)
 	}
-	return pack(embeds)
+	return capMessages(pack(embeds), "")
 }
 
 // renderDocuments lists the indexed documents.
 func renderDocuments(docs []briefing.DocumentInfo, lang string) []outMessage {
 	m := t(lang)
+	docs = safeDocs(docs)
 	e := &discordgo.MessageEmbed{Title: m.Documents, Color: colorAnswer}
 	if len(docs) == 0 {
 		e.Description = m.NoDocuments

@@ -21,6 +21,7 @@ type msgs struct {
 	ChangeAdded, ChangeChanged, ChangeRemoved, ChangeStale            string
 	ChangeNewFrom, BadFilter                                          string
 	ReloadBusy, ReloadTimedOut                                        string
+	Draft, DraftNote, AnswerCut, MoreSources                          string
 }
 
 var texts = map[string]msgs{
@@ -84,6 +85,10 @@ var texts = map[string]msgs{
 
 		ReloadBusy:     "Already reloading: a reload or /corpus change is under way and reports to whoever started it. Try again when it is done.",
 		ReloadTimedOut: "Reload stopped after %s, its time limit (ref %s); the previous index keeps answering.",
+		Draft:          "Draft",
+		DraftNote:      "Draft: not yet verified against the sources. The checked answer replaces it.",
+		AnswerCut:      "(The answer was too long and has been cut.)",
+		MoreSources:    "more sources under Show sources",
 	},
 	"it": {
 		Sources:      "Fonti",
@@ -145,6 +150,10 @@ var texts = map[string]msgs{
 
 		ReloadBusy:     "Ricarica già in corso: una ricarica o una modifica con /corpus riferirà a chi l'ha avviata. Riprova quando avrà finito.",
 		ReloadTimedOut: "Ricarica interrotta dopo %s, il suo limite di tempo (rif. %s); l'indice precedente continua a rispondere.",
+		Draft:          "Bozza",
+		DraftNote:      "Bozza: non ancora verificata sulle fonti. La risposta controllata la sostituirà.",
+		AnswerCut:      "(La risposta era troppo lunga ed è stata tagliata.)",
+		MoreSources:    "altre fonti con Mostra fonti",
 	},
 }
 

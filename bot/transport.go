@@ -45,11 +45,10 @@ func (t *rewriteTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 }
 
 // discordAPIClient is the part of *discordgo.Session the bot calls over REST.
+// Interaction callbacks, edits and follow-ups go through interactionREST
+// instead (see delivery.go).
 type discordAPIClient interface {
 	ApplicationCommandBulkOverwrite(appID, guildID string, cmds []*discordgo.ApplicationCommand, options ...discordgo.RequestOption) ([]*discordgo.ApplicationCommand, error)
-	InteractionRespond(i *discordgo.Interaction, resp *discordgo.InteractionResponse, options ...discordgo.RequestOption) error
-	InteractionResponseEdit(i *discordgo.Interaction, edit *discordgo.WebhookEdit, options ...discordgo.RequestOption) (*discordgo.Message, error)
-	FollowupMessageCreate(i *discordgo.Interaction, wait bool, data *discordgo.WebhookParams, options ...discordgo.RequestOption) (*discordgo.Message, error)
 	ChannelMessageSendComplex(channelID string, data *discordgo.MessageSend, options ...discordgo.RequestOption) (*discordgo.Message, error)
 	MessageThreadStartComplex(channelID, messageID string, data *discordgo.ThreadStart, options ...discordgo.RequestOption) (*discordgo.Channel, error)
 }
@@ -92,27 +91,25 @@ type gatewayResponder struct {
 
 func (g gatewayResponder) respond(ctx context.Context, resp *discordgo.InteractionResponse) error {
 	sanitizeResponse(resp)
-	return g.b.api.InteractionRespond(g.i, resp, discordgo.WithContext(ctx))
+	return g.b.rest.callback(ctx, g.i, resp)
 }
 
 func (g gatewayResponder) edit(ctx context.Context, e *discordgo.WebhookEdit) error {
-	return restEdit(ctx, g.b.api, g.i, e)
+	return restEdit(ctx, g.b.rest, g.i, e)
 }
 
 func (g gatewayResponder) followup(ctx context.Context, p *discordgo.WebhookParams) error {
-	return restFollowup(ctx, g.b.api, g.i, p)
+	return restFollowup(ctx, g.b.rest, g.i, p)
 }
 
-func restEdit(ctx context.Context, api discordAPIClient, i *discordgo.Interaction, e *discordgo.WebhookEdit) error {
+func restEdit(ctx context.Context, rest *interactionREST, i *discordgo.Interaction, e *discordgo.WebhookEdit) error {
 	e.AllowedMentions = noMentions()
-	_, err := api.InteractionResponseEdit(i, e, discordgo.WithContext(ctx))
-	return err
+	return rest.editOriginal(ctx, i, e)
 }
 
-func restFollowup(ctx context.Context, api discordAPIClient, i *discordgo.Interaction, p *discordgo.WebhookParams) error {
+func restFollowup(ctx context.Context, rest *interactionREST, i *discordgo.Interaction, p *discordgo.WebhookParams) error {
 	p.AllowedMentions = noMentions()
-	_, err := api.FollowupMessageCreate(i, true, p, discordgo.WithContext(ctx))
-	return err
+	return rest.followup(ctx, i, p)
 }
 
 // sanitizeResponse forces allowed mentions to none on responses that carry
@@ -192,14 +189,14 @@ func (h httpResponder) edit(ctx context.Context, e *discordgo.WebhookEdit) error
 	if err := h.live(); err != nil {
 		return err
 	}
-	return restEdit(ctx, h.b.api, h.i, e)
+	return restEdit(ctx, h.b.rest, h.i, e)
 }
 
 func (h httpResponder) followup(ctx context.Context, p *discordgo.WebhookParams) error {
 	if err := h.live(); err != nil {
 		return err
 	}
-	return restFollowup(ctx, h.b.api, h.i, p)
+	return restFollowup(ctx, h.b.rest, h.i, p)
 }
 
 // trackedResponder remembers whether the first response went out, so that
