@@ -25,6 +25,7 @@ import (
 
 	"github.com/bwmarrin/discordgo"
 	lru "github.com/hashicorp/golang-lru/v2"
+	"github.com/hashicorp/golang-lru/v2/simplelru"
 
 	"github.com/briefing/briefing"
 	"github.com/briefing/briefing/internal/lrucache"
@@ -199,6 +200,12 @@ type Bot struct {
 	// shortened only by tests).
 	deliveryTimeout time.Duration
 
+	// httpReadTimeout bounds reading one HTTP request (httpReadTimeout;
+	// shortened only by tests).
+	httpReadTimeout time.Duration
+	seenMu          sync.Mutex // guards seen (its Get and Add must not interleave)
+	seen            *simplelru.LRU[string, time.Time]
+
 	limits  *limiter
 	answers *lru.Cache[string, storedAnswer]
 	threads *lru.Cache[string, *conversation]
@@ -284,6 +291,8 @@ func New(opts Options, engine Engine, reload ReloadFunc, logger *slog.Logger) (*
 		downloads:       &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }},
 		hurry:           newHurry(),
 		deliveryTimeout: defaultDeliveryTimeout,
+		httpReadTimeout: httpReadTimeout,
+		seen:            mustSimpleLRU[string, time.Time](seenInteractions),
 	}
 	b.appID.Store(opts.AppID)
 	b.botID.Store("")
@@ -334,7 +343,7 @@ func (b *Bot) Run(ctx context.Context) error {
 		if err != nil {
 			return fmt.Errorf("bot: listen %s on %s: %w", name, addr, err)
 		}
-		srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+		srv := b.newHTTPServer(h)
 		servers = append(servers, srv)
 		b.log.Info("listening", "server", name, "addr", ln.Addr().String())
 		go func() {

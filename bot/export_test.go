@@ -2,8 +2,19 @@ package bot
 
 import (
 	"context"
+	"net/http"
 	"time"
 )
+
+// SetDeliveryTimeout shortens the bound on delivering one reply.
+func SetDeliveryTimeout(b *Bot, d time.Duration) { b.deliveryTimeout = d }
+
+// NewHTTPServer returns the http.Server Run would serve h with, its read
+// timeout shortened to read.
+func NewHTTPServer(b *Bot, h http.Handler, read time.Duration) *http.Server {
+	b.httpReadTimeout = read
+	return b.newHTTPServer(h)
+}
 
 // SetHTTPTestHooks shortens the HTTP handler's first-response deadline and
 // runs before on each HTTP interaction's work goroutine, with the work's

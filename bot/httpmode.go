@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"net/http"
 	"strconv"
@@ -16,6 +17,48 @@ import (
 // command code's first response; Discord allows three seconds.
 const firstResponseTimeout = 2500 * time.Millisecond
 
+// Limits of the HTTP servers (interactions and ops). An interaction is a
+// few kilobytes; a client sending one byte every few seconds, or headers
+// without end, is cut off.
+const (
+	maxInteractionBody = 1 << 20
+	httpReadTimeout    = 10 * time.Second
+	httpWriteTimeout   = 15 * time.Second
+	httpIdleTimeout    = 60 * time.Second
+	httpMaxHeaderBytes = 16 << 10
+	// seenInteractions bounds how many interaction IDs are remembered
+	// for replay detection.
+	seenInteractions = 10000
+)
+
+// newHTTPServer is the http.Server every listener of the bot uses, with
+// read, write and idle timeouts and a header size limit.
+func (b *Bot) newHTTPServer(h http.Handler) *http.Server {
+	return &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: min(b.httpReadTimeout, 5*time.Second),
+		ReadTimeout:       b.httpReadTimeout,
+		WriteTimeout:      httpWriteTimeout,
+		IdleTimeout:       httpIdleTimeout,
+		MaxHeaderBytes:    httpMaxHeaderBytes,
+	}
+}
+
+// firstSighting records interaction id as seen at now and reports whether
+// it was new. A signed request replayed within the replay window (a valid
+// signature, a fresh enough timestamp) carries an ID already seen: it must
+// not be answered twice. IDs are kept for twice the window, longer than a
+// replay can pass the timestamp check.
+func (b *Bot) firstSighting(id string, now time.Time) bool {
+	b.seenMu.Lock()
+	defer b.seenMu.Unlock()
+	if at, ok := b.seen.Get(id); ok && now.Sub(at) < 2*b.opts.ReplayWindow {
+		return false
+	}
+	b.seen.Add(id, now)
+	return true
+}
+
 // InteractionsHandler serves Discord's HTTP interactions: it verifies the
 // Ed25519 signature (401 when bad), rejects timestamps outside the replay
 // window (401), answers PING with PONG, and hands every other interaction
@@ -24,14 +67,29 @@ const firstResponseTimeout = 2500 * time.Millisecond
 // keep running after the HTTP request ends and are awaited by Run's
 // shutdown. An interaction with no first response within 2.5s is answered
 // 503 and abandoned: its work's context is cancelled and nothing more is
-// sent for it.
+// sent for it. A body over 1 MiB is answered 413; an interaction ID seen
+// before (a replay of a signed request within the window) is answered 409
+// Conflict and not processed again.
 func (b *Bot) InteractionsHandler() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method != http.MethodPost {
 			http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
 			return
 		}
-		r.Body = http.MaxBytesReader(w, r.Body, 1<<20)
+		if r.ContentLength > maxInteractionBody {
+			http.Error(w, "request body too large", http.StatusRequestEntityTooLarge)
+			return
+		}
+		raw, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxInteractionBody))
+		if err != nil {
+			if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
+				http.Error(w, "request body too large", http.StatusRequestEntityTooLarge)
+				return
+			}
+			http.Error(w, "bad request", http.StatusBadRequest)
+			return
+		}
+		r.Body = io.NopCloser(bytes.NewReader(raw))
 		if !discordgo.VerifyInteraction(r, b.pubKey) {
 			b.log.Warn("interaction rejected: bad signature", "remote", r.RemoteAddr)
 			http.Error(w, "invalid request signature", http.StatusUnauthorized)
@@ -56,6 +114,11 @@ func (b *Bot) InteractionsHandler() http.Handler {
 		}
 		if i.Type == discordgo.InteractionPing {
 			writeResponse(w, &discordgo.InteractionResponse{Type: discordgo.InteractionResponsePong})
+			return
+		}
+		if !b.firstSighting(i.ID, time.Now()) {
+			b.log.Warn("interaction rejected: replayed", "interaction_id", i.ID, "remote", r.RemoteAddr)
+			http.Error(w, "interaction already received", http.StatusConflict)
 			return
 		}
 		resp := newHTTPResponder(b, &i)

@@ -74,3 +74,13 @@ func (l *limiter) acquire() bool {
 }
 
 func (l *limiter) release() { <-l.slots }
+
+// mustSimpleLRU returns an LRU of size entries, not safe for concurrent
+// use (size is a positive constant, so it cannot fail).
+func mustSimpleLRU[K comparable, V any](size int) *simplelru.LRU[K, V] {
+	c, err := simplelru.NewLRU[K, V](size, nil)
+	if err != nil {
+		panic(err)
+	}
+	return c
+}

@@ -94,6 +94,8 @@ type failure struct {
 	left           int
 	retryAfter     time.Duration
 	drop           bool // close the connection instead of answering 429
+	status         int  // answer this status instead of 429 (a 5xx)
+	global         bool // a global 429, as Discord sends for the bot-wide limit
 }
 
 // New starts a fake Discord on 127.0.0.1 and closes it when tb ends.
@@ -207,6 +209,24 @@ func (s *Server) FailNext(method, prefix string, n int, retryAfter time.Duration
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.failures = append(s.failures, failure{method: method, prefix: prefix, left: n, retryAfter: retryAfter})
+}
+
+// FailNextStatus makes the next n requests whose method matches and whose
+// path starts with prefix answer status (a 500 or 502, say) with a
+// Discord-shaped error body.
+func (s *Server) FailNextStatus(method, prefix string, n, status int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.failures = append(s.failures, failure{method: method, prefix: prefix, left: n, status: status})
+}
+
+// FailNextGlobal is FailNext with a global rate limit: the body says
+// "global": true and the X-RateLimit-Global header is set, which makes
+// discordgo hold back every request of the session for retryAfter.
+func (s *Server) FailNextGlobal(method, prefix string, n int, retryAfter time.Duration) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.failures = append(s.failures, failure{method: method, prefix: prefix, left: n, retryAfter: retryAfter, global: true})
 }
 
 // DropNext makes the next n requests whose method matches and whose path
@@ -470,12 +490,23 @@ func (s *Server) recording(next http.Handler) http.Handler {
 				}
 			}
 			panic(http.ErrAbortHandler) // closes the connection too
+		} else if ok && f.status != 0 {
+			req.Status = f.status
+			s.record(req)
+			errorJSON(w, f.status, http.StatusText(f.status))
+			return
 		} else if ok {
 			ra := f.retryAfter
 			req.Status = http.StatusTooManyRequests
 			s.record(req)
+			if f.global {
+				w.Header().Set("X-RateLimit-Global", "true")
+				w.Header().Set("X-RateLimit-Scope", "global")
+				w.Header().Set("X-RateLimit-Reset-After", strconv.FormatFloat(ra.Seconds(), 'f', -1, 64))
+			}
+			w.Header().Set("Retry-After", strconv.FormatFloat(ra.Seconds(), 'f', -1, 64))
 			writeJSON(w, http.StatusTooManyRequests, map[string]any{
-				"message": "You are being rate limited.", "retry_after": ra.Seconds(), "global": false,
+				"message": "You are being rate limited.", "retry_after": ra.Seconds(), "global": f.global,
 			})
 			return
 		}
