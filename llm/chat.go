@@ -7,6 +7,7 @@ import (
 	"io"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	openai "github.com/sashabaranov/go-openai"
 
@@ -172,8 +173,23 @@ func (c *Client) chatOnce(ctx context.Context, oreq openai.ChatCompletionRequest
 	}
 	comp.Text = resp.Choices[0].Message.Content
 	comp.FinishReason = string(resp.Choices[0].FinishReason)
+	if len(comp.Text) > c.cfg.MaxReplyBytes {
+		comp.Text = cutUTF8(comp.Text, c.cfg.MaxReplyBytes)
+		comp.FinishReason = string(openai.FinishReasonLength)
+	}
 	comp.Usage = Usage{resp.Usage.PromptTokens, resp.Usage.CompletionTokens, resp.Usage.TotalTokens}
 	return nil
+}
+
+// cutUTF8 returns s cut to at most n bytes, at a rune boundary.
+func cutUTF8(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
 }
 
 func (c *Client) streamOnce(ctx context.Context, att *attempt, oreq openai.ChatCompletionRequest,
@@ -211,6 +227,17 @@ func (c *Client) streamOnce(ctx context.Context, att *attempt, oreq openai.ChatC
 					comp.FirstDelta = time.Since(start)
 				}
 				att.markDelivered()
+				if over := text.Len() + len(d) - c.cfg.MaxReplyBytes; over > 0 {
+					// A server ignoring max_tokens: stop reading here.
+					d = cutUTF8(d, len(d)-over)
+					text.WriteString(d)
+					if d != "" {
+						onDelta(d)
+					}
+					comp.Text = text.String()
+					comp.FinishReason = string(openai.FinishReasonLength)
+					return nil
+				}
 				text.WriteString(d)
 				onDelta(d)
 			}

@@ -22,7 +22,17 @@ const (
 	DefaultBackoffBase   = 500 * time.Millisecond
 	DefaultBackoffMax    = 8 * time.Second
 	DefaultRetryAfterMax = 30 * time.Second
+	// DefaultMaxReplyBytes bounds a completion's text: far above any
+	// grounded answer (max_tokens is usually a few hundred), low enough
+	// that a server ignoring max_tokens cannot flood a terminal or a
+	// channel.
+	DefaultMaxReplyBytes = 32 << 10
 )
+
+// maxResponseBytes bounds what is read of any response body, embeddings
+// batches included; a longer body fails to decode instead of filling
+// memory.
+const maxResponseBytes = 32 << 20
 
 // Config configures a Client. Zero values mean the defaults above.
 type Config struct {
@@ -64,6 +74,11 @@ type Config struct {
 	// RetryAfterMax caps the wait a server may ask for with Retry-After;
 	// default 30s. A wait past the caller's deadline is not attempted.
 	RetryAfterMax time.Duration
+	// MaxReplyBytes caps the text of a completion, whatever max_tokens the
+	// server honours: a longer one is cut there and fails with ErrLength
+	// (the engine then answers extractively); a stream stops reading.
+	// Default DefaultMaxReplyBytes.
+	MaxReplyBytes int
 	// DisableStreamUsage stops Stream from asking for token usage
 	// (stream_options.include_usage), for servers that reject the field.
 	DisableStreamUsage bool
@@ -159,6 +174,9 @@ func New(cfg Config) (*Client, error) {
 	if cfg.RetryAfterMax <= 0 {
 		cfg.RetryAfterMax = DefaultRetryAfterMax
 	}
+	if cfg.MaxReplyBytes <= 0 {
+		cfg.MaxReplyBytes = DefaultMaxReplyBytes
+	}
 	logger := cfg.Logger
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
@@ -231,8 +249,29 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if att != nil && resp != nil {
 		att.record(resp.StatusCode, resp.Header.Get("Retry-After"))
 	}
+	if resp != nil && resp.Body != nil {
+		resp.Body = &limitedBody{r: io.LimitReader(resp.Body, maxResponseBytes+1), c: resp.Body}
+	}
 	return resp, err
 }
+
+// limitedBody fails a response body longer than maxResponseBytes.
+type limitedBody struct {
+	r    io.Reader
+	c    io.Closer
+	read int64
+}
+
+func (b *limitedBody) Read(p []byte) (int, error) {
+	n, err := b.r.Read(p)
+	b.read += int64(n)
+	if b.read > maxResponseBytes {
+		return n, fmt.Errorf("%w: response body over %d bytes", ErrMalformed, maxResponseBytes)
+	}
+	return n, err
+}
+
+func (b *limitedBody) Close() error { return b.c.Close() }
 
 // withZeroTemperature returns a copy of req whose JSON body has
 // "temperature": 0.

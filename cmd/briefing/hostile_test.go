@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/briefing/briefing/corpus"
+	"github.com/briefing/briefing/internal/openaitest"
 	"github.com/briefing/briefing/rag"
 )
 
@@ -234,5 +235,31 @@ func TestIndexReportsWallTime(t *testing.T) {
 	}
 	if rep.DurationMS < float64(open.Milliseconds()) {
 		t.Errorf("index duration_ms = %v, want at least the %v the command took", rep.DurationMS, open)
+	}
+}
+
+// TestCLIHugeLLMReplyIsBounded covers case 5 on the CLI: a 162 KB reply
+// from a server ignoring max_tokens is not printed; the extractive answer
+// is, marked as the fallback.
+func TestCLIHugeLLMReplyIsBounded(t *testing.T) {
+	t.Parallel()
+	srv := openaitest.New(t)
+	srv.OnChat(func(openaitest.ChatRequest) openaitest.Reply {
+		return openaitest.Text(strings.Repeat("Il parlamento russo ha ratificato il trattato [1]. ", 3300))
+	})
+	env := map[string]string{
+		"BRIEFING_LLM_BASE_URL": srv.URL(), "BRIEFING_LLM_MODEL": "m",
+		"BRIEFING_INDEX_DIR": "memory", "BRIEFING_LOG_LEVEL": "warn",
+	}
+	dir := corpusDir(t, map[string]string{"treaty.md": docTreaty})
+	r := cli(t, env, "", "--corpus", dir, "ask", "Quando il parlamento russo ha ratificato il trattato?")
+	if r.code != 0 {
+		t.Fatalf("exit %d, stderr:\n%s", r.code, r.stderr)
+	}
+	if len(r.stdout) > 8<<10 {
+		t.Errorf("printed %d bytes for a 162 KB reply", len(r.stdout))
+	}
+	if !strings.Contains(r.stdout, "extractive answer") || !strings.Contains(r.stdout, "6 novembre") {
+		t.Errorf("want the extractive fallback:\n%s", r.stdout)
 	}
 }
