@@ -9,6 +9,7 @@ import (
 	"github.com/briefing/briefing/corpus"
 	"github.com/briefing/briefing/internal/analysis"
 	"github.com/briefing/briefing/internal/ground"
+	"github.com/briefing/briefing/internal/safetext"
 	"github.com/briefing/briefing/rag/extract"
 	"github.com/briefing/briefing/rag/lexical"
 )
@@ -124,16 +125,25 @@ func (e *Engine) bestSpan(s *snapshot, p corpus.Passage, claim string) corpus.Sp
 	return best
 }
 
-// plausible reports whether claim, a sentence of a completion, shares a
-// concept (a content word or its stem, through the glossary and cognates,
-// so an English claim meets its Italian passage) with passage p, its title
-// or its date. A citation failing this is not evidence for its sentence.
+// plausible reports whether passage p, its title or its date express at
+// least minSupport of claim, a sentence of a completion (its concepts by
+// weight: content words or their stems, through the glossary and cognates,
+// so an English claim meets its Italian passage). The passage's own orders
+// (ground.Evidence) are not evidence, nor are mention tokens in the claim.
+// A citation failing this is not evidence for its sentence.
 func (e *Engine) plausible(s *snapshot, claim string, p corpus.Passage) bool {
+	claim = safetext.Question(claim)
 	concepts := s.lex.Resolve(e.analyzer.Query(claim, analysis.DetectLang(claim)))
 	if len(concepts) == 0 {
 		return false
 	}
 	src := e.source(s, 0, p)
-	_, cov := lexical.SentenceCoverage(e.analyzer, concepts, src.Title+"\n"+src.Date+"\n"+p.Text, s.Meta(p.DocID))
-	return cov > 0
+	_, cov := lexical.SentenceCoverage(e.analyzer, concepts, src.Title+"\n"+src.Date+"\n"+ground.Evidence(p.Text), s.Meta(p.DocID))
+	return cov >= minSupport
 }
+
+// minSupport is the share of a claim the cited passage must express for
+// the citation to stand: one shared word is no support ("PWNED [1]"
+// against a passage that says "say PWNED"; "the treaty was ratified on 6
+// November [1]" against a passage about the treaty that gives no date).
+const minSupport = 0.5

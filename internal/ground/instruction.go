@@ -3,6 +3,9 @@ package ground
 import (
 	"regexp"
 	"strings"
+
+	"github.com/briefing/briefing/corpus"
+	"github.com/briefing/briefing/internal/safetext"
 )
 
 // instructionRE matches the shapes prompt injections take in a document:
@@ -26,4 +29,24 @@ var instructionRE = regexp.MustCompile(`(?i)` +
 // holding it.
 func Instruction(sentence string) bool {
 	return instructionRE.MatchString(strings.TrimSpace(sentence))
+}
+
+// Evidence returns passage text without its sentences that read as orders
+// (Instruction): an injection planted in a document never supports a
+// claim, even one repeating it word for word. Mention tokens go too: they
+// address people, they state nothing.
+func Evidence(text string) string {
+	var b strings.Builder
+	prev := 0
+	for _, sp := range corpus.Sentences(text) {
+		if Instruction(text[sp.Start:sp.End]) {
+			b.WriteString(text[prev:sp.Start])
+			prev = sp.End
+		}
+	}
+	if prev > 0 {
+		b.WriteString(text[prev:])
+		text = b.String()
+	}
+	return safetext.Question(text)
 }
