@@ -24,6 +24,32 @@ func docHash(d corpus.Document) string {
 	return hex.EncodeToString(h.Sum(nil)[:12])
 }
 
+// matchesBodies checks the stored passages of every document whose content
+// hash is unchanged against its body: Body[Start:End] must be the passage
+// text. The manifest holds no bodies, so only here can offsets be checked.
+func matchesBodies(s *snapshot, docs []corpus.Document) error {
+	byID := make(map[string]corpus.Document, len(docs))
+	for _, d := range docs {
+		byID[d.ID] = d
+	}
+	unchanged := map[string]bool{}
+	for _, r := range s.docs {
+		if d, ok := byID[r.ID]; ok && docHash(d) == r.Hash {
+			unchanged[r.ID] = true
+		}
+	}
+	for _, p := range s.passages {
+		if !unchanged[p.DocID] {
+			continue
+		}
+		body := byID[p.DocID].Body
+		if p.Start < 0 || p.End > len(body) || p.Start > p.End || body[p.Start:p.End] != p.Text {
+			return fmt.Errorf("%w: passage %s of %s: [%d:%d] is not its text in the document", vecstore.ErrCorrupt, p.ID, p.DocID, p.Start, p.End)
+		}
+	}
+	return nil
+}
+
 // Index replaces the index with one built from docs, reusing the stored
 // vectors of unchanged passages; a change of embedder or chunking settings
 // re-embeds everything. The new index is built and persisted beside the live
@@ -50,8 +76,17 @@ func (e *Engine) index(ctx context.Context, docs []corpus.Document, progress fun
 		return briefing.IndexReport{}, fmt.Errorf("rag: index: %w", corpus.ErrNoDocuments)
 	}
 	old := e.cur.Load()
+	distrusted := false
+	if old != nil {
+		if err := matchesBodies(old, docs); err != nil {
+			// A stored index that parses but lies (offsets or text that
+			// are not the document's) would be quoted as verbatim.
+			e.log.Warn("stored index does not match the documents; rebuilding it", "err", err)
+			old, distrusted = nil, true
+		}
+	}
 	settings := e.settings()
-	rep := briefing.IndexReport{Rebuilt: old != nil && (old.settings != settings || force)}
+	rep := briefing.IndexReport{Rebuilt: distrusted || old != nil && (old.settings != settings || force)}
 
 	// Which documents changed.
 	oldHash := map[string]string{}

@@ -35,7 +35,9 @@ const (
 	manifestFile   = "manifest.json"
 	vectorsFile    = "vectors.gob.gz"
 	collectionName = "passages"
-	FormatVersion  = 1
+	// FormatVersion 2 added SHA256SUMS; an index of version 1 is
+	// rebuilt.
+	FormatVersion = 2
 )
 
 // Manifest records what an index was built from and with.
@@ -171,6 +173,10 @@ func Write(ctx context.Context, dir string, m *Manifest, vs *Store) error {
 	if err := vs.db.ExportToFile(filepath.Join(tmp, vectorsFile), true, "", collectionName); err != nil {
 		return fmt.Errorf("export vectors: %w", err)
 	}
+	// Last, so that a generation with valid checksums is a finished one.
+	if err := writeSums(tmp, manifestFile, vectorsFile); err != nil {
+		return err
+	}
 	name := strings.TrimSuffix(filepath.Base(tmp), ".tmp")
 	final := filepath.Join(dir, name)
 	if err := os.Rename(tmp, final); err != nil {
@@ -262,7 +268,14 @@ func readGenerationOnce(dir string) (*Manifest, *Store, error) {
 	if err != nil {
 		return nil, nil, fmt.Errorf("read %s: %w", currentFile, err)
 	}
-	gen := filepath.Join(dir, strings.TrimSpace(string(cur)))
+	name := strings.TrimSpace(string(cur))
+	if !strings.HasPrefix(name, "gen-") || strings.ContainsAny(name, `/\`) {
+		return nil, nil, fmt.Errorf("%w: %s names %q, not a generation", ErrCorrupt, currentFile, name)
+	}
+	gen := filepath.Join(dir, name)
+	if err := checkSums(gen, manifestFile, vectorsFile); err != nil {
+		return nil, nil, err
+	}
 	data, err := os.ReadFile(filepath.Join(gen, manifestFile))
 	if err != nil {
 		return nil, nil, fmt.Errorf("read Manifest: %w", err)
@@ -274,6 +287,9 @@ func readGenerationOnce(dir string) (*Manifest, *Store, error) {
 	if m.Version != FormatVersion {
 		return nil, nil, fmt.Errorf("index format %d, want %d", m.Version, FormatVersion)
 	}
+	if err := m.Check(); err != nil {
+		return nil, nil, err
+	}
 	db := chromem.NewDB()
 	if err := db.ImportFromFile(filepath.Join(gen, vectorsFile), ""); err != nil {
 		return nil, nil, fmt.Errorf("import vectors: %w", err)
@@ -283,7 +299,12 @@ func readGenerationOnce(dir string) (*Manifest, *Store, error) {
 		return nil, nil, fmt.Errorf("import vectors: no %q collection", collectionName)
 	}
 	if coll.Count() != len(m.Passages) {
-		return nil, nil, fmt.Errorf("index is inconsistent: %d vectors for %d passages", coll.Count(), len(m.Passages))
+		return nil, nil, fmt.Errorf("%w: %d vectors for %d passages", ErrCorrupt, coll.Count(), len(m.Passages))
+	}
+	for _, p := range m.Passages {
+		if d, err := coll.GetByID(context.Background(), p.ID); err != nil || len(d.Embedding) == 0 {
+			return nil, nil, fmt.Errorf("%w: no vector for passage %s", ErrCorrupt, p.ID)
+		}
 	}
 	return &m, &Store{db: db, coll: coll}, nil
 }
