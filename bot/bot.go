@@ -487,7 +487,15 @@ func (b *Bot) registerCommands(ctx context.Context) error {
 		guilds = []string{""}
 	}
 	for _, g := range guilds {
-		if _, err := b.api.ApplicationCommandBulkOverwrite(app, g, commands(), discordgo.WithContext(ctx)); err != nil {
+		// A 5xx or a dropped connection at start-up is retried, like every
+		// other call, rather than failing the whole start.
+		rctx, cancel := context.WithTimeout(ctx, b.deliveryTimeout)
+		err := retryDiscordgo(rctx, func() error {
+			_, err := b.api.ApplicationCommandBulkOverwrite(app, g, commands(), discordgo.WithContext(rctx), discordgo.WithRetryOnRatelimit(false))
+			return err
+		})
+		cancel()
+		if err != nil {
 			return fmt.Errorf("bot: register commands (guild %q): %w", g, err)
 		}
 		b.log.Info("commands registered", "guild_id", g, "count", len(commands()))

@@ -168,7 +168,18 @@ func startBot(t *testing.T, eng bot.Engine, reload bot.ReloadFunc, opts func(*bo
 // it runs, for the test hooks of export_test.go.
 func startBotWith(t *testing.T, eng bot.Engine, reload bot.ReloadFunc, opts func(*bot.Options), setup func(*bot.Bot)) *harness {
 	t.Helper()
-	fake := discordtest.New(t, discordtest.Options{Token: "Bot " + testToken, HeartbeatInterval: time.Second})
+	return startBotOn(t, newFake(t), eng, reload, opts, setup)
+}
+
+// newFake is the fake Discord startBot uses.
+func newFake(t *testing.T) *discordtest.Server {
+	return discordtest.New(t, discordtest.Options{Token: "Bot " + testToken, HeartbeatInterval: time.Second})
+}
+
+// startBotOn is startBotWith on a fake made with newFake, so that a test
+// can inject failures before the bot starts.
+func startBotOn(t *testing.T, fake *discordtest.Server, eng bot.Engine, reload bot.ReloadFunc, opts func(*bot.Options), setup func(*bot.Bot)) *harness {
+	t.Helper()
 	logs := &syncBuffer{}
 	o := bot.Options{
 		Token:                testToken,

@@ -334,6 +334,37 @@ func TestDeliveryFaults(t *testing.T) {
 	}
 }
 
+// TestStartupAndFollowUpFaults covers 500s and drops on the two calls the
+// delivery tests above do not reach: command registration at start-up and
+// the follow-up messages of a long answer.
+func TestStartupAndFollowUpFaults(t *testing.T) {
+	t.Parallel()
+	t.Run("registration", func(t *testing.T) {
+		t.Parallel()
+		fake := newFake(t)
+		fake.FailNextStatus(http.MethodPut, "/applications/", 1, http.StatusInternalServerError)
+		fake.DropNext(http.MethodPut, "/applications/", 1)
+		h := startBotOn(t, fake, &fakeEngine{}, nil, nil, nil)
+		h.wait(t, func(r discordtest.Request) bool { return r.Method == http.MethodPut && r.Status == 200 })
+		in := h.fake.Command(discordtest.Invoker{}, "ask", discordtest.Option{Name: "question", Value: "Who went?"})
+		h.dispatch(t, in)
+		h.final(t, in)
+	})
+	t.Run("follow-up", func(t *testing.T) {
+		t.Parallel()
+		long := sampleAnswer("q")
+		long.Text = strings.Repeat("Lavrov arrived in Pyongyang for a visit, and the text goes on [1]. ", 110)
+		h := startBot(t, &fakeEngine{AnswerFn: func(context.Context, briefing.Request) (briefing.Answer, error) { return long, nil }}, nil, nil)
+		in := h.fake.Command(discordtest.Invoker{}, "ask", discordtest.Option{Name: "question", Value: "Who went?"})
+		h.fake.FailNextStatus(http.MethodPost, "/webhooks/100/"+in.Token, 1, http.StatusInternalServerError)
+		h.fake.DropNext(http.MethodPost, "/webhooks/100/"+in.Token, 1)
+		h.dispatch(t, in)
+		h.wait(t, func(r discordtest.Request) bool {
+			return r.Method == http.MethodPost && r.Status == 200 && strings.HasPrefix(r.Path, "/webhooks/100/"+in.Token)
+		})
+	})
+}
+
 // TestRateLimitsAreIsolated covers case 6: one interaction's 60s 429 on
 // its edit does not hold back another user's answer, and a global 429 does
 // not delay another user's acknowledgement past Discord's three seconds.
