@@ -196,6 +196,8 @@ type Bot struct {
 	// hurry is closed when a shutdown must finish: answers still being
 	// computed are cancelled and their users told (see shutdown.go).
 	hurry *hurry
+	// stopBy is when the shutdown deadline ends, in Unix nanoseconds.
+	stopBy atomic.Int64
 	// deliveryTimeout bounds delivering one reply (defaultDeliveryTimeout;
 	// shortened only by tests).
 	deliveryTimeout time.Duration
@@ -428,6 +430,7 @@ func (b *Bot) Run(ctx context.Context) error {
 	}
 	idle := b.stop() // before the log line: once it is written, new work is refused
 	b.log.Info("shutting down", "inflight_deadline", b.opts.ShutdownTimeout.String())
+	b.stopBy.Store(time.Now().Add(b.opts.ShutdownTimeout).UnixNano())
 	deadline := time.NewTimer(b.opts.ShutdownTimeout)
 	defer deadline.Stop()
 	hurryUp := time.AfterFunc(time.Duration(float64(b.opts.ShutdownTimeout)*hurryShare), func() {

@@ -391,6 +391,9 @@ func (b *Bot) ask(ctx context.Context, log *slog.Logger, i *discordgo.Interactio
 	a, err := b.engine.Answer(actx, briefing.Request{Question: q, OnDelta: st.delta, Filter: f})
 	st.stop()
 	if err != nil {
+		a, err = b.answerInHaste(ctx, log, briefing.Request{Question: q}, err)
+	}
+	if err != nil {
 		b.send(ctx, log, r, []outMessage{{Content: b.userError(log, lang, q, err)}}, false)
 		return
 	}

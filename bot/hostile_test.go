@@ -477,26 +477,40 @@ func TestStreamingShowsOnlyMarkedDrafts(t *testing.T) {
 
 // TestShutdownTellsUsersInFlight covers case 9: on shutdown, an answer
 // waiting on a slow LLM (mid-answer or mid-stream) is cancelled in time for
-// its user to be told the bot is restarting, within ShutdownTimeout, and a
+// its user to get the extractive answer (asked again in haste: an engine
+// given a short deadline answers extractively) or, when even that fails,
+// the notice that the bot is restarting, within ShutdownTimeout; a
 // streamed message is finalised (no cursor left).
 func TestShutdownTellsUsersInFlight(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
 		name   string
 		stream bool
+		// extractive: the engine answers extractively under a short
+		// deadline, like rag's; otherwise it fails whatever the deadline.
+		extractive bool
 	}{
-		{"mid-answer", false},
-		{"mid-stream", true},
+		{"mid-answer, notice", false, false},
+		{"mid-stream, notice", true, false},
+		{"mid-answer, extractive answer", false, true},
+		{"mid-stream, extractive answer", true, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			entered := make(chan struct{})
+			var calls atomic.Int32
 			eng := &fakeEngine{AnswerFn: func(ctx context.Context, req briefing.Request) (briefing.Answer, error) {
-				if tt.stream {
-					req.OnDelta("Lavrov arrived")
+				if calls.Add(1) == 1 {
+					if tt.stream {
+						req.OnDelta("Lavrov arrived")
+					}
+					close(entered)
+				} else if tt.extractive {
+					a := sampleAnswer(req.Question)
+					a.Generated, a.Fallback = false, true
+					return a, nil
 				}
-				close(entered)
 				<-ctx.Done() // a slow LLM that honours cancellation
 				return briefing.Answer{}, fmt.Errorf("generate: %w", ctx.Err())
 			}}
@@ -524,7 +538,10 @@ func TestShutdownTellsUsersInFlight(t *testing.T) {
 				}
 			}
 			text := allText(last.Body)
-			if !strings.Contains(text, "The bot is restarting") {
+			switch {
+			case tt.extractive && (!strings.Contains(text, "Lavrov arrived") || !strings.Contains(text, "extractive answer")):
+				t.Errorf("last edit = %s, want the extractive answer", last.Raw)
+			case !tt.extractive && !strings.Contains(text, "The bot is restarting"):
 				t.Errorf("last edit = %s, want the restarting notice", last.Raw)
 			}
 			if strings.Contains(text, "▌") || strings.Contains(text, "Draft") {

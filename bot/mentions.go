@@ -139,7 +139,11 @@ func (b *Bot) answerMessage(ctx context.Context, log *slog.Logger, m *discordgo.
 	start := time.Now()
 	actx, cancel := b.answerContext(ctx)
 	defer cancel()
-	a, err := b.engine.Answer(actx, briefing.Request{Question: q, History: conv.recent(b.opts.ThreadHistory)})
+	req := briefing.Request{Question: q, History: conv.recent(b.opts.ThreadHistory)}
+	a, err := b.engine.Answer(actx, req)
+	if err != nil {
+		a, err = b.answerInHaste(ctx, log, req, err)
+	}
 	if err != nil {
 		b.post(ctx, log, channel, "", outMessage{Content: b.userError(log, lang, q, err)})
 		return

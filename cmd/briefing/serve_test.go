@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/briefing/briefing/internal/discordtest"
+	"github.com/briefing/briefing/internal/openaitest"
 )
 
 // syncBuffer is a bytes.Buffer safe for the concurrent writes of a server,
@@ -294,5 +295,69 @@ func TestServeReloadUnderItsDeadline(t *testing.T) {
 		}
 	case <-ctx.Done():
 		t.Fatal("serve did not stop after cancellation")
+	}
+}
+
+// TestServeShutdownGivesTheExtractiveAnswer covers case 9 with the real
+// engine: SIGTERM while an /ask waits on an LLM that never answers; before
+// serve exits, the user gets the extractive answer, flagged, not nothing.
+func TestServeShutdownGivesTheExtractiveAnswer(t *testing.T) {
+	t.Parallel()
+	fake := discordtest.New(t, discordtest.Options{})
+	llmSrv := openaitest.New(t)
+	asked := make(chan struct{}, 8)
+	llmSrv.OnChat(func(openaitest.ChatRequest) openaitest.Reply {
+		asked <- struct{}{}
+		return openaitest.Reply{Hang: true}
+	})
+	env := map[string]string{
+		"BRIEFING_DISCORD_TOKEN":        strings.TrimPrefix(fake.Token(), "Bot "),
+		"BRIEFING_DISCORD_API_BASE_URL": fake.APIBase(),
+		"BRIEFING_DISCORD_GUILD_IDS":    "10",
+		"BRIEFING_INDEX_DIR":            "memory",
+		"BRIEFING_LLM_BASE_URL":         llmSrv.URL(),
+		"BRIEFING_LLM_MODEL":            "m",
+		"BRIEFING_LLM_TIMEOUT":          "60s",
+		"BRIEFING_OPS_LISTEN":           "127.0.0.1:0",
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 40*time.Second)
+	defer cancel()
+	runCtx, stop := context.WithCancel(ctx)
+	var stdout, stderr syncBuffer
+	done := make(chan int, 1)
+	go func() {
+		done <- run(runCtx, []string{"serve"}, strings.NewReader(""), &stdout, &stderr, func(k string) string { return env[k] })
+	}()
+	if _, err := fake.WaitFor(ctx, func(r discordtest.Request) bool {
+		return r.Method == http.MethodPut && strings.HasSuffix(r.Path, "/guilds/10/commands")
+	}); err != nil {
+		t.Fatalf("commands not registered: %v\n%s", err, stderr.String())
+	}
+	in := fake.Command(discordtest.Invoker{}, "ask", discordtest.Option{Name: "question", Value: "Quando la Corea del Nord ha approvato il trattato?"})
+	if err := fake.Dispatch(ctx, "INTERACTION_CREATE", in.Payload); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-asked:
+	case <-ctx.Done():
+		t.Fatalf("the LLM was never asked\n%s", stderr.String())
+	}
+	stop() // SIGTERM
+	select {
+	case code := <-done:
+		if code != exitOK {
+			t.Errorf("serve exited %d, want 0\n%s", code, stderr.String())
+		}
+	case <-ctx.Done():
+		t.Fatal("serve did not stop after cancellation")
+	}
+	var last discordtest.Request
+	for _, r := range fake.Requests() {
+		if r.Method == http.MethodPatch && r.Status == 200 && strings.Contains(r.Path, in.Token+"/messages/@original") {
+			last = r
+		}
+	}
+	if !strings.Contains(string(last.Raw), "11 novembre") || !strings.Contains(string(last.Raw), "risposta estrattiva") {
+		t.Errorf("last edit before exit = %s, want the extractive answer\n%s", last.Raw, stderr.String())
 	}
 }
