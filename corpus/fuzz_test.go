@@ -4,6 +4,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/briefing/briefing/corpus"
@@ -17,6 +18,7 @@ func FuzzParse(f *testing.F) {
 		"---\n- a\n---\nbody",
 		"---\nid: [\n---\nb",
 		"---\n", "", "\xff", "# Titolo\n\nTesto.",
+		"\x1b[2J\x1b]0;t\x07Testo\x1b[5m.", "---\ntitle: \"a\\e[2Jb\"\n---\nTesto.", "\x00\x00\x00",
 	} {
 		f.Add("f.md", []byte(s))
 	}
@@ -37,6 +39,18 @@ func FuzzParse(f *testing.F) {
 		}
 		if doc.ID == "" || doc.Title == "" || (doc.Lang == "") || doc.BodyLine < 1 {
 			t.Fatalf("Parse = %+v: want ID, Title, Lang and BodyLine set", doc)
+		}
+		// Documents are untrusted: no control character but newline and
+		// tab survives parsing, in any field (issue 8).
+		for _, field := range []string{doc.Body, doc.Title, doc.Date, doc.Author, doc.Source} {
+			if i := strings.IndexFunc(field, func(r rune) bool {
+				return r != '\n' && r != '\t' && (r < 0x20 || r == 0x7f || r >= 0x80 && r <= 0x9f)
+			}); i >= 0 {
+				t.Fatalf("Parse kept a control character in %q", field)
+			}
+		}
+		if !strings.ContainsFunc(doc.Body, unicode.IsLetter) {
+			t.Fatalf("Parse accepted a body without letters: %q", doc.Body)
 		}
 	})
 }

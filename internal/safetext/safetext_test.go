@@ -3,6 +3,7 @@ package safetext_test
 import (
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/briefing/briefing/internal/safetext"
 )
@@ -130,6 +131,24 @@ func FuzzDiscord(f *testing.F) {
 		}
 		if again := safetext.Discord(got); again != got {
 			t.Errorf("Discord not idempotent on %q: %q then %q", s, got, again)
+		}
+	})
+}
+
+func FuzzTerminal(f *testing.F) {
+	for _, s := range hostile {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		got := safetext.Terminal(s)
+		if safetext.HasControl(got) {
+			t.Errorf("Terminal(%q) = %q holds a control character", s, got)
+		}
+		if again := safetext.Terminal(got); again != got {
+			t.Errorf("Terminal not idempotent on %q", s)
+		}
+		if q := safetext.Question(s); safetext.HasControl(q) && utf8.ValidString(s) {
+			t.Errorf("Question(%q) = %q holds a control character", s, q)
 		}
 	})
 }
