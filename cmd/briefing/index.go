@@ -7,8 +7,8 @@ import (
 	"time"
 
 	"github.com/briefing/briefing"
-	"github.com/briefing/briefing/internal/safetext"
 	"github.com/briefing/briefing/internal/fetch"
+	"github.com/briefing/briefing/internal/safetext"
 	"github.com/spf13/cobra"
 )
 
