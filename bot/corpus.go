@@ -297,9 +297,10 @@ func renderChange(c Change, m msgs) string {
 	for _, s := range c.Sources {
 		switch {
 		case s.Err != "" && s.Stale:
-			fmt.Fprintf(&b, "\n⚠ <%s>: %s (%s)", s.URL, oneLine(s.Err), m.ChangeStale)
+			// A fetch error may quote what a remote server sent.
+			fmt.Fprintf(&b, "\n⚠ <%s>: %s (%s)", s.URL, safe(oneLine(s.Err)), m.ChangeStale)
 		case s.Err != "":
-			fmt.Fprintf(&b, "\n⚠ <%s>: %s", s.URL, oneLine(s.Err))
+			fmt.Fprintf(&b, "\n⚠ <%s>: %s", s.URL, safe(oneLine(s.Err)))
 		}
 		if len(s.New) > 0 {
 			list(fmt.Sprintf(m.ChangeNewFrom, "<"+s.URL+">"), s.New)

@@ -65,6 +65,7 @@ func hostileEngine() *fakeEngine {
 	p := samplePassage
 	p.Title = "Lavrov " + phishing
 	p.Text = "Vedi " + phishing + " e " + pings + "."
+	p.Source, p.Date = "Outlet "+pings, "2024 "+phishing
 	return &fakeEngine{
 		AnswerFn: func(ctx context.Context, req briefing.Request) (briefing.Answer, error) {
 			return briefing.Answer{Lang: "it", Generated: true,

@@ -23,6 +23,7 @@ func safeAnswer(a briefing.Answer) briefing.Answer {
 		c.Quote = safe(c.Quote)
 		c.Passage.Title = safe(c.Passage.Title)
 		c.Passage.Text = safe(c.Passage.Text)
+		c.Passage.Source, c.Passage.Date, c.Passage.URL = safe(c.Passage.Source), safe(c.Passage.Date), safe(c.Passage.URL)
 		cites[i] = c
 	}
 	a.Citations = cites
@@ -35,6 +36,7 @@ func safeHits(hits []briefing.Hit) []briefing.Hit {
 	for i, h := range hits {
 		h.Passage.Title = safe(h.Passage.Title)
 		h.Passage.Text = safe(h.Passage.Text)
+		h.Passage.Source, h.Passage.Date, h.Passage.URL = safe(h.Passage.Source), safe(h.Passage.Date), safe(h.Passage.URL)
 		out[i] = h
 	}
 	return out
@@ -44,7 +46,7 @@ func safeHits(hits []briefing.Hit) []briefing.Hit {
 func safeDocs(docs []briefing.DocumentInfo) []briefing.DocumentInfo {
 	out := make([]briefing.DocumentInfo, len(docs))
 	for i, d := range docs {
-		d.ID, d.Title, d.Date, d.Author, d.Source = safe(d.ID), safe(d.Title), safe(d.Date), safe(d.Author), safe(d.Source)
+		d.ID, d.Title, d.Date, d.Author, d.Source, d.URL = safe(d.ID), safe(d.Title), safe(d.Date), safe(d.Author), safe(d.Source), safe(d.URL)
 		out[i] = d
 	}
 	return out
