@@ -49,3 +49,8 @@ func cleanControls(s string) string {
 		return r
 	}, s)
 }
+
+// CleanText is the cleaning Parse applies, for metadata a caller sets on a
+// Document itself (a feed's item title, say): escape sequences and control
+// characters other than newline and tab are removed. s must be valid UTF-8.
+func CleanText(s string) string { return cleanControls(s) }

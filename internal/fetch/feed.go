@@ -166,6 +166,9 @@ func (f *Fetcher) item(ctx context.Context, feed *gofeed.Feed, it *gofeed.Item) 
 	if doc.Path == "" || !strings.Contains(doc.Path, "://") {
 		doc.Path = key
 	}
+	// The feed's fields are as untrusted as a document's text ("&#27;" in
+	// a title unescapes to ESC): cleaned as Parse cleans.
+	doc.Title, doc.Author, doc.Source = corpus.CleanText(doc.Title), corpus.CleanText(doc.Author), corpus.CleanText(doc.Source)
 	return doc, nil
 }
 
