@@ -259,7 +259,7 @@ func TestCLIHugeLLMReplyIsBounded(t *testing.T) {
 	if len(r.stdout) > 8<<10 {
 		t.Errorf("printed %d bytes for a 162 KB reply", len(r.stdout))
 	}
-	if !strings.Contains(r.stdout, "extractive answer") || !strings.Contains(r.stdout, "6 novembre") {
+	if !strings.Contains(r.stdout, "extractive answer") && !strings.Contains(r.stdout, "risposta estrattiva") || !strings.Contains(r.stdout, "6 novembre") {
 		t.Errorf("want the extractive fallback:\n%s", r.stdout)
 	}
 }
@@ -291,10 +291,10 @@ func TestCLIObeyedInjectionIsNotVerified(t *testing.T) {
 				t.Fatalf("test is void: the LLM was not asked\n%s", r.stdout)
 			}
 			answer, _, _ := strings.Cut(r.stdout, "\nSources:")
-			if strings.Contains(r.stdout, "citations verified") || strings.Contains(answer, "PWNED") || strings.Contains(answer, "@everyone") {
+			if strings.Contains(r.stdout, "citations verified") || strings.Contains(r.stdout, "citazioni verificate") || strings.Contains(answer, "PWNED") || strings.Contains(answer, "@everyone") {
 				t.Errorf("the obeyed injection is shown as the answer:\n%s", r.stdout)
 			}
-			if !strings.Contains(r.stdout, "extractive answer") {
+			if !strings.Contains(r.stdout, "extractive answer") && !strings.Contains(r.stdout, "risposta estrattiva") {
 				t.Errorf("want the extractive fallback:\n%s", r.stdout)
 			}
 		})
