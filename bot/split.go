@@ -67,7 +67,7 @@ func bestCut(r []rune, max int) int {
 			para = i
 			break
 		}
-		if sentence < 0 && endsSentence([]rune(strings.TrimRightFunc(string(r[:i]), unicode.IsSpace))) {
+		if sentence < 0 && endsWithTerminator([]rune(strings.TrimRightFunc(string(r[:i]), unicode.IsSpace))) {
 			sentence = i
 		}
 	}
@@ -90,9 +90,9 @@ func bestCut(r []rune, max int) int {
 	return cut
 }
 
-// endsSentence reports whether r ends with sentence punctuation, possibly
+// endsWithTerminator reports whether r ends with sentence punctuation, possibly
 // followed by closing quotes or brackets and [n] markers.
-func endsSentence(r []rune) bool {
+func endsWithTerminator(r []rune) bool {
 	i := len(r) - 1
 	for i >= 0 {
 		if r[i] == ']' { // skip a trailing [n]

@@ -1,0 +1,151 @@
+package bot
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"github.com/bwmarrin/discordgo"
+
+	"github.com/briefing/briefing"
+	"github.com/briefing/briefing/internal/safetext"
+)
+
+func (b *Bot) ask(ctx context.Context, log *slog.Logger, i *discordgo.Interaction, r responder) {
+	f, ok := b.filterOf(ctx, log, i, r)
+	if !ok {
+		return
+	}
+	q, lang, ok := b.beginQuestion(ctx, log, i, r, "question")
+	if !ok {
+		return
+	}
+	defer b.limits.release()
+	id := newRef()
+	log = log.With("question_id", id)
+	start := time.Now()
+	actx, cancel := b.answerContext(ctx)
+	defer cancel()
+	st := b.newStreamer(ctx, log, r, q, lang)
+	defer st.stop() // on a panic in Answer; a no-op after the stop below
+	a, err := b.engine.Answer(actx, briefing.Request{Question: q, OnDelta: st.delta, Filter: f})
+	st.stop()
+	if err != nil {
+		a, err = b.answerInHaste(ctx, log, briefing.Request{Question: q}, err)
+	}
+	if err != nil {
+		b.send(ctx, log, r, []outMessage{{Content: b.userError(log, lang, q, err)}}, false)
+		return
+	}
+	b.finishAnswer(ctx, log, r, "ask", id, q, withFilter(q, f), a, start)
+}
+
+// finishAnswer records, logs, caches and sends an answer.
+func (b *Bot) finishAnswer(ctx context.Context, log *slog.Logger, r responder, kind, id, question, title string, a briefing.Answer, start time.Time) {
+	lang := a.Lang
+	if lang == "" {
+		lang = guessLang(question, "")
+	}
+	took := time.Since(start)
+	b.metrics.Answered(kind, took, a.Refused, a.Fallback)
+	log.Info("answered", "lang", lang, "refused", a.Refused, "fallback", a.Fallback, "fallback_reason", a.FallbackReason,
+		"generated", a.Generated, "citations", len(a.Citations), "question_chars", runeLen(question), "duration_ms", took.Milliseconds())
+	b.answers.Add(id, storedAnswer{Question: question, Answer: a})
+	b.send(ctx, log, r, renderAnswer(a, answerView{ID: id, Title: title, Lang: lang, Indexed: b.indexedAt()}), false)
+}
+
+func (b *Bot) search(ctx context.Context, log *slog.Logger, i *discordgo.Interaction, r responder) {
+	f, ok := b.filterOf(ctx, log, i, r)
+	if !ok {
+		return
+	}
+	q, lang, ok := b.beginQuestion(ctx, log, i, r, "query")
+	if !ok {
+		return
+	}
+	defer b.limits.release()
+	start := time.Now()
+	actx, cancel := b.answerContext(ctx)
+	defer cancel()
+	var hits []briefing.Hit
+	var err error
+	if fs, can := b.engine.(filteredSearcher); can && !f.IsZero() {
+		hits, err = fs.SearchFilter(actx, q, 5, f)
+	} else {
+		hits, err = b.engine.Search(actx, q, 5)
+	}
+	if err != nil {
+		b.send(ctx, log, r, []outMessage{{Content: b.userError(log, lang, q, err)}}, false)
+		return
+	}
+	b.metrics.Answered("search", time.Since(start), len(hits) == 0, false)
+	log.Info("searched", "hits", len(hits))
+	b.send(ctx, log, r, renderHits(withFilter(q, f), hits, lang), false)
+}
+
+func (b *Bot) summary(ctx context.Context, log *slog.Logger, i *discordgo.Interaction, r responder) {
+	f, ok := b.filterOf(ctx, log, i, r)
+	if !ok {
+		return
+	}
+	topic, doc := safetext.Question(option(i, "topic")), option(i, "document")
+	lang := localeLang(i.Locale)
+	if topic != "" {
+		lang = guessLang(topic, i.Locale)
+	}
+	if topic != "" && !hasWord(topic) || topic == "" && option(i, "topic") != "" {
+		b.ephemeral(ctx, log, r, t(lang).Empty)
+		return
+	}
+	if !b.admit(ctx, log, r, userOf(i).ID, topic, lang) {
+		return
+	}
+	defer b.limits.release()
+	if !b.deferReply(ctx, log, r, false) {
+		return
+	}
+	id := newRef()
+	log = log.With("question_id", id)
+	title := t(lang).Summary
+	for _, part := range []string{topic, b.docTitle(doc)} {
+		if part != "" {
+			title += ": " + part
+			break
+		}
+	}
+	title = withFilter(title, f)
+	start := time.Now()
+	actx, cancel := b.answerContext(ctx)
+	defer cancel()
+	st := b.newStreamer(ctx, log, r, title, lang)
+	defer st.stop() // on a panic in Summarize; a no-op after the stop below
+	a, err := b.engine.Summarize(actx, briefing.SummaryRequest{DocID: doc, Topic: topic, OnDelta: st.delta, Filter: f})
+	st.stop()
+	if err != nil {
+		b.send(ctx, log, r, []outMessage{{Content: b.userError(log, lang, topic, err)}}, false)
+		return
+	}
+	if a.Lang == "" {
+		a.Lang = lang
+	}
+	b.finishAnswer(ctx, log, r, "summary", id, topic, title, a, start)
+}
+
+func (b *Bot) docTitle(id string) string {
+	if id == "" {
+		return ""
+	}
+	for _, d := range b.engine.Documents() {
+		if d.ID == id {
+			return d.Title
+		}
+	}
+	return id
+}
+
+func (b *Bot) sources(ctx context.Context, log *slog.Logger, i *discordgo.Interaction, r responder) {
+	if !b.deferReply(ctx, log, r, false) {
+		return
+	}
+	b.send(ctx, log, r, renderDocuments(b.engine.Documents(), localeLang(i.Locale)), false)
+}
