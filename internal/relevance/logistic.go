@@ -117,27 +117,41 @@ func FitLogistic(names []string, x [][]float64, y []bool, weight []float64, opts
 				hess[j][j] += 1e-9
 			}
 		}
-		step, err := solve(hess, grad)
+		done, err := newtonStep(w, hess, grad)
 		if err != nil {
 			return Logistic{}, fmt.Errorf("fit: iteration %d: %w", it, err)
 		}
-		change := 0.0
-		for j := range w {
-			w[j] -= step[j]
-			change = max(change, math.Abs(step[j]))
-		}
-		if change < 1e-10 {
+		if done {
 			break
 		}
 	}
+	roundWeights(w)
+	return Logistic{Features: slicesClone(names), Weights: w}, nil
+}
+
+// newtonStep applies one Newton step, w -= hess⁻¹ grad, and reports
+// whether it was small enough to stop.
+func newtonStep(w []float64, hess [][]float64, grad []float64) (bool, error) {
+	step, err := solve(hess, grad)
+	if err != nil {
+		return false, err
+	}
+	change := 0.0
 	for j := range w {
-		// Rounded so the stored file and a re-fit compare equal across
-		// machines whose floating point differs in the last bits.
-		// +0, never -0: the sign of a weight the data leave at zero is
-		// floating-point noise, and the file must not depend on it.
+		w[j] -= step[j]
+		change = max(change, math.Abs(step[j]))
+	}
+	return change < 1e-10, nil
+}
+
+// roundWeights rounds fitted weights to 1e-6, so the stored file and a
+// refit compare equal across machines whose floating point differs in the
+// last bits; +0, never -0, since the sign of a weight the data leave at
+// zero is floating-point noise and the file must not depend on it.
+func roundWeights(w []float64) {
+	for j := range w {
 		w[j] = math.Round(w[j]*1e6)/1e6 + 0
 	}
-	return Logistic{Features: slicesClone(names), Weights: w}, nil
 }
 
 func rowWeight(w []float64, i int) float64 {

@@ -97,23 +97,14 @@ func FitSoftmax(names []string, groups []Group, opts FitOptions) (Logistic, erro
 			grad[k] += opts.L2 * w[k]
 			hess[k][k] += opts.L2
 		}
-		step, err := solve(hess, grad)
+		done, err := newtonStep(w, hess, grad)
 		if err != nil {
 			return Logistic{}, fmt.Errorf("fit: iteration %d: %w", it, err)
 		}
-		change := 0.0
-		for k := range w {
-			w[k] -= step[k]
-			change = max(change, math.Abs(step[k]))
-		}
-		if change < 1e-10 {
+		if done {
 			break
 		}
 	}
-	for k := range w {
-		// +0, never -0: the sign of a weight the data leave at zero is
-		// floating-point noise, and the file must not depend on it.
-		w[k] = math.Round(w[k]*1e6)/1e6 + 0
-	}
+	roundWeights(w)
 	return Logistic{Features: slicesClone(names), Weights: w}, nil
 }
