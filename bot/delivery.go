@@ -115,18 +115,8 @@ func (c *interactionREST) do(ctx context.Context, method, path, route string, bo
 		if wait < 0 || ctx.Err() != nil {
 			break // not retryable, or the caller gave up
 		}
-		if wait == 0 {
-			wait = min(firstBackoff<<attempt, maxBackoff)
-		}
-		if dl, ok := ctx.Deadline(); ok && time.Until(dl) < wait {
-			return fmt.Errorf("%w (wait %s): %w", errNoTimeToRetry, wait.Round(time.Millisecond), last)
-		}
-		timer := time.NewTimer(wait)
-		select {
-		case <-ctx.Done():
-			timer.Stop()
-			return fmt.Errorf("%w: %w", ctx.Err(), last)
-		case <-timer.C:
+		if err := waitToRetry(ctx, attempt, wait, last); err != nil {
+			return err
 		}
 	}
 	return last
@@ -201,19 +191,30 @@ func retryDiscordgo(ctx context.Context, call func() error) error {
 		case errors.Is(last, discordgo.ErrJSONUnmarshal):
 			return last
 		}
-		if wait == 0 {
-			wait = min(firstBackoff<<attempt, maxBackoff)
-		}
-		if dl, ok := ctx.Deadline(); ok && time.Until(dl) < wait {
-			return fmt.Errorf("%w (wait %s): %w", errNoTimeToRetry, wait.Round(time.Millisecond), last)
-		}
-		timer := time.NewTimer(wait)
-		select {
-		case <-ctx.Done():
-			timer.Stop()
-			return fmt.Errorf("%w: %w", ctx.Err(), last)
-		case <-timer.C:
+		if err := waitToRetry(ctx, attempt, wait, last); err != nil {
+			return err
 		}
 	}
 	return last
+}
+
+// waitToRetry waits before attempt+1 of a call that failed with last:
+// wait, or the exponential backoff when wait is 0. It returns an error
+// wrapping last instead when the wait would overrun ctx's deadline or ctx
+// ends while waiting.
+func waitToRetry(ctx context.Context, attempt int, wait time.Duration, last error) error {
+	if wait == 0 {
+		wait = min(firstBackoff<<attempt, maxBackoff)
+	}
+	if dl, ok := ctx.Deadline(); ok && time.Until(dl) < wait {
+		return fmt.Errorf("%w (wait %s): %w", errNoTimeToRetry, wait.Round(time.Millisecond), last)
+	}
+	timer := time.NewTimer(wait)
+	defer timer.Stop()
+	select {
+	case <-ctx.Done():
+		return fmt.Errorf("%w: %w", ctx.Err(), last)
+	case <-timer.C:
+		return nil
+	}
 }
