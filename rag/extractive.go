@@ -10,11 +10,10 @@ import (
 const closestPassages = 2
 
 // extractive is the extractive response to r. With the rules ranker it is
-// the extractor's answer from the top passages; with the fitted model, in
-// state answer the
-// sentences of the top passage that the answer model picks, cited; in
-// state uncertain the picked sentences of each of the closest passages,
-// framed as such (as the fit measures it: internal/relevance/fit).
+// the extractor's answer from the top passages. With the fitted model it
+// is, in state answer, the sentences of the top passage that the model
+// picks, cited; in state uncertain, the picked sentences of each of the
+// closest passages, framed as such (as the fit measures it).
 func (e *Engine) extractive(r *retrieval, state briefing.State) (string, []briefing.Citation) {
 	if e.opts.Ranker == RankerRules {
 		return e.extractor.Answer(r.snap, *r.extractQuestion(), r.hits)
