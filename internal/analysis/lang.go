@@ -3,17 +3,22 @@ package analysis
 import (
 	"strings"
 	"unicode"
-	"unicode/utf8"
 )
 
 // DetectLang guesses whether text is Italian ("it") or English ("en").
 //
-// It counts function words of each language, then weaker cues: accented
-// vowels and Italian endings against letters and digraphs Italian words
-// rarely have (k, w, y, "th", "sh"). It is meant for documents and for short
-// questions alike ("Quando?" is Italian, "Who signed it?" English), and
-// tolerates missing accents. When nothing tips the balance, for example an
-// empty string or a bare name, it returns "en".
+// Function words decide (italianWords, englishWords): the side with more
+// of them wins. When they tie, as in most two- or three-word queries
+// ("truppe nordcoreane a Kursk", "missile launch"), the spelling of the
+// other words does: each is one vote for the language a logistic
+// regression on its letter n-grams favours, fitted on general Italian and
+// English word lists (langmodel.txt, made by langfit), and a tie of votes
+// goes to the summed log-odds. A capitalised word after the first is
+// a name ("Kursk", "Pyongyang") and gives no spelling evidence. It is meant
+// for documents and for short questions alike ("Quando?" is Italian, "Who
+// signed it?" English), and tolerates missing accents. When nothing tips
+// the balance, for example an empty string or a bare name, it returns
+// "en".
 //
 // It is the project's one language detector: corpus uses it for documents
 // without a lang, the engine for questions, the bot for its own messages.
@@ -25,79 +30,58 @@ func DetectLang(text string) string { return detect(text, true, "en") }
 // language rather than guessed from its spelling.
 func GuessLang(text, tie string) string { return detect(text, false, tie) }
 
-// detect counts function words (2 each) and, with cues, the spelling of the
-// other words; a tie returns tie.
-func detect(text string, cues bool, tie string) string {
-	var it, en float64
+// detect decides by function words; with spelling, a tie goes to the
+// other words, each one vote for the language its spelling favours, and a
+// tie of votes to their summed log-odds; a tie of all returns tie.
+//
+// The evidence is ranked rather than weighed against each other, since no
+// data here fits an exchange rate between them: function words are listed,
+// not guessed, so they come first; and a word is one vote however foreign
+// it looks, because queries borrow words from the other language
+// ("summary truppe nordcoreane", "summit in Moscow").
+func detect(text string, spelling bool, tie string) string {
+	var it, en, itVotes, enVotes int
+	var odds float64
 	raw := strings.FieldsFunc(text, func(r rune) bool {
 		return !unicode.IsLetter(r)
 	})
 	for i, rw := range raw {
 		w := strings.ToLower(rw)
+		if italianWords[w] {
+			it++
+		}
+		if englishWords[w] {
+			en++
+		}
 		// A capitalised word inside the text is a name ("Kursk",
 		// "Pyongyang"): its spelling is its own language's, not the text's.
 		name := i > 0 && unicode.IsUpper([]rune(rw)[0])
-		if italianWords[w] {
-			it += 2
-		}
-		if englishWords[w] {
-			en += 2
-		}
-		if italianWords[w] || englishWords[w] || !cues || name {
+		if !spelling || name || italianWords[w] || englishWords[w] {
 			continue
 		}
-		it += italianCues(w)
-		en += englishCues(w)
+		s := defaultSpelling().Score(w)
+		odds += s
+		switch {
+		case s > 0:
+			itVotes++
+		case s < 0:
+			enVotes++
+		}
 	}
 	switch {
-	case it > en:
-		return "it"
-	case en > it:
-		return "en"
+	case it != en:
+		return pick(it > en)
+	case itVotes != enVotes:
+		return pick(itVotes > enVotes)
+	case odds != 0:
+		return pick(odds > 0)
 	}
 	return tie
 }
 
-// italianCues scores spelling typical of Italian in a word that is not a
-// function word.
-func italianCues(w string) float64 {
-	var s float64
-	if strings.ContainsAny(w, "àèéìòù") {
-		s++
+func pick(italian bool) string {
+	if italian {
+		return "it"
 	}
-	for _, suf := range []string{"zione", "zioni", "mente", "gli", "ggio", "cchi", "zza", "ssi", "tti", "ato", "ata", "ati", "ito", "uto", "are", "ere", "ire", "ano", "ono", "ità", "ese", "ia"} {
-		if len(w) > len(suf)+1 && strings.HasSuffix(w, suf) {
-			s += 0.5
-			break
-		}
-	}
-	if last, _ := utf8.DecodeLastRuneInString(w); len(w) >= 4 && strings.ContainsRune("aeioàèéìòù", last) {
-		s += 0.25
-	}
-	return s
-}
-
-// englishCues scores spelling typical of English in a word that is not a
-// function word.
-func englishCues(w string) float64 {
-	var s float64
-	if strings.ContainsAny(w, "kwy") {
-		s += 0.5
-	}
-	for _, sub := range []string{"th", "sh", "wh", "ck", "ee", "oo", "ea", "ou"} {
-		if strings.Contains(w, sub) {
-			s += 0.5
-			break
-		}
-	}
-	for _, suf := range []string{"tion", "ing", "ed", "ly", "ness", "ment", "ship", "ful", "ous", "ers", "s"} {
-		if len(w) > len(suf)+1 && strings.HasSuffix(w, suf) {
-			s += 0.5
-			break
-		}
-	}
-	if last, _ := utf8.DecodeLastRuneInString(w); len(w) >= 4 && !strings.ContainsRune("aeiouàèéìòù", last) {
-		s += 0.25
-	}
-	return s
+	return "en"
 }
