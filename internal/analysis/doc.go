@@ -8,6 +8,10 @@
 // It also holds the project's one language detector (DetectLang for
 // documents and questions, GuessLang for the bot's own messages) and every
 // word list (stop words, the detector's function words, quantity and month
-// words), used alike by corpus, the engine and the bot. It imports nothing
-// of briefing's.
+// words), used alike by corpus, the engine and the bot. When function
+// words tie, DetectLang asks the spelling model (SpellingModel): a logistic
+// regression on letter n-grams, embedded from langmodel.txt, which
+// langfit fits on Debian's general Italian and English word lists
+// (witalian, wamerican) with "go generate ./internal/analysis". It imports
+// nothing of briefing's.
 package analysis
