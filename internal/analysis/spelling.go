@@ -117,6 +117,3 @@ func (m *SpellingModel) Score(word string) float64 {
 	}
 	return s
 }
-
-// Len returns the number of n-grams the model weighs.
-func (m *SpellingModel) Len() int { return len(m.weights) }

@@ -63,9 +63,9 @@ const (
 
 // Report is what a fit measured.
 type Report struct {
-	// Words is the number of usable words of each list; Shared those in
-	// both lists, which spelling cannot tell apart and which are not
-	// scored.
+	// Words is the number of distinct usable words of each language;
+	// Shared those in both, which spelling cannot tell apart and which are
+	// not scored.
 	Words  map[string]int
 	Shared int
 	// Grams is the number of n-grams kept.
@@ -105,7 +105,8 @@ func Fit(srcs []Source, versions []string) ([]byte, Report, error) {
 		return nil, Report{}, fmt.Errorf("langfit: %d versions for %d sources", len(versions), len(srcs))
 	}
 	words := map[string][]string{}
-	for _, s := range srcs {
+	listed := make([]int, len(srcs)) // usable words of each source
+	for i, s := range srcs {
 		if s.Lang != "it" && s.Lang != "en" {
 			return nil, Report{}, fmt.Errorf("langfit: source %s: language %q, want it or en", s.Path, s.Lang)
 		}
@@ -114,6 +115,7 @@ func Fit(srcs []Source, versions []string) ([]byte, Report, error) {
 			return nil, Report{}, err
 		}
 		words[s.Lang] = append(words[s.Lang], w...)
+		listed[i] = len(w)
 	}
 	for _, l := range []string{"it", "en"} {
 		if len(words[l]) == 0 {
@@ -125,28 +127,83 @@ func Fit(srcs []Source, versions []string) ([]byte, Report, error) {
 	for _, l := range []string{"it", "en"} {
 		rep.Words[l] = len(words[l])
 	}
-	// Split the words; words in both lists train both ways but are not
-	// scored, since spelling cannot tell them apart.
-	type example struct {
-		word    string
-		italian bool
+	train, test, shared := split(words)
+	rep.Shared = shared
+	names, w := fitWeights(train)
+
+	// Three decimals are far finer than any decision needs and keep the
+	// file reproducible across floating-point quirks; weights that round
+	// to zero are left out.
+	var body bytes.Buffer
+	for i, g := range names {
+		v := strconv.FormatFloat(w[i], 'f', 3, 64)
+		if v == "0.000" || v == "-0.000" {
+			continue
+		}
+		fmt.Fprintf(&body, "%s\t%s\n", g, v)
+		rep.Grams++
 	}
-	var train []example
-	test := map[string][]string{}
+
+	// Score the held-out words with the production parser and scorer, so
+	// the figure is the committed file's.
+	m, err := analysis.ParseSpellingModel(body.Bytes())
+	if err != nil {
+		return nil, Report{}, fmt.Errorf("langfit: parse fitted model: %w", err)
+	}
+	for _, l := range []string{"it", "en"} {
+		for _, word := range test[l] {
+			rep.Tested[l]++
+			s := m.Score(word)
+			if (l == "it" && s > 0) || (l == "en" && s < 0) {
+				rep.Correct[l]++
+			}
+		}
+	}
+
+	var out bytes.Buffer
+	fmt.Fprintf(&out, "# Spelling model of analysis.DetectLang: logistic regression of a word's language\n")
+	fmt.Fprintf(&out, "# (Italian positive) on its letter n-grams (1 to %d runes; \"_\" marks a word's start\n", analysis.MaxGram)
+	fmt.Fprintf(&out, "# and end, and alone is the intercept), fitted on general word lists. Not edited:\n")
+	fmt.Fprintf(&out, "#   %s\n", Command)
+	fmt.Fprintf(&out, "# (internal/analysis/langfit). Sources, lowercase all-letter words only:\n")
+	for i, s := range srcs {
+		fmt.Fprintf(&out, "#   %s: Debian %s %s, %s, %d words\n", s.Lang, s.Package, versions[i], s.Path, listed[i])
+	}
+	fmt.Fprintf(&out, "# %d words are in both lists. One word in %d (by FNV-1a hash) is held out of the\n", rep.Shared, heldOut)
+	fmt.Fprintf(&out, "# fit; n-grams seen fewer than %d times in training words, or whose weight rounds\n", MinCount)
+	fmt.Fprintf(&out, "# to zero, are dropped (%d kept). Classes weigh equally; SGD, %d epochs, L2 %g.\n", rep.Grams, epochs, l2)
+	fmt.Fprintf(&out, "# Held-out accuracy (words in one list only): it %.4f (%d/%d), en %.4f (%d/%d).\n",
+		rep.Accuracy("it"), rep.Correct["it"], rep.Tested["it"], rep.Accuracy("en"), rep.Correct["en"], rep.Tested["en"])
+	fmt.Fprintf(&out, "# Format: gram<TAB>weight.\n")
+	out.Write(body.Bytes())
+	return out.Bytes(), rep, nil
+}
+
+// example is a training word and its list.
+type example struct {
+	word    string
+	italian bool
+}
+
+// split holds out one word in heldOut of each language. Words in both
+// lists train both ways but are not tested, since spelling cannot tell
+// them apart; shared counts them. words holds sorted lists.
+func split(words map[string][]string) (train []example, test map[string][]string, shared int) {
+	test = map[string][]string{}
 	for _, l := range []string{"it", "en"} {
 		other := words["en"]
 		if l == "en" {
 			other = words["it"]
 		}
 		for _, w := range words[l] {
-			shared := contains(other, w)
-			if shared && l == "en" {
-				rep.Shared++
+			both := contains(other, w)
+			if both && l == "en" {
+				shared++
 			}
 			switch {
 			case !isHeldOut(w):
 				train = append(train, example{w, l == "it"})
-			case !shared:
+			case !both:
 				test[l] = append(test[l], w)
 			}
 		}
@@ -162,15 +219,18 @@ func Fit(srcs []Source, versions []string) ([]byte, Report, error) {
 		}
 		return train[i].italian
 	})
+	return train, test, shared
+}
 
-	// Features: the n-grams frequent enough, as indices per word.
+// fitWeights fits the logistic regression on the n-grams seen at least
+// MinCount times in train, returned sorted with their weights.
+func fitWeights(train []example) (names []string, w []float64) {
 	freq := map[string]int{}
 	for _, e := range train {
 		for _, g := range analysis.SpellingGrams(e.word) {
 			freq[g]++
 		}
 	}
-	var names []string
 	for g, c := range freq {
 		if c >= MinCount {
 			names = append(names, g)
@@ -200,7 +260,7 @@ func Fit(srcs []Source, versions []string) ([]byte, Report, error) {
 	}
 	nEn := float64(len(train)) - nIt
 	classWeight := map[bool]float64{true: float64(len(train)) / (2 * nIt), false: float64(len(train)) / (2 * nEn)}
-	w := make([]float64, len(names))
+	w = make([]float64, len(names))
 	rate := step
 	for range epochs {
 		for i, e := range train {
@@ -219,53 +279,7 @@ func Fit(srcs []Source, versions []string) ([]byte, Report, error) {
 		}
 		rate *= decay
 	}
-
-	// Three decimals are far finer than any decision needs and keep the
-	// file reproducible across floating-point quirks; weights that round
-	// to zero are left out.
-	var body bytes.Buffer
-	for i, g := range names {
-		v := strconv.FormatFloat(w[i], 'f', 3, 64)
-		if v == "0.000" || v == "-0.000" {
-			continue
-		}
-		fmt.Fprintf(&body, "%s\t%s\n", g, v)
-		rep.Grams++
-	}
-
-	// Score the held-out words with the production parser and scorer, so
-	// the figure is the committed file's.
-	m, err := analysis.ParseSpellingModel(body.Bytes())
-	if err != nil {
-		return nil, Report{}, fmt.Errorf("langfit: parse fitted model: %w", err)
-	}
-	for _, l := range []string{"it", "en"} {
-		for _, w := range test[l] {
-			rep.Tested[l]++
-			s := m.Score(w)
-			if (l == "it" && s > 0) || (l == "en" && s < 0) {
-				rep.Correct[l]++
-			}
-		}
-	}
-
-	var out bytes.Buffer
-	fmt.Fprintf(&out, "# Spelling model of analysis.DetectLang: logistic regression of a word's language\n")
-	fmt.Fprintf(&out, "# (Italian positive) on its letter n-grams (1 to %d runes; \"_\" marks a word's start\n", analysis.MaxGram)
-	fmt.Fprintf(&out, "# and end, and alone is the intercept), fitted on general word lists. Not edited:\n")
-	fmt.Fprintf(&out, "#   %s\n", Command)
-	fmt.Fprintf(&out, "# (internal/analysis/langfit). Sources, lowercase all-letter words only:\n")
-	for i, s := range srcs {
-		fmt.Fprintf(&out, "#   %s: Debian %s %s, %s, %d words\n", s.Lang, s.Package, versions[i], s.Path, rep.Words[s.Lang])
-	}
-	fmt.Fprintf(&out, "# %d words are in both lists. One word in %d (by FNV-1a hash) is held out of the\n", rep.Shared, heldOut)
-	fmt.Fprintf(&out, "# fit; n-grams seen fewer than %d times in training words, or whose weight rounds\n", MinCount)
-	fmt.Fprintf(&out, "# to zero, are dropped (%d kept). Classes weigh equally; SGD, %d epochs, L2 %g.\n", rep.Grams, epochs, l2)
-	fmt.Fprintf(&out, "# Held-out accuracy (words in one list only): it %.4f (%d/%d), en %.4f (%d/%d).\n",
-		rep.Accuracy("it"), rep.Correct["it"], rep.Tested["it"], rep.Accuracy("en"), rep.Correct["en"], rep.Tested["en"])
-	fmt.Fprintf(&out, "# Format: gram<TAB>weight.\n")
-	out.Write(body.Bytes())
-	return out.Bytes(), rep, nil
+	return names, w
 }
 
 // readWords returns the usable words of a word list: lowercase entries of
