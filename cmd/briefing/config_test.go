@@ -410,7 +410,7 @@ func TestValidate(t *testing.T) {
 			c.Corpus.URLs = []string{"https://ok.example/", "page.html"}
 		}, []string{`corpus.feeds[0]: "ftp://x/rss" is not an http(s) URL`, `corpus.urls[1]: "page.html" is not an http(s) URL`}},
 		{"fetch limits", func(c *Config) { c.Corpus.FetchTimeout = 0; c.Corpus.FetchMaxMB = 0; c.Corpus.UploadMaxMB = 100 }, []string{"corpus.fetch_timeout: must be a positive duration", "corpus.fetch_max_mb: 0 is out of range", "corpus.upload_max_mb: 100 is out of range"}},
-		{"overlap not below chunk size", func(c *Config) { c.Index.ChunkOverlap = 800 }, []string{"index.chunk_overlap: 800 must be less than index.chunk_chars (800)"}},
+		{"overlap not below chunk size", func(c *Config) { c.Index.ChunkOverlap = c.Index.ChunkChars }, []string{"index.chunk_overlap: 1600 must be less than index.chunk_chars (1600)"}},
 		{"negative overlap", func(c *Config) { c.Index.ChunkOverlap = -1 }, []string{"index.chunk_overlap: must not be negative"}},
 		{"unknown provider", func(c *Config) { c.Embedder.Provider = "bert" }, []string{`embedder.provider: "bert" is not one of hashed, openai`}},
 		{"openai embedder needs a model and a URL", func(c *Config) { c.Embedder.Provider = "openai" }, []string{"embedder.model: is required", "embedder.base_url: is required"}},
@@ -519,10 +519,10 @@ func TestLoadConfigPrecedenceAndFiles(t *testing.T) {
 
 func TestLoadConfigJoinsFileEnvAndValidationProblems(t *testing.T) {
 	t.Parallel()
-	file := writeFile(t, "c.yaml", "llm:\n  base_ur: x\nindex:\n  chunk_overlap: 900\n")
+	file := writeFile(t, "c.yaml", "llm:\n  base_ur: x\nindex:\n  chunk_overlap: 1700\n")
 	_, err := LoadConfig(file, true, envOf(map[string]string{"BRIEFING_LLM_TIMEOUT": "soon"}), nil)
 	got := joined(err)
-	want := []string{`unknown key "llm.base_ur" (line 2)`, "BRIEFING_LLM_TIMEOUT", "index.chunk_overlap: 900"}
+	want := []string{`unknown key "llm.base_ur" (line 2)`, "BRIEFING_LLM_TIMEOUT", "index.chunk_overlap: 1700"}
 	if len(got) != len(want) {
 		t.Fatalf("LoadConfig problems = %q, want %d", got, len(want))
 	}

@@ -2,6 +2,7 @@ package relevance
 
 import (
 	"slices"
+	"sort"
 )
 
 // PassageFeatures names the features of a candidate passage, in vector
@@ -16,6 +17,8 @@ var PassageFeatures = []string{
 	"cross_lingual", "cross_lingual_cover", "translated",
 	"context_bm25", "doc_bm25", "doc_cover", "sentence_cover", "byline",
 	"concept_bm25", "concept_phrase_cover",
+	"xl_bm25_prefix", "xl_cover_concept", "xl_concept_bm25", "xl_concept_phrase_cover", "xl_dense",
+	"rank_concept_bm25", "rank_concept_phrase_cover", "rank_dense", "rank_cover_stem", "rank_sentence_cover", "rank_proximity",
 }
 
 // Indexes into a passage feature vector.
@@ -45,7 +48,37 @@ const (
 	fByline
 	fConceptBM25
 	fConceptPhraseCover
+	// Copies for a passage in another language than the question's: there
+	// the question's own words match only names and numbers, so the
+	// glossary's concepts and the translation carry more of the evidence
+	// than in a passage in the question's language, and the model fits
+	// them their own weights.
+	fXLBM25Prefix
+	fXLCoverConcept
+	fXLConceptBM25
+	fXLConceptPhraseCover
+	fXLDense
+	// Each signal's rank among the question's candidates, as 1/(1+the
+	// number of candidates scoring strictly better): the ranking within a
+	// question says what an absolute score cannot when every passage
+	// shares the subject's words.
+	fRankConceptBM25
+	fRankConceptPhraseCover
+	fRankDense
+	fRankCoverStem
+	fRankSentenceCover
+	fRankProximity
 )
+
+// rankedFeatures pairs each rank feature with the feature it ranks.
+var rankedFeatures = [][2]int{
+	{fRankConceptBM25, fConceptBM25},
+	{fRankConceptPhraseCover, fConceptPhraseCover},
+	{fRankDense, fDense},
+	{fRankCoverStem, fCoverStem},
+	{fRankSentenceCover, fSentenceCover},
+	{fRankProximity, fProximity},
+}
 
 // Signals are the rankings of other retrievers, offered to the model as
 // candidates and features: the dense search, and BM25 over the glossary's
@@ -190,6 +223,13 @@ func (ix *Index) Candidates(q Query, sig Signals) []Candidate {
 		if sig.ConceptCover != nil {
 			f[fConceptPhraseCover] = sig.ConceptCover(p)
 		}
+		if f[fCrossLingual] == 1 {
+			f[fXLBM25Prefix] = f[fBM25Prefix]
+			f[fXLCoverConcept] = f[fCoverConcept]
+			f[fXLConceptBM25] = f[fConceptBM25]
+			f[fXLConceptPhraseCover] = f[fConceptPhraseCover]
+			f[fXLDense] = f[fDense]
+		}
 		missing := 1.0
 		for _, v := range q.views {
 			mv := 0.0
@@ -205,6 +245,21 @@ func (ix *Index) Candidates(q Query, sig Signals) []Candidate {
 			lex = max(lex, vs[i].p[p])
 		}
 		out = append(out, Candidate{Passage: p, Features: f, Cover: cover, Missing: missing, Dense: dense[p], Lexical: lex})
+	}
+	for _, rf := range rankedFeatures {
+		vals := make([]float64, len(out))
+		for i, c := range out {
+			vals[i] = c.Features[rf[1]]
+		}
+		sorted := slices.Clone(vals)
+		slices.Sort(sorted)
+		for i, c := range out {
+			if vals[i] <= 0 {
+				continue // no evidence is no rank
+			}
+			better := len(sorted) - sort.Search(len(sorted), func(k int) bool { return sorted[k] > vals[i] })
+			c.Features[rf[0]] = 1 / float64(1+better)
+		}
 	}
 	return out
 }

@@ -111,7 +111,13 @@ func NewIndex(passages []Passage) *Index {
 		}
 		ix.docOf[i] = len(ix.docTerms) - 1
 		ix.sentEnds = append(ix.sentEnds, sentenceEnds(p.Text, p.Lang))
+		byline := namesAuthor(p.Text, p.Author)
 		w, s, pr := termsOf(p.Text, p.Lang)
+		if byline {
+			// The byline holds "who wrote it?" in no word of its own:
+			// it carries the term a question about the author has.
+			w, s, pr = append(w, analysis.AuthorTerm), append(s, analysis.AuthorTerm), append(pr, analysis.AuthorTerm)
+		}
 		for k, seq := range [][]string{w, s, pr} {
 			f := []*field{&ix.words, &ix.stems, &ix.prefix}[k]
 			f.seqs[i] = seq
@@ -139,7 +145,7 @@ func NewIndex(passages []Passage) *Index {
 		}
 		ix.titles[i] = ts
 		ix.types[i] = typesOf(p.Text)
-		ix.byline = append(ix.byline, namesAuthor(p.Text, p.Author))
+		ix.byline = append(ix.byline, byline)
 	}
 	for _, f := range []*field{&ix.words, &ix.stems, &ix.prefix} {
 		if ix.n > 0 {

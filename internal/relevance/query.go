@@ -108,6 +108,12 @@ func (ix *Index) NewQuery(a *analysis.Analyzer, question, lang, translation, tra
 func (ix *Index) view(text, lang string) view {
 	var v view
 	v.words, v.stems, v.prefix = termsOf(text, lang)
+	for _, t := range analysis.Tokenize(text) {
+		if analysis.IsAuthorWord(t.Text) {
+			v.words, v.stems, v.prefix = append(v.words, analysis.AuthorTerm), append(v.stems, analysis.AuthorTerm), append(v.prefix, analysis.AuthorTerm)
+			break
+		}
+	}
 	v.idf = make([]float64, len(v.prefix))
 	for i, t := range v.prefix {
 		v.idf[i] = ix.idf(ix.prefix.df(t))
