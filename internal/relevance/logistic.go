@@ -117,7 +117,7 @@ func FitLogistic(names []string, x [][]float64, y []bool, weight []float64, opts
 				hess[j][j] += 1e-9
 			}
 		}
-		done, err := newtonStep(w, hess, grad)
+		done, err := newtonStep(w, hess, grad, func(v []float64) float64 { return logLoss(v, x, y, weight, total, opts.L2) })
 		if err != nil {
 			return Logistic{}, fmt.Errorf("fit: iteration %d: %w", it, err)
 		}
@@ -129,19 +129,60 @@ func FitLogistic(names []string, x [][]float64, y []bool, weight []float64, opts
 	return Logistic{Features: slicesClone(names), Weights: w}, nil
 }
 
-// newtonStep applies one Newton step, w -= hess⁻¹ grad, and reports
-// whether it was small enough to stop.
-func newtonStep(w []float64, hess [][]float64, grad []float64) (bool, error) {
+// newtonStep applies one damped Newton step: the direction hess⁻¹ grad,
+// halved until it lowers the objective enough (Armijo's rule; a full step
+// from far away overshoots, and the plain method then diverges), and
+// reports whether the step was small enough to stop.
+func newtonStep(w []float64, hess [][]float64, grad []float64, objective func([]float64) float64) (bool, error) {
 	step, err := solve(hess, grad)
 	if err != nil {
 		return false, err
 	}
+	f0 := objective(w)
+	slope := -dot(grad, step) // the objective's derivative along -step
+	cand := make([]float64, len(w))
+	t := 1.0
+	for range 60 {
+		for j := range w {
+			cand[j] = w[j] - t*step[j]
+		}
+		if objective(cand) <= f0+1e-4*t*slope {
+			break
+		}
+		t /= 2
+	}
 	change := 0.0
 	for j := range w {
-		w[j] -= step[j]
-		change = max(change, math.Abs(step[j]))
+		change = max(change, math.Abs(cand[j]-w[j]))
+		w[j] = cand[j]
 	}
 	return change < 1e-10, nil
+}
+
+// logLoss is FitLogistic's objective: the weighted mean log loss plus the
+// ridge penalty (not on the bias).
+func logLoss(w []float64, x [][]float64, y []bool, weight []float64, total, l2 float64) float64 {
+	loss := 0.0
+	for i, xi := range x {
+		z := dot(w, xi)
+		// -log σ(z) for y, -log σ(-z) otherwise, without overflow
+		if !y[i] {
+			z = -z
+		}
+		loss += rowWeight(weight, i) / total * softplus(-z)
+	}
+	for j := 1; j < len(w); j++ {
+		loss += l2 * w[j] * w[j] / 2
+	}
+	return loss
+}
+
+// softplus is log(1 + e^z), computed without overflow.
+func softplus(z float64) float64 {
+	if z > 0 {
+		return z + math.Log1p(math.Exp(-z))
+	}
+	return math.Log1p(math.Exp(z))
 }
 
 // roundWeights rounds fitted weights to 1e-6, so the stored file and a

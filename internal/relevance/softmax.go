@@ -97,7 +97,7 @@ func FitSoftmax(names []string, groups []Group, opts FitOptions) (Logistic, erro
 			grad[k] += opts.L2 * w[k]
 			hess[k][k] += opts.L2
 		}
-		done, err := newtonStep(w, hess, grad)
+		done, err := newtonStep(w, hess, grad, func(v []float64) float64 { return listLoss(v, groups, opts.L2) })
 		if err != nil {
 			return Logistic{}, fmt.Errorf("fit: iteration %d: %w", it, err)
 		}
@@ -107,4 +107,44 @@ func FitSoftmax(names []string, groups []Group, opts FitOptions) (Logistic, erro
 	}
 	roundWeights(w)
 	return Logistic{Features: slicesClone(names), Weights: w}, nil
+}
+
+// listLoss is FitSoftmax's objective: the mean over groups of the cross
+// entropy between the target (spread over the relevant candidates) and
+// the softmax, plus the ridge penalty.
+func listLoss(w []float64, groups []Group, l2 float64) float64 {
+	loss, n := 0.0, 0.0
+	for _, g := range groups {
+		rel := 0
+		for _, r := range g.Relevant {
+			if r {
+				rel++
+			}
+		}
+		n++
+		if rel == 0 {
+			continue
+		}
+		s := make([]float64, len(g.X))
+		top := math.Inf(-1)
+		for j, x := range g.X {
+			s[j] = dot(w, x)
+			top = max(top, s[j])
+		}
+		z := 0.0
+		for _, v := range s {
+			z += math.Exp(v - top)
+		}
+		lz := top + math.Log(z)
+		for j, r := range g.Relevant {
+			if r {
+				loss += (lz - s[j]) / float64(rel)
+			}
+		}
+	}
+	loss /= n
+	for _, x := range w {
+		loss += l2 * x * x / 2
+	}
+	return loss
 }

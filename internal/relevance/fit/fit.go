@@ -62,7 +62,7 @@ type Targets struct {
 	// state answer; default 0.04.
 	AbsentAnswered float64
 	// Refused is the largest share of answerable questions of any set
-	// allowed below the uncertain threshold; default 0.015.
+	// allowed below the uncertain threshold; default 0.005.
 	Refused float64
 }
 
@@ -106,7 +106,7 @@ func Fit(ctx context.Context, sets []Set, opts Options) (*relevance.Model, Repor
 		t.AbsentAnswered = 0.04
 	}
 	if t.Refused == 0 {
-		t.Refused = 0.015
+		t.Refused = 0.005
 	}
 	logf := opts.Logf
 	if logf == nil {

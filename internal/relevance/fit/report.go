@@ -39,12 +39,15 @@ type Scores struct {
 	// without their article; NotAnswered is the share not in state answer.
 	Unanswerable int     `json:"unanswerable"`
 	NotAnswered  float64 `json:"not_answered"`
+	// UnansweredRefused: of those, the share in state refused (the rest of
+	// NotAnswered is uncertain).
+	UnansweredRefused float64 `json:"unanswered_refused"`
 }
 
 func summarise(sets []Set, items []*item, os []outcome, th relevance.Thresholds) Report {
 	m := relevance.Model{Thresholds: th}
 	type acc struct {
-		ans, hit, okN, answered, refused, unans, unansNot, confident, confidentGood int
+		ans, hit, okN, answered, refused, unans, unansNot, unansRefused, confident, confidentGood int
 		rr                                                                          float64
 	}
 	groups := map[[2]string]*acc{}
@@ -65,6 +68,9 @@ func summarise(sets []Set, items []*item, os []outcome, th relevance.Thresholds)
 			a.unans++
 			if st != relevance.StateAnswer {
 				a.unansNot++
+			}
+			if st == relevance.StateRefused {
+				a.unansRefused++
 			}
 			return
 		}
@@ -113,7 +119,8 @@ func summarise(sets []Set, items []*item, os []outcome, th relevance.Thresholds)
 		a := groups[k]
 		s := Scores{Set: k[0], Lang: k[1], Answerable: a.ans, RecallAt3: div(a.hit, a.ans), AnswerOK: div(a.okN, a.ans),
 			AnsweredShare: div(a.answered, a.ans), ConfidentPrecision: div(a.confidentGood, a.confident),
-			Refused: div(a.refused, a.ans), Unanswerable: a.unans, NotAnswered: div(a.unansNot, a.unans)}
+			Refused: div(a.refused, a.ans), Unanswerable: a.unans, NotAnswered: div(a.unansNot, a.unans),
+			UnansweredRefused: div(a.unansRefused, a.unans)}
 		if a.ans > 0 {
 			s.MRR = round(a.rr / float64(a.ans))
 		}
@@ -127,9 +134,9 @@ func round(x float64) float64 { return float64(int64(x*1000+0.5)) / 1000 }
 // Print writes the report as a table.
 func (r Report) Print(w io.Writer) {
 	fmt.Fprintf(w, "thresholds: answer >= %.4f, uncertain >= %.4f\n", r.Thresholds.Answer, r.Thresholds.Uncertain)
-	fmt.Fprintf(w, "%-10s %-4s %6s %7s %6s %9s %8s %9s %8s %7s %8s\n", "set", "lang", "ans", "rec@3", "MRR", "answer_ok", "answered", "precision", "refused", "unans", "not_ans")
+	fmt.Fprintf(w, "%-10s %-4s %6s %7s %6s %9s %8s %9s %8s %7s %8s %8s\n", "set", "lang", "ans", "rec@3", "MRR", "answer_ok", "answered", "precision", "refused", "unans", "not_ans", "unans_ref")
 	for _, g := range r.Groups {
-		fmt.Fprintf(w, "%-10s %-4s %6d %7.3f %6.3f %9.3f %8.3f %9.3f %8.3f %7d %8.3f\n", g.Set, g.Lang, g.Answerable, g.RecallAt3, g.MRR,
-			g.AnswerOK, g.AnsweredShare, g.ConfidentPrecision, g.Refused, g.Unanswerable, g.NotAnswered)
+		fmt.Fprintf(w, "%-10s %-4s %6d %7.3f %6.3f %9.3f %8.3f %9.3f %8.3f %7d %8.3f %8.3f\n", g.Set, g.Lang, g.Answerable, g.RecallAt3, g.MRR,
+			g.AnswerOK, g.AnsweredShare, g.ConfidentPrecision, g.Refused, g.Unanswerable, g.NotAnswered, g.UnansweredRefused)
 	}
 }
