@@ -23,11 +23,16 @@ type Model struct {
 	Passage Logistic `json:"passage"`
 	// Answerable is P(the best passages answer the question).
 	Answerable Logistic `json:"answerable"`
+	// Covered is P(the corpus holds the question's subject), over the same
+	// features: fitted on questions asked of a corpus holding their article
+	// (yes), of the corpus without it and of another kind of corpus (no).
+	// A question can be covered and still unanswered: the near miss.
+	Covered Logistic `json:"covered"`
 	// Sentence is P(sentence holds the answer | its passage is relevant).
 	Sentence Logistic `json:"sentence"`
-	// Thresholds on Answerable: at or above Answer the engine answers; at
-	// or above Uncertain it shows the closest passages as such; below, it
-	// refuses.
+	// Thresholds: below Uncertain on Covered the engine refuses; else at
+	// or above Answer on Answerable it answers; else it shows the closest
+	// passages as such.
 	Thresholds Thresholds `json:"thresholds"`
 	// SecondSentence: a second sentence joins the best one when its
 	// probability is at least this share of the best's.
@@ -37,9 +42,11 @@ type Model struct {
 	Provenance json.RawMessage `json:"provenance,omitempty"`
 }
 
-// Thresholds split the answerability probability into three states.
+// Thresholds split the two probabilities into three states.
 type Thresholds struct {
-	Answer    float64 `json:"answer"`
+	// Answer is on P(answerable).
+	Answer float64 `json:"answer"`
+	// Uncertain is on P(covered).
 	Uncertain float64 `json:"uncertain"`
 }
 
@@ -59,13 +66,13 @@ func Parse(data []byte) (*Model, error) {
 		name  string
 		m     Logistic
 		names []string
-	}{{"passage", m.Passage, PassageFeatures}, {"answerable", m.Answerable, AnswerFeatures}, {"sentence", m.Sentence, SentenceFeatures}} {
+	}{{"passage", m.Passage, PassageFeatures}, {"answerable", m.Answerable, AnswerFeatures}, {"covered", m.Covered, AnswerFeatures}, {"sentence", m.Sentence, SentenceFeatures}} {
 		if err := c.m.check(c.names); err != nil {
 			return nil, fmt.Errorf("relevance: %s model: %w", c.name, err)
 		}
 	}
-	if t := m.Thresholds; !(0 <= t.Uncertain && t.Uncertain <= t.Answer && t.Answer <= 1) {
-		return nil, fmt.Errorf("relevance: thresholds %v out of order", t)
+	if t := m.Thresholds; !(0 <= t.Uncertain && t.Uncertain <= 1 && 0 <= t.Answer && t.Answer <= 1) {
+		return nil, fmt.Errorf("relevance: thresholds %v outside [0, 1]", t)
 	}
 	return &m, nil
 }
@@ -153,20 +160,29 @@ const (
 	StateRefused   State = "refused"
 )
 
-// Decide maps the answerability probability p to a state.
-func (m *Model) Decide(p float64) State {
+// Decide maps P(answerable) and P(covered) to a state: a subject the
+// corpus does not hold is refused, whatever the passages; a held one is
+// answered when the answer is likely right, and otherwise shown as the
+// closest passages.
+func (m *Model) Decide(answerable, covered float64) State {
 	switch {
-	case p >= m.Thresholds.Answer:
+	case covered < m.Thresholds.Uncertain:
+		return StateRefused
+	case answerable >= m.Thresholds.Answer:
 		return StateAnswer
-	case p >= m.Thresholds.Uncertain:
-		return StateUncertain
 	}
-	return StateRefused
+	return StateUncertain
 }
 
 // Answerability is P(the ranked passages answer q).
 func (m *Model) Answerability(q Query, ranked []Scored) float64 {
 	return m.Answerable.Prob(AnswerVector(q, ranked))
+}
+
+// Coverage is P(the corpus holds q's subject), judged from its ranked
+// passages.
+func (m *Model) Coverage(q Query, ranked []Scored) float64 {
+	return m.Covered.Prob(AnswerVector(q, ranked))
 }
 
 // BestSentences returns the indexes (in text order) of the sentences of a

@@ -79,6 +79,7 @@ type item struct {
 	q          eval.Question
 	ev         eval.Evidence
 	absent     bool // asked of the corpus without its article
+	foreign    bool // another set's question, asked of this set's corpus
 	answerable bool // answerable in this corpus
 	ix         *relevance.Index
 	passages   []corpus.Passage
@@ -88,6 +89,7 @@ type item struct {
 	// cross-validated predictions
 	ranked []relevance.Scored
 	pAns   float64
+	pCov   float64
 }
 
 // Fit fits the model and returns it with the cross-validated report.
@@ -161,6 +163,18 @@ func Fit(ctx context.Context, sets []Set, opts Options) (*relevance.Model, Repor
 			}
 		}
 	}
+	// 3b. Coverage: P(the corpus holds the question's subject).
+	for f := 0; f < opts.Folds; f++ {
+		m, err := fitCovered(items, func(it *item) bool { return it.fold != f })
+		if err != nil {
+			return nil, Report{}, err
+		}
+		for _, it := range items {
+			if it.fold == f {
+				it.pCov = m.Prob(relevance.AnswerVector(it.query, it.ranked))
+			}
+		}
+	}
 	// 4. Thresholds on the cross-validated predictions.
 	th := chooseThresholds(outcomes, t)
 	logf("thresholds: answer %.4f, uncertain %.4f", th.Answer, th.Uncertain)
@@ -188,6 +202,11 @@ func Fit(ctx context.Context, sets []Set, opts Options) (*relevance.Model, Repor
 		return nil, Report{}, err
 	}
 	final.Answerable = am
+	cm, err := fitCovered(items, all)
+	if err != nil {
+		return nil, Report{}, err
+	}
+	final.Covered = cm
 	return final, report, nil
 }
 
@@ -233,6 +252,29 @@ func fitAnswerable(items []*item, os []outcome, use func(*item) bool) (relevance
 	m, err := relevance.FitLogistic(relevance.AnswerFeatures, x, y, nil, relevance.FitOptions{})
 	if err != nil {
 		return m, fmt.Errorf("fit answerability model: %w", err)
+	}
+	return m, nil
+}
+
+// fitCovered fits P(the corpus holds the question's subject) on the
+// chosen items whose answer to that is known: answerable questions asked
+// of their corpus (yes), and questions asked of the corpus without their
+// article or of another set's corpus (no). A set's own unanswerable
+// questions are left out: some are near misses on the corpus's subject,
+// some about another one.
+func fitCovered(items []*item, use func(*item) bool) (relevance.Logistic, error) {
+	var x [][]float64
+	var y []bool
+	for _, it := range items {
+		if !use(it) || !(it.answerable || it.absent) {
+			continue
+		}
+		x = append(x, relevance.AnswerVector(it.query, it.ranked))
+		y = append(y, it.answerable)
+	}
+	m, err := relevance.FitLogistic(relevance.AnswerFeatures, x, y, nil, relevance.FitOptions{})
+	if err != nil {
+		return m, fmt.Errorf("fit coverage model: %w", err)
 	}
 	return m, nil
 }

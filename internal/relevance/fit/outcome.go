@@ -51,32 +51,56 @@ func judge(it *item, m *relevance.Model, j *eval.Judge) outcome {
 	return o
 }
 
-// chooseThresholds picks the lowest answer threshold at which confident
-// answers reach the precision target and few enough questions about absent
-// articles are answered, and the highest uncertain threshold that refuses
-// at most the allowed share of answerable questions.
+// chooseThresholds picks the highest uncertain threshold (on P(covered))
+// that refuses at most the allowed share of any set's answerable
+// questions, then the lowest answer threshold (on P(answerable)) at which
+// the confident answers among the questions not refused reach the
+// precision target and few enough unanswerable questions are answered.
 func chooseThresholds(os []outcome, t Targets) relevance.Thresholds {
+	th := relevance.Thresholds{Answer: 1, Uncertain: 1}
+	// The refusal threshold holds in every set: a small corpus (the seed
+	// articles) gives other probabilities than a large one, and its
+	// questions must not be refused for it.
+	bySet := map[int][]float64{}
+	for _, o := range os {
+		if o.it.answerable {
+			bySet[o.it.set] = append(bySet[o.it.set], o.it.pCov)
+		}
+	}
+	for _, cov := range bySet {
+		sort.Float64s(cov)
+		k := int(math.Floor(t.Refused * float64(len(cov))))
+		th.Uncertain = min(th.Uncertain, cov[k])
+	}
+	th.Uncertain = math.Floor(th.Uncertain*1e6) / 1e6
+
 	var ps []float64
 	for _, o := range os {
 		ps = append(ps, o.it.pAns)
 	}
 	sort.Float64s(ps)
 	ps = slices.Compact(ps)
-	th := relevance.Thresholds{Answer: 1, Uncertain: 0}
-	// Unanswerable questions are counted per set: every corpus must keep
-	// to the limit, the small seed corpus with its near-miss questions as
-	// much as the large one.
-	unans := map[int]int{}
+	// Unanswerable questions are counted per set, and apart from the
+	// other sets' questions: every corpus must keep to the limit on its own
+	// near misses and absent articles, which the plainly foreign questions
+	// would dilute.
+	group := func(it *item) [2]int {
+		if it.foreign {
+			return [2]int{it.set, 1}
+		}
+		return [2]int{it.set, 0}
+	}
+	unans := map[[2]int]int{}
 	for _, o := range os {
 		if !o.it.answerable {
-			unans[o.it.set]++
+			unans[group(o.it)]++
 		}
 	}
 	for _, cut := range ps {
 		n, good := 0, 0
-		answeredUnans := map[int]int{}
+		answeredUnans := map[[2]int]int{}
 		for _, o := range os {
-			if o.it.pAns < cut {
+			if o.it.pAns < cut || o.it.pCov < th.Uncertain {
 				continue
 			}
 			n++
@@ -84,37 +108,20 @@ func chooseThresholds(os []outcome, t Targets) relevance.Thresholds {
 				good++
 			}
 			if !o.it.answerable {
-				answeredUnans[o.it.set]++
+				answeredUnans[group(o.it)]++
 			}
 		}
 		ok := n > 0 && float64(good)/float64(n) >= t.Precision
-		for set, u := range unans {
-			if float64(answeredUnans[set]) > t.AbsentAnswered*float64(u) {
+		for g, u := range unans {
+			if float64(answeredUnans[g]) > t.AbsentAnswered*float64(u) {
 				ok = false
 			}
 		}
 		if ok {
-			th.Answer = cut
+			th.Answer = math.Round(cut*1e6) / 1e6
 			break
 		}
 	}
-	// The refusal threshold holds in every set: a small corpus (the seed
-	// articles) gives lower probabilities than a large one, and its
-	// questions must not be refused for it.
-	bySet := map[int][]float64{}
-	for _, o := range os {
-		if o.it.answerable {
-			bySet[o.it.set] = append(bySet[o.it.set], o.it.pAns)
-		}
-	}
-	th.Uncertain = th.Answer
-	for _, ans := range bySet {
-		sort.Float64s(ans)
-		k := int(math.Floor(t.Refused * float64(len(ans))))
-		th.Uncertain = min(th.Uncertain, ans[k])
-	}
-	th.Answer = math.Round(th.Answer*1e6) / 1e6
-	th.Uncertain = math.Floor(th.Uncertain*1e6) / 1e6
 	return th
 }
 

@@ -19,6 +19,16 @@ import (
 func prepare(ctx context.Context, sets []Set, opts Options, logf func(string, ...any)) ([]*item, []*eval.Judge, error) {
 	var items []*item
 	judges := make([]*eval.Judge, len(sets))
+	// Each set's full corpus, for the other sets' questions.
+	type corpusOf struct {
+		ix       *relevance.Index
+		passages []corpus.Passage
+		vecs     [][]float32
+		lx       *lexical.Index
+		lang     string
+		trans    map[string]string
+	}
+	built := make([]corpusOf, len(sets))
 	for si, s := range sets {
 		if err := ctx.Err(); err != nil {
 			return nil, nil, err
@@ -100,9 +110,45 @@ func prepare(ctx context.Context, sets []Set, opts Options, logf func(string, ..
 			}
 		}
 		logf("%s: %d documents, %d passages, %d questions", s.Name, len(docs), len(fullPassages), len(s.Questions))
+		built[si] = corpusOf{full, fullPassages, fullVecs, lx[full], lang, trans}
+	}
+	// Questions of one set asked of another set's corpus are about a
+	// subject it does not hold: the plainest unanswerable questions, the
+	// ones a corpus of another kind gets.
+	for si := range sets {
+		c := built[si]
+		for sj, other := range sets {
+			if sj == si {
+				continue
+			}
+			stride := max(1, len(other.Questions)/foreignQuestions)
+			for qi := 0; qi < len(other.Questions); qi += stride {
+				if err := ctx.Err(); err != nil {
+					return nil, nil, err
+				}
+				q := other.Questions[qi]
+				it := &item{set: si, fold: qi % opts.Folds, q: q, absent: true, foreign: true, ix: c.ix, passages: c.passages}
+				tr, trLang := "", ""
+				if t, ok := built[sj].trans[q.Lang+"/"+q.ID]; ok && built[sj].lang == c.lang {
+					tr, trLang = t, c.lang
+				}
+				it.query = c.ix.NewQuery(opts.Analyzer, q.Question, q.Lang, tr, trLang)
+				dense, err := denseScores(ctx, opts.Embedder, c.vecs, q.Question, tr)
+				if err != nil {
+					return nil, nil, fmt.Errorf("fit: %s: %w", sets[si].Name, err)
+				}
+				it.cands = c.ix.Candidates(it.query, conceptSignals(opts.Analyzer, c.lx, dense, q.Question, q.Lang, tr))
+				it.labels = make([]bool, len(it.cands))
+				items = append(items, it)
+			}
+		}
 	}
 	return items, judges, nil
 }
+
+// foreignQuestions is about how many of each other set's questions a
+// set's corpus is asked.
+const foreignQuestions = 300
 
 // lexicalIndex is the engine's concept index (rag/lexical) over passages.
 func lexicalIndex(a *analysis.Analyzer, docs []corpus.Document, ps []corpus.Passage) *lexical.Index {

@@ -57,7 +57,7 @@ func summarise(sets []Set, items []*item, os []outcome, th relevance.Thresholds)
 			a = &acc{}
 			groups[k] = a
 		}
-		st := m.Decide(o.it.pAns)
+		st := m.Decide(o.it.pAns, o.it.pCov)
 		if st == relevance.StateAnswer {
 			a.confident++
 			if o.it.answerable && o.answerOK {
@@ -95,6 +95,9 @@ func summarise(sets []Set, items []*item, os []outcome, th relevance.Thresholds)
 	}
 	for _, o := range os {
 		name := sets[o.it.set].Name
+		if o.it.foreign {
+			name += "/foreign"
+		}
 		add([2]string{name, o.it.q.Lang}, o)
 		add([2]string{name, "all"}, o)
 	}
@@ -134,9 +137,9 @@ func round(x float64) float64 { return float64(int64(x*1000+0.5)) / 1000 }
 // Print writes the report as a table.
 func (r Report) Print(w io.Writer) {
 	fmt.Fprintf(w, "thresholds: answer >= %.4f, uncertain >= %.4f\n", r.Thresholds.Answer, r.Thresholds.Uncertain)
-	fmt.Fprintf(w, "%-10s %-4s %6s %7s %6s %9s %8s %9s %8s %7s %8s %8s\n", "set", "lang", "ans", "rec@3", "MRR", "answer_ok", "answered", "precision", "refused", "unans", "not_ans", "unans_ref")
+	fmt.Fprintf(w, "%-15s %-4s %6s %7s %6s %9s %8s %9s %8s %7s %8s %8s\n", "set", "lang", "ans", "rec@3", "MRR", "answer_ok", "answered", "precision", "refused", "unans", "not_ans", "unans_ref")
 	for _, g := range r.Groups {
-		fmt.Fprintf(w, "%-10s %-4s %6d %7.3f %6.3f %9.3f %8.3f %9.3f %8.3f %7d %8.3f %8.3f\n", g.Set, g.Lang, g.Answerable, g.RecallAt3, g.MRR,
+		fmt.Fprintf(w, "%-15s %-4s %6d %7.3f %6.3f %9.3f %8.3f %9.3f %8.3f %7d %8.3f %8.3f\n", g.Set, g.Lang, g.Answerable, g.RecallAt3, g.MRR,
 			g.AnswerOK, g.AnsweredShare, g.ConfidentPrecision, g.Refused, g.Unanswerable, g.NotAnswered, g.UnansweredRefused)
 	}
 }
