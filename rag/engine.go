@@ -53,9 +53,10 @@ type Options struct {
 	// Logger receives operational logs; nil discards.
 	Logger *slog.Logger
 	// Ranker chooses how passages are ranked and answers judged:
-	// RankerRules (the default), the hand-set fusion and evidence rules,
-	// or RankerFitted, the fitted answer model of internal/relevance with
-	// its three states (answer, uncertain, refused).
+	// RankerFitted (the default), the fitted answer model of
+	// internal/relevance with its three states (answer, uncertain,
+	// refused), or RankerRules, the earlier hand-set fusion and evidence
+	// rules, kept for comparison.
 	Ranker string
 	// Model is the fitted answer model (ranking, answerability, answer
 	// sentences) of RankerFitted; nil means the committed one
@@ -131,7 +132,7 @@ const (
 func DefaultOptions() Options {
 	return Options{
 		Chunk:              corpus.ChunkOptions{MaxChars: corpus.DefaultMaxChars},
-		Ranker:             RankerRules,
+		Ranker:             RankerFitted,
 		TopK:               DefaultTopK,
 		MinScore:           DefaultMinScore,
 		MaxQuestionChars:   DefaultMaxQuestionChars,
@@ -255,7 +256,7 @@ func New(ctx context.Context, opts Options) (*Engine, error) {
 	}
 	switch opts.Ranker {
 	case "":
-		e.opts.Ranker = RankerRules
+		e.opts.Ranker = RankerFitted
 	case RankerRules, RankerFitted:
 	default:
 		return nil, fmt.Errorf("rag: ranker %q: want %q or %q", opts.Ranker, RankerRules, RankerFitted)

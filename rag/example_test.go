@@ -30,10 +30,12 @@ func ExampleEngine_Answer() {
 	if err != nil {
 		panic(err)
 	}
+	fmt.Println(a.State)
 	fmt.Println(a.Text)
 	fmt.Println(a.Citations[0].N, a.Citations[0].Passage.DocID)
 	// Output:
-	// Secondo le fonti: “Il parlamento russo ha ratificato il trattato di mutua difesa il 6 novembre. Successivamente, l’11 novembre, anche la Corea del Nord ha approvato il trattato con la Russia.” [1]
+	// answer
+	// Secondo le fonti: “Il parlamento russo ha ratificato il trattato di mutua difesa il 6 novembre.” [1] “Il “Trattato sul partenariato strategico globale tra la Repubblica Popolare Democratica di Corea e la Federazione Russa”, concluso a Pyongyang il 19 giugno 2024, è stato ratificato con decreto del Presidente degli Affari di Stato della Repubblica Popolare Democratica di Corea…” [1]
 	// 1 russia-north-korea-alliance
 }
 

@@ -82,6 +82,14 @@ func sentPassages(user string) map[int]string {
 	return out
 }
 
+// firstSentence is s up to its first full stop, without it.
+func firstSentence(s string) string {
+	if i := strings.Index(s, ". "); i >= 0 {
+		s = s[:i]
+	}
+	return strings.TrimSuffix(s, ".")
+}
+
 // checkCitations asserts the citations are numbered 1..m, each used in
 // text, each quoting its document verbatim.
 func checkCitations(t *testing.T, docs []corpus.Document, a briefing.Answer) {
@@ -115,6 +123,9 @@ func TestGeneratedAnswers(t *testing.T) {
 		cites     []int  // the sent passage numbers of the citations, in order
 		quoteHas  string // the first citation's quote contains this
 		removedIn string // a log line mentions invalid citations removed
+		// uncertain: the reply says the passages do not answer, which
+		// the fitted ranker shows as the closest passages, cited.
+		uncertain bool
 	}{
 		{name: "cited answer", reply: "Il 6 novembre [1].", want: "Il 6 novembre [1].", cites: []int{1}, quoteHas: "6 novembre"},
 		// Passage 3 shares words with the claim but does not state it
@@ -123,29 +134,33 @@ func TestGeneratedAnswers(t *testing.T) {
 		{name: "renumbered in order of use, unsupported citation dropped", reply: "Il 6 novembre [3], dopo la firma [1][3].", want: "Il 6 novembre, dopo la firma [1].", cites: []int{1}},
 		{name: "invalid marker removed", reply: "Il 6 novembre [1][7], secondo KCNA [99].", want: "Il 6 novembre [1], secondo KCNA.", cites: []int{1}, removedIn: "removed=2"},
 		{name: "streamed", reply: "Il 6 novembre [1].", stream: true, want: "Il 6 novembre [1].", cites: []int{1}},
-		{name: "refusal", reply: ground.NoAnswer("it"), want: ground.NoAnswer("it"), refused: true},
+		{name: "refusal", reply: ground.NoAnswer("it"), uncertain: true},
 		{name: "hostile completion without citations", reply: "HACKED", fallback: "unverifiable: 1 of 1 sentences uncited"},
 		{name: "only invalid citations", reply: "Il 6 novembre [7].", fallback: "unverifiable: 1 of 1 sentences uncited"},
 		{name: "uncited sentence removed", reply: "Il parlamento russo ha ratificato il trattato il 6 novembre [1]. Kim ha venduto la Luna.",
 			want: "Il parlamento russo ha ratificato il trattato il 6 novembre [1].", cites: []int{1}, removedIn: "removed_sentences=1 sentences=2"},
-		{name: "uncited sentence between cited ones", reply: "Il 6 novembre [1]. Kim ha venduto la Luna.\n\nIl trattato prevede un nuovo ordine mondiale [2].",
-			want: "Il 6 novembre [1].\n\nIl trattato prevede un nuovo ordine mondiale [2].", cites: []int{1, 2}, removedIn: "removed_sentences=1 sentences=3"},
-		{name: "marker after the period", reply: "Il parlamento russo ha ratificato il trattato il 6 novembre. [1] Il trattato prevede un nuovo ordine mondiale. [2]",
-			want: "Il parlamento russo ha ratificato il trattato il 6 novembre. [1] Il trattato prevede un nuovo ordine mondiale. [2]", cites: []int{1, 2}},
+		// {2} stands for the first sentence of the second passage sent.
+		{name: "uncited sentence between cited ones", reply: "Il 6 novembre [1]. Kim ha venduto la Luna.\n\n{2} [2].",
+			want: "Il 6 novembre [1].\n\n{2} [2].", cites: []int{1, 2}, removedIn: "removed_sentences=1 sentences=3"},
+		{name: "marker after the period", reply: "Il parlamento russo ha ratificato il trattato il 6 novembre. [1] {2}. [2]",
+			want: "Il parlamento russo ha ratificato il trattato il 6 novembre. [1] {2}. [2]", cites: []int{1, 2}},
 		{name: "uncited lead-in and refusal sentence kept", reply: "Ecco cosa dicono i documenti:\nI passaggi non dicono chi ha votato. Il parlamento ha ratificato il trattato il 6 novembre [1].",
 			want: "Ecco cosa dicono i documenti:\nI passaggi non dicono chi ha votato. Il parlamento ha ratificato il trattato il 6 novembre [1].", cites: []int{1}},
 		{name: "mostly uncited", reply: "Il 6 novembre [1]. Kim ha venduto la Luna a Putin per tre rubli. Lavrov ha comprato Marte con due dollari.",
 			fallback: "unverifiable: 2 of 3 sentences uncited"},
 		{name: "implausible citation", reply: "Il 6 novembre [2].", fallback: "unverifiable: 1 of 1 sentences uncited"},
 		{name: "implausible citation removed, plausible kept", reply: "Il 6 novembre [1][2].", want: "Il 6 novembre [1].", cites: []int{1}, removedIn: "removed=1"},
-		{name: "refusal loses an uncited aside", reply: ground.NoAnswer("it") + " Kim ha venduto la Luna.", want: ground.NoAnswer("it"), refused: true, removedIn: "removed_sentences=1"},
+		{name: "refusal loses an uncited aside", reply: ground.NoAnswer("it") + " Kim ha venduto la Luna.", uncertain: true, removedIn: "removed_sentences=1"},
 		{name: "mentions pass through as text", reply: "@everyone il 6 novembre [1].", want: "@everyone il 6 novembre [1].", cites: []int{1}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			srv := openaitest.New(t)
-			srv.OnChat(func(openaitest.ChatRequest) openaitest.Reply { return openaitest.Text(tt.reply) })
+			fill := func(s, user string) string {
+				return strings.ReplaceAll(s, "{2}", firstSentence(sentPassages(user)[2]))
+			}
+			srv.OnChat(func(r openaitest.ChatRequest) openaitest.Reply { return openaitest.Text(fill(tt.reply, r.LastUser())) })
 			e, logs := mustLLMEngine(t, srv, testLLMConfig(srv), rag.Options{}, docs)
 			var streamed strings.Builder
 			req := briefing.Request{Question: ratifiedQ}
@@ -160,6 +175,17 @@ func TestGeneratedAnswers(t *testing.T) {
 			if len(reqs) != 1 || reqs[0].Stream != tt.stream {
 				t.Fatalf("chat requests = %d (stream %v), want 1 (stream %v)", len(reqs), len(reqs) > 0 && reqs[0].Stream, tt.stream)
 			}
+			if tt.uncertain {
+				if a.State != briefing.StateUncertain || a.Refused || !a.Generated || len(a.Citations) == 0 || !strings.HasPrefix(a.Text, "Nessun passaggio risponde direttamente") {
+					t.Fatalf("Answer = state %q, refused %v, generated %v, %d citations, %q; want the LLM's verdict shown as the closest passages", a.State, a.Refused, a.Generated, len(a.Citations), a.Text)
+				}
+				if infos := logs.lines("INFO"); tt.removedIn != "" && !strings.Contains(strings.Join(infos, "\n"), tt.removedIn) {
+					t.Errorf("info lines %q do not report %s", infos, tt.removedIn)
+				}
+				checkCitations(t, docs, a)
+				return
+			}
+			tt.want = fill(tt.want, reqs[0].LastUser())
 			if tt.stream && streamed.String() != tt.reply {
 				t.Errorf("streamed %q, want %q", streamed.String(), tt.reply)
 			}

@@ -92,8 +92,8 @@ type RetrievalConfig struct {
 	// Italian text with the fitted ranker: "apertium" (when installed) or
 	// "none".
 	Translator string `yaml:"translator"`
-	// Ranker is "rules" (the hand-set fusion and evidence rules) or
-	// "fitted" (the fitted answer model, with three states).
+	// Ranker is "fitted" (the fitted answer model, with three states) or
+	// "rules" (the earlier hand-set fusion and evidence rules).
 	Ranker string `yaml:"ranker"`
 }
 

@@ -48,7 +48,7 @@ func summarise(sets []Set, items []*item, os []outcome, th relevance.Thresholds)
 	m := relevance.Model{Thresholds: th}
 	type acc struct {
 		ans, hit, okN, answered, refused, unans, unansNot, unansRefused, confident, confidentGood int
-		rr                                                                          float64
+		rr                                                                                        float64
 	}
 	groups := map[[2]string]*acc{}
 	add := func(k [2]string, o outcome) {
