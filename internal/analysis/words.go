@@ -4,7 +4,11 @@ import "strings"
 
 // Stop words are folded (no accents). They are dropped from documents and
 // questions alike; the lists are the Snowball ones, trimmed of words that
-// carry meaning in news questions ("contro", "senza", "against", "without").
+// carry meaning in news questions ("contro", "senza", "against", "without"),
+// with the modal verbs added: the English ones Snowball lacks (may, might,
+// must, shall) and the forms of potere, dovere and volere (infinitive,
+// present, imperfect, future, conditional, present subjunctive), which
+// say how, not what.
 var stopIT = WordSet(`
 a ad al all alla alle allo agli ai anche avere abbia abbiamo abbiano abbiate ad
 avemmo avendo avesse avessero avessi avessimo aveste avesti avete aveva avevamo avevano avevate avevi avevo avrai
@@ -22,6 +26,12 @@ staro stava stavamo stavano stavate stavi stavo stemmo stesse stessero stessi st
 stetti stia stiamo stiano stiate sto su sua sue sugl sugli sui sul sull sulla sulle sullo suo suoi ti tra tu tua tue
 tuo tuoi tutti tutto tutte tutta un una uno vi voi vostra vostre vostri vostro e è cosa cos quando qualcosa
 essere stato stata stati state fra d un' po cosi
+potere posso puoi puo possiamo potete possono potevo potevi poteva potevamo potevate potevano potro potrai potra
+potremo potrete potranno potrei potresti potrebbe potremmo potreste potrebbero possa possano
+dovere devo devi deve dobbiamo dovete devono dovevo dovevi doveva dovevamo dovevate dovevano dovro dovrai dovra
+dovremo dovrete dovranno dovrei dovresti dovrebbe dovremmo dovreste dovrebbero debba debbano
+volere voglio vuoi vuole vogliamo volete vogliono volevo volevi voleva volevamo volevate volevano vorro vorrai vorra
+vorremo vorrete vorranno vorrei vorresti vorrebbe vorremmo vorreste vorrebbero voglia vogliano
 `)
 
 var stopEN = WordSet(`
@@ -33,6 +43,7 @@ shouldn so some such than that the their theirs them themselves then there these
 under until up very was wasn we were weren what when where which while who whom why will with won would wouldn you
 your yours yourself yourselves s t d ll m re ve y also just now ever
 rather instead even still yet already quite many much
+may might must shall
 `)
 
 // Function words of Italian and English. They are the most frequent words
@@ -76,13 +87,12 @@ func IsMonth(w string) bool { return months[w] }
 // ("migliaia", "dozen", "tre").
 func IsQuantity(w string) bool { return scale[w] }
 
-// queryFiller are words of questions that ask rather than describe: they
-// say nothing about which passage holds the answer.
+// queryFiller are the words that ask rather than describe — verbs of
+// asking and telling, their imperatives, and "please" — which say nothing
+// about which passage holds the answer.
 var queryFiller = WordSet(`
-tell me please explain describe know according reportedly allegedly exactly approximately roughly
-main mainly actually really kind sort name named does did do anything something happen happened happens
-dimmi spiegami spiega sai sapere secondo circa esattamente principalmente effettivamente davvero
-article articles analysis text piece articolo articoli analisi testo pezzo
+tell explain describe please know
+dimmi spiegami spiega descrivi sai sapere
 `)
 
 // authorWords ask who wrote a document: such a concept is also expressed by
