@@ -8,11 +8,13 @@ import (
 
 	"github.com/briefing/briefing"
 	"github.com/briefing/briefing/corpus"
+	"github.com/briefing/briefing/internal/relevance"
 )
 
 // Explanation is how a question is analysed against the current index and
-// why the engine would answer or refuse it: for operators tuning a
-// glossary or the relevance floor (briefing search --explain).
+// why the engine would answer, show the closest passages or refuse: for
+// operators checking a glossary, a corpus or the answer model (briefing
+// search --explain).
 type Explanation struct {
 	Question string `json:"question"`
 	// Lang and Kind are the question's language and answer kind ("time",
@@ -25,9 +27,17 @@ type Explanation struct {
 	Concepts []ExplainedConcept `json:"concepts"`
 	// Passages are the top passages with the verdict on each.
 	Passages []ExplainedPassage `json:"passages"`
-	// Answered is true when one of them is evidence: the engine answers
-	// rather than refuses.
+	// Answered is true when the engine answers (state answer; with the
+	// rules ranker, when one passage is evidence).
 	Answered bool `json:"answered"`
+	// State, Confidence (P(answerable)) and Coverage (P(covered)) are the
+	// fitted answer model's verdict, with the thresholds it compares them
+	// to; empty with the rules ranker.
+	State       briefing.State `json:"state,omitempty"`
+	Confidence  float64        `json:"confidence"`
+	Coverage    float64        `json:"coverage"`
+	AnswerAt    float64        `json:"answer_threshold"`
+	RefuseBelow float64        `json:"refuse_below"`
 }
 
 // ExplainedConcept is one concept of a question.
@@ -46,6 +56,11 @@ type ExplainedPassage struct {
 	Evidence  bool         `json:"evidence"`
 	// Why says what decided, in one line.
 	Why string `json:"why"`
+	// Prob is the passage's share of the fitted ranking, and Features the
+	// features that placed it there, the largest effect first (fitted
+	// ranker only).
+	Prob     float64                  `json:"prob"`
+	Features []relevance.Contribution `json:"features,omitempty"`
 }
 
 // Explain retrieves up to k passages for question (k <= 0: TopK), as
@@ -73,6 +88,25 @@ func (e *Engine) Explain(ctx context.Context, question string, k int) (Explanati
 		}
 		x.Concepts = append(x.Concepts, ec)
 	}
+	if e.opts.Ranker == RankerFitted {
+		x.State, x.Confidence, x.Coverage = r.state, r.confidence, r.coverage
+		x.AnswerAt, x.RefuseBelow = e.model.Thresholds.Answer, e.model.Thresholds.Uncertain
+		x.Answered = r.state == briefing.StateAnswer
+		for i, sc := range r.ranked {
+			fs := e.model.Passage.Contributions(sc.Features)
+			if len(fs) > explainedFeatures {
+				fs = fs[:explainedFeatures]
+			}
+			parts := make([]string, len(fs))
+			for j, f := range fs {
+				parts[j] = fmt.Sprintf("%s %+.2f", f.Feature, f.Effect)
+			}
+			x.Passages = append(x.Passages, ExplainedPassage{Hit: r.hits[i], Rank: r.hits[i].Rank, PassageID: r.hits[i].Passage.ID,
+				Evidence: i == 0 && x.Answered, Prob: sc.Prob, Features: fs,
+				Why: fmt.Sprintf("p=%.3f: %s", sc.Prob, strings.Join(parts, ", "))})
+		}
+		return x, nil
+	}
 	qa := r.question()
 	for i, c := range r.candidates() {
 		v := e.policy.Judge(e.analyzer, s.lex, qa, c)
@@ -81,6 +115,9 @@ func (e *Engine) Explain(ctx context.Context, question string, k int) (Explanati
 	}
 	return x, nil
 }
+
+// explainedFeatures is how many features Explain lists for a passage.
+const explainedFeatures = 6
 
 // Format writes the explanation for reading (not parsing).
 func (x Explanation) Format(w io.Writer) error {
@@ -98,9 +135,13 @@ func (x Explanation) Format(w io.Writer) error {
 		fmt.Fprintf(&b, "  #%d score=%.2f dense=%.3f lex=%.2f %s[%d] %s: %s\n     %.70q\n", h.Rank, h.Score, h.Dense, h.Lexical,
 			h.Passage.DocID, h.Passage.Paragraph, verdict, p.Why, h.Passage.Text)
 	}
-	if x.Answered {
+	switch {
+	case x.State != "":
+		fmt.Fprintf(&b, "state=%s: P(answerable)=%.3f (answer at >= %.3f), P(covered)=%.3f (refused below %.3f)\n",
+			x.State, x.Confidence, x.AnswerAt, x.Coverage, x.RefuseBelow)
+	case x.Answered:
 		b.WriteString("answered: yes\n")
-	} else {
+	default:
 		b.WriteString("answered: no (the engine refuses)\n")
 	}
 	_, err := io.WriteString(w, b.String())

@@ -30,7 +30,9 @@ func (e *Engine) generateAnswer(ctx context.Context, r *retrieval, q string, req
 	var sources []ground.Source
 	var passages []corpus.Passage
 	for i, h := range r.hits {
-		if i > 0 && !e.policy.Quotable(h.Score) {
+		// The rules ranker sends only passages above its relevance floor;
+		// the fitted one sends its top k and lets the LLM judge them.
+		if i > 0 && e.opts.Ranker == RankerRules && !e.policy.Quotable(h.Score) {
 			continue
 		}
 		passages = append(passages, h.Passage)

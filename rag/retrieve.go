@@ -33,6 +33,7 @@ type retrieval struct {
 	rq         relevance.Query
 	ranked     []relevance.Scored
 	confidence float64
+	coverage   float64 // P(the corpus holds the question's subject)
 	state      briefing.State
 	hits       []briefing.Hit
 	took       time.Duration
@@ -135,7 +136,8 @@ func (e *Engine) rank(ctx context.Context, s *snapshot, q, lang, rewrite string,
 	r.ranked = e.model.Rank(cands)
 	if len(r.ranked) > 0 {
 		r.confidence = e.model.Answerability(r.rq, r.ranked)
-		r.state = briefing.State(e.model.Decide(r.confidence, e.model.Coverage(r.rq, r.ranked)))
+		r.coverage = e.model.Coverage(r.rq, r.ranked)
+		r.state = briefing.State(e.model.Decide(r.confidence, r.coverage))
 	}
 	r.preferRecent(q)
 	return r, nil

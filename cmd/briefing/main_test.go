@@ -287,8 +287,9 @@ func TestIndexIsIncremental(t *testing.T) {
 	}
 }
 
-// TestSearchExplain: search --explain shows the concepts, their weights and
-// the verdict on each passage, for reading and as JSON.
+// TestSearchExplain: search --explain shows the concepts, their weights,
+// the features that placed each passage and the answer model's verdict,
+// for reading and as JSON.
 func TestSearchExplain(t *testing.T) {
 	t.Parallel()
 	dir := corpusDir(t, map[string]string{"treaty.md": docTreaty, "troops.md": docTroops})
@@ -296,7 +297,7 @@ func TestSearchExplain(t *testing.T) {
 	if r.code != 0 {
 		t.Fatalf("exit %d, stderr:\n%s", r.code, r.stderr)
 	}
-	for _, w := range []string{"kind=number", `"soldati"`, "weight=", "#1 score=", "troops[0] evidence: holds a quantity", "answered: yes"} {
+	for _, w := range []string{"kind=number", `"soldati"`, "weight=", "#1 score=", "troops[0]", "p=", "bm25", "state=", "P(answerable)=", "P(covered)="} {
 		if !strings.Contains(r.stdout, w) {
 			t.Errorf("search --explain output lacks %q:\n%s", w, r.stdout)
 		}
@@ -315,27 +316,34 @@ func TestSearchExplain(t *testing.T) {
 				Weight float64 `json:"weight"`
 			} `json:"concepts"`
 			Passages []struct {
-				Rank      int    `json:"rank"`
-				PassageID string `json:"passage_id"`
-				Evidence  bool   `json:"evidence"`
-				Why       string `json:"why"`
+				Rank      int     `json:"rank"`
+				PassageID string  `json:"passage_id"`
+				Evidence  bool    `json:"evidence"`
+				Why       string  `json:"why"`
+				Prob      float64 `json:"prob"`
+				Features  []struct {
+					Feature string  `json:"feature"`
+					Effect  float64 `json:"effect"`
+				} `json:"features"`
 			} `json:"passages"`
-			Answered bool `json:"answered"`
+			Answered bool   `json:"answered"`
+			State    string `json:"state"`
 		} `json:"explanation"`
 	}
 	if err := json.Unmarshal([]byte(r.stdout), &got); err != nil {
 		t.Fatalf("search --explain --json: %v\n%s", err, r.stdout)
 	}
 	x := got.Explanation
-	if x.Kind != "person" || len(x.Concepts) == 0 || x.Concepts[0].Weight <= 0 || x.Answered {
+	if x.Kind != "person" || len(x.Concepts) == 0 || x.Concepts[0].Weight <= 0 || x.Answered || x.State == "answer" || x.State == "" {
 		t.Errorf("explanation = %+v, want a person question with weighted concepts, not answered", x)
 	}
 	if len(x.Passages) != len(got.Hits) || len(got.Hits) == 0 {
 		t.Fatalf("%d verdicts for %d hits, want one for each of 1–2 hits", len(x.Passages), len(got.Hits))
 	}
 	for i, p := range x.Passages {
-		if p.Evidence || p.Why == "" || p.Rank != got.Hits[i].Rank || p.PassageID != got.Hits[i].PassageID {
-			t.Errorf("verdict %d = %+v for hit %+v, want a reason why it is not evidence", i, p, got.Hits[i])
+		if p.Evidence || p.Why == "" || len(p.Features) == 0 || p.Features[0].Feature == "" || p.Prob <= 0 || p.Prob > 1 ||
+			p.Rank != got.Hits[i].Rank || p.PassageID != got.Hits[i].PassageID {
+			t.Errorf("verdict %d = %+v for hit %+v, want its probability and features, not evidence", i, p, got.Hits[i])
 		}
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"sort"
 )
 
 // Logistic is a fitted logistic model: P(y=1|x) = σ(w·x). The first
@@ -22,6 +23,26 @@ func (m Logistic) Score(x []float64) float64 {
 		}
 	}
 	return s
+}
+
+// Contribution is one feature's part in a score: its value and w·value.
+type Contribution struct {
+	Feature string  `json:"feature"`
+	Value   float64 `json:"value"`
+	Effect  float64 `json:"effect"`
+}
+
+// Contributions lists the features of x that move m's score, the largest
+// effect first (for explaining a ranking, not for scoring).
+func (m Logistic) Contributions(x []float64) []Contribution {
+	var out []Contribution
+	for i, w := range m.Weights {
+		if i < len(x) && i < len(m.Features) && w*x[i] != 0 {
+			out = append(out, Contribution{Feature: m.Features[i], Value: x[i], Effect: w * x[i]})
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return math.Abs(out[i].Effect) > math.Abs(out[j].Effect) })
+	return out
 }
 
 // Prob is σ(w·x).
