@@ -9,16 +9,19 @@ import (
 	"github.com/briefing/briefing/rag/answerable"
 )
 
-// Answer answers a question with cited passages, or refuses when the corpus
-// does not cover it (Answer.Refused, no citations). Errors are reserved for
+// Answer answers a question with cited passages (state answer), shows the
+// closest passages as such when none answers it (state uncertain), or
+// refuses when the corpus does not cover its subject (state refused,
+// Answer.Refused, no citations). Errors are reserved for
 // bad questions (briefing.ErrEmptyQuestion and the like), a
 // missing index (ErrNoIndex) and cancellation of ctx, which stops the
 // request and is returned wrapped.
 //
 // Without a Generator the answer is extractive. With one, retrieval runs as
 // usual (on the question and, with RewriteQueries, its translation into the
-// corpus language); a question without evidence above MinScore is refused
-// without calling the LLM; otherwise the LLM answers from the top passages
+// corpus language); a refused question never reaches the LLM; an uncertain
+// one goes with a note that the passages may not answer it, and an LLM
+// saying they do not is shown as uncertain; otherwise the LLM answers from the top passages
 // within GenerateTimeout (brought forward so the fallback still fits the
 // caller's deadline), its [n] citations are verified sentence by sentence
 // (markers naming no passage sent, or a passage sharing nothing with their
@@ -89,10 +92,6 @@ func (e *Engine) Answer(ctx context.Context, req briefing.Request) (briefing.Ans
 		logRewrite()
 		if g.removed > 0 {
 			e.log.Info("removed invalid citations from llm answer", "removed", g.removed, "kept", len(g.citations))
-		}
-		if g.refused && e.opts.Ranker == RankerRules {
-			a.Text, a.Refused, a.State, a.Generated = g.text, true, briefing.StateRefused, true
-			break
 		}
 		if g.refused {
 			// The LLM read the passages and found no answer in them: the

@@ -12,7 +12,10 @@
 //     generations under a file lock; the only importer of chromem-go and
 //     flock.
 //   - rag/hashed: the offline hashed embedder.
-//   - rag/answerable: every "does the corpus answer this" decision.
+//   - internal/relevance: the fitted answer model — passage ranking,
+//     P(answerable), P(covered), answer sentences — and its features.
+//   - rag/answerable: the relevance floor of topic summaries, the refusal
+//     text.
 //   - rag/extract: extractive answers and summaries, verbatim quotes.
 //   - internal/ground: grounded prompts and the checks on what an LLM wrote.
 //
@@ -21,18 +24,22 @@
 // internal/*; nothing imports rag but cmd/briefing (and tests). llm and bot
 // speak package briefing and never import rag.
 //
-// Retrieval is a hybrid of dense vectors and BM25 fused by reciprocal rank
-// fusion. The question's embedding is cached and bounded by
-// Options.EmbedTimeout: when the embedder fails or is slow, retrieval runs
-// lexical-only and one Warn line is logged.
+// Retrieval gathers candidates from BM25 over words, stems and prefixes (of
+// the question and, for an English question over Italian text, its
+// Apertium translation), from the glossary's concepts and from the dense
+// vectors, and the fitted answer model ranks them and decides the state:
+// answer, uncertain or refused. The question's embedding is cached and
+// bounded by Options.EmbedTimeout: when the embedder fails or is slow,
+// retrieval runs lexical-only and one Warn line is logged.
 //
 // Answers are extractive (the offline default: the best sentences of the
 // best passages, each cited) or written by a Generator (an LLM) whose [n]
 // citations are verified against the passages it was shown. With a
 // Generator (Options.Generator, e.g. an *llm.Client):
 //
-//   - A question without evidence above Options.MinScore is refused without
-//     calling the LLM.
+//   - A refused question (the corpus does not hold its subject) never
+//     reaches the LLM; an uncertain one goes with a note that the passages
+//     may not answer it.
 //   - Otherwise the top passages, numbered 1..k with their document's title
 //     and date, go to the LLM in a grounded prompt (internal/ground) that
 //     keeps passages, history and question in escaped data blocks apart from
@@ -42,7 +49,8 @@
 //     dropped (both logged at Info with counts only); the remaining markers
 //     are renumbered 1..m in order of first use, and each cited passage gets
 //     a verbatim quote around the sentence that best matches its claim.
-//   - A refusal by the model is returned as Answer.Refused. Any failure (the
+//   - A model saying the passages do not answer is returned as state
+//     uncertain, the closest passages quoted and cited. Any failure (the
 //     server down, slow past Options.GenerateTimeout, 429s and 5xx after the
 //     client's retries, a truncated stream, malformed or empty replies, an
 //     unknown model, a length-cut reply) and any answer mostly uncited or

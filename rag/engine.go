@@ -42,9 +42,10 @@ type Options struct {
 	Chunk corpus.ChunkOptions
 	// TopK is how many passages a question retrieves (default 5).
 	TopK int
-	// MinScore is the relevance floor in (0, 1]: a question whose best
-	// passage covers less than this share of the question's weight is
-	// refused (default DefaultMinScore).
+	// MinScore is the relevance floor of topic summaries, in (0, 1]: a
+	// topic no passage covers to this share is refused, and passages below
+	// half of it are not quoted (default DefaultMinScore). Questions are
+	// judged by the answer model instead.
 	MinScore float64
 	// MaxQuestionChars bounds questions in characters (default 2000).
 	MaxQuestionChars int
@@ -52,12 +53,6 @@ type Options struct {
 	Glossary *analysis.Glossary
 	// Logger receives operational logs; nil discards.
 	Logger *slog.Logger
-	// Ranker chooses how passages are ranked and answers judged:
-	// RankerFitted (the default), the fitted answer model of
-	// internal/relevance with its three states (answer, uncertain,
-	// refused), or RankerRules, the earlier hand-set fusion and evidence
-	// rules, kept for comparison.
-	Ranker string
 	// Model is the fitted answer model (ranking, answerability, answer
 	// sentences) of RankerFitted; nil means the committed one
 	// (relevance.Default).
@@ -103,12 +98,6 @@ type Options struct {
 	MaxHistoryTurns int
 }
 
-// Rankers (Options.Ranker).
-const (
-	RankerRules  = "rules"
-	RankerFitted = "fitted"
-)
-
 // Defaults of Options.
 const (
 	DefaultTopK             = 5
@@ -132,7 +121,6 @@ const (
 func DefaultOptions() Options {
 	return Options{
 		Chunk:              corpus.ChunkOptions{MaxChars: corpus.DefaultMaxChars},
-		Ranker:             RankerFitted,
 		TopK:               DefaultTopK,
 		MinScore:           DefaultMinScore,
 		MaxQuestionChars:   DefaultMaxQuestionChars,
@@ -160,14 +148,11 @@ type Engine struct {
 	policy    answerable.Policy
 	extractor extract.Extractor
 	// model ranks passages, decides the state of an answer and picks its
-	// sentences (Ranker "fitted").
-	model *relevance.Model
-	// denseWeight is the dense ranking's weight in the rules ranker's
-	// fusion.
-	denseWeight float64
-	log         *slog.Logger
-	cur         atomic.Pointer[snapshot]
-	indexMu     sync.Mutex
+	// sentences.
+	model   *relevance.Model
+	log     *slog.Logger
+	cur     atomic.Pointer[snapshot]
+	indexMu sync.Mutex
 	// rewrites caches query translations by language pair and question;
 	// queryVecs query embeddings by text; summaries generated summaries
 	// by index version and request.
@@ -249,17 +234,6 @@ func New(ctx context.Context, opts Options) (*Engine, error) {
 	e.embedder = opts.Embedder
 	if e.embedder == nil {
 		e.embedder = hashed.New(opts.HashedDimensions, e.analyzer)
-	}
-	e.denseWeight = 1
-	if _, ok := e.embedder.(*hashed.Embedder); ok {
-		e.denseWeight = hashedDenseWeight
-	}
-	switch opts.Ranker {
-	case "":
-		e.opts.Ranker = RankerFitted
-	case RankerRules, RankerFitted:
-	default:
-		return nil, fmt.Errorf("rag: ranker %q: want %q or %q", opts.Ranker, RankerRules, RankerFitted)
 	}
 	if opts.IndexDir != "" {
 		m, vs, err := vecstore.Read(opts.IndexDir)

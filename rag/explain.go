@@ -25,15 +25,13 @@ type Explanation struct {
 	// alternatives (stem keys with weights) and how many passages express
 	// them.
 	Concepts []ExplainedConcept `json:"concepts"`
-	// Passages are the top passages with the verdict on each.
+	// Passages are the top passages, each with why it ranks there.
 	Passages []ExplainedPassage `json:"passages"`
-	// Answered is true when the engine answers (state answer; with the
-	// rules ranker, when one passage is evidence).
+	// Answered is true when the engine answers (state answer).
 	Answered bool `json:"answered"`
 	// State, Confidence (P(answerable)) and Coverage (P(covered)) are the
-	// fitted answer model's verdict, with the thresholds it compares them
-	// to; empty with the rules ranker.
-	State       briefing.State `json:"state,omitempty"`
+	// answer model's verdict, with the thresholds it compares them to.
+	State       briefing.State `json:"state"`
 	Confidence  float64        `json:"confidence"`
 	Coverage    float64        `json:"coverage"`
 	AnswerAt    float64        `json:"answer_threshold"`
@@ -48,25 +46,26 @@ type ExplainedConcept struct {
 	Alts     []string `json:"alternatives"`
 }
 
-// ExplainedPassage is one retrieved passage and whether it is evidence.
+// ExplainedPassage is one retrieved passage and why it ranks where it does.
 type ExplainedPassage struct {
 	Hit       briefing.Hit `json:"-"`
 	Rank      int          `json:"rank"`
 	PassageID string       `json:"passage_id"`
-	Evidence  bool         `json:"evidence"`
+	// Evidence is true for the passage the answer is taken from.
+	Evidence bool `json:"evidence"`
 	// Why says what decided, in one line.
 	Why string `json:"why"`
-	// Prob is the passage's share of the fitted ranking, and Features the
-	// features that placed it there, the largest effect first (fitted
-	// ranker only).
+	// Prob is the passage's share of the ranking, and Features the
+	// features that placed it there, the largest effect first.
 	Prob     float64                  `json:"prob"`
 	Features []relevance.Contribution `json:"features,omitempty"`
 }
 
 // Explain retrieves up to k passages for question (k <= 0: TopK), as
-// Search does, and explains them: the question's concepts and weights, and
-// for each passage whether it is evidence and why (rag/answerable's
-// verdict). Like Search it retrieves offline: no query rewrite, no history.
+// Search does, and explains them: the question's concepts and weights, each
+// passage's share of the ranking and the features behind it, and the answer
+// model's verdict. Like Search it retrieves offline: no query rewrite, no
+// history.
 func (e *Engine) Explain(ctx context.Context, question string, k int) (Explanation, error) {
 	q, err := e.checkQuestion(question)
 	if err != nil {
@@ -88,30 +87,21 @@ func (e *Engine) Explain(ctx context.Context, question string, k int) (Explanati
 		}
 		x.Concepts = append(x.Concepts, ec)
 	}
-	if e.opts.Ranker == RankerFitted {
-		x.State, x.Confidence, x.Coverage = r.state, r.confidence, r.coverage
-		x.AnswerAt, x.RefuseBelow = e.model.Thresholds.Answer, e.model.Thresholds.Uncertain
-		x.Answered = r.state == briefing.StateAnswer
-		for i, sc := range r.ranked {
-			fs := e.model.Passage.Contributions(sc.Features)
-			if len(fs) > explainedFeatures {
-				fs = fs[:explainedFeatures]
-			}
-			parts := make([]string, len(fs))
-			for j, f := range fs {
-				parts[j] = fmt.Sprintf("%s %+.2f", f.Feature, f.Effect)
-			}
-			x.Passages = append(x.Passages, ExplainedPassage{Hit: r.hits[i], Rank: r.hits[i].Rank, PassageID: r.hits[i].Passage.ID,
-				Evidence: i == 0 && x.Answered, Prob: sc.Prob, Features: fs,
-				Why: fmt.Sprintf("p=%.3f: %s", sc.Prob, strings.Join(parts, ", "))})
+	x.State, x.Confidence, x.Coverage = r.state, r.confidence, r.coverage
+	x.AnswerAt, x.RefuseBelow = e.model.Thresholds.Answer, e.model.Thresholds.Uncertain
+	x.Answered = r.state == briefing.StateAnswer
+	for i, sc := range r.ranked {
+		fs := e.model.Passage.Contributions(sc.Features)
+		if len(fs) > explainedFeatures {
+			fs = fs[:explainedFeatures]
 		}
-		return x, nil
-	}
-	qa := r.question()
-	for i, c := range r.candidates() {
-		v := e.policy.Judge(e.analyzer, s.lex, qa, c)
-		x.Passages = append(x.Passages, ExplainedPassage{Hit: r.hits[i], Rank: r.hits[i].Rank, PassageID: r.hits[i].Passage.ID, Evidence: v.Evidence, Why: v.Why})
-		x.Answered = x.Answered || v.Evidence
+		parts := make([]string, len(fs))
+		for j, f := range fs {
+			parts[j] = fmt.Sprintf("%s %+.2f", f.Feature, f.Effect)
+		}
+		x.Passages = append(x.Passages, ExplainedPassage{Hit: r.hits[i], Rank: r.hits[i].Rank, PassageID: r.hits[i].Passage.ID,
+			Evidence: i == 0 && x.Answered, Prob: sc.Prob, Features: fs,
+			Why: fmt.Sprintf("p=%.3f: %s", sc.Prob, strings.Join(parts, ", "))})
 	}
 	return x, nil
 }
@@ -128,22 +118,15 @@ func (x Explanation) Format(w io.Writer) error {
 	}
 	for _, p := range x.Passages {
 		h := p.Hit
-		verdict := "not evidence"
+		answer := ""
 		if p.Evidence {
-			verdict = "evidence"
+			answer = " (the answer's passage)"
 		}
-		fmt.Fprintf(&b, "  #%d score=%.2f dense=%.3f lex=%.2f %s[%d] %s: %s\n     %.70q\n", h.Rank, h.Score, h.Dense, h.Lexical,
-			h.Passage.DocID, h.Passage.Paragraph, verdict, p.Why, h.Passage.Text)
+		fmt.Fprintf(&b, "  #%d score=%.2f dense=%.3f lex=%.2f %s[%d]%s %s\n     %.70q\n", h.Rank, h.Score, h.Dense, h.Lexical,
+			h.Passage.DocID, h.Passage.Paragraph, answer, p.Why, h.Passage.Text)
 	}
-	switch {
-	case x.State != "":
-		fmt.Fprintf(&b, "state=%s: P(answerable)=%.3f (answer at >= %.3f), P(covered)=%.3f (refused below %.3f)\n",
-			x.State, x.Confidence, x.AnswerAt, x.Coverage, x.RefuseBelow)
-	case x.Answered:
-		b.WriteString("answered: yes\n")
-	default:
-		b.WriteString("answered: no (the engine refuses)\n")
-	}
+	fmt.Fprintf(&b, "state=%s: P(answerable)=%.3f (answer at >= %.3f), P(covered)=%.3f (refused below %.3f)\n",
+		x.State, x.Confidence, x.AnswerAt, x.Coverage, x.RefuseBelow)
 	_, err := io.WriteString(w, b.String())
 	return err
 }

@@ -9,15 +9,11 @@ import (
 // closestPassages is how many passages an uncertain answer quotes.
 const closestPassages = 2
 
-// extractive is the extractive response to r. With the rules ranker it is
-// the extractor's answer from the top passages. With the fitted model it
-// is, in state answer, the sentences of the top passage that the model
-// picks, cited; in state uncertain, the picked sentences of each of the
-// closest passages, framed as such (as the fit measures it).
+// extractive is the extractive response to r: in state answer, the
+// sentences of the top passage that the answer model picks, cited; in state
+// uncertain, the picked sentences of each of the closest passages, framed as
+// such (as the fit measures it).
 func (e *Engine) extractive(r *retrieval, state briefing.State) (string, []briefing.Citation) {
-	if e.opts.Ranker == RankerRules {
-		return e.extractor.Answer(r.snap, *r.extractQuestion(), r.hits)
-	}
 	n := 1
 	if state == briefing.StateUncertain {
 		n = closestPassages

@@ -31,7 +31,7 @@ func withThresholds(t *testing.T, answer, uncertain float64) *relevance.Model {
 func TestFittedRankerStates(t *testing.T) {
 	t.Parallel()
 	docs := mustDefaultDocs(t)
-	e := mustEngine(t, "", rag.Options{Ranker: rag.RankerFitted}, docs)
+	e := mustEngine(t, "", rag.Options{}, docs)
 	ctx := context.Background()
 
 	a, err := e.Answer(ctx, briefing.Request{Question: ratifiedQ})
@@ -68,7 +68,7 @@ func TestFittedUncertainGoesToTheLLM(t *testing.T) {
 	srv := openaitest.New(t)
 	srv.OnChat(func(openaitest.ChatRequest) openaitest.Reply { return openaitest.Text(ground.NoAnswer("it")) })
 	// Every probability is below 1 and above 0: everything is uncertain.
-	e, _ := mustLLMEngine(t, srv, testLLMConfig(srv), rag.Options{Ranker: rag.RankerFitted, Model: withThresholds(t, 1, 0)}, docs)
+	e, _ := mustLLMEngine(t, srv, testLLMConfig(srv), rag.Options{Model: withThresholds(t, 1, 0)}, docs)
 	a, err := e.Answer(ctx, briefing.Request{Question: ratifiedQ})
 	if err != nil {
 		t.Fatal(err)
@@ -85,7 +85,7 @@ func TestFittedUncertainGoesToTheLLM(t *testing.T) {
 	srv2 := openaitest.New(t)
 	srv2.OnChat(func(openaitest.ChatRequest) openaitest.Reply { return openaitest.Text("Il 6 novembre [1].") })
 	// Every probability is below 1: everything is refused.
-	e2, _ := mustLLMEngine(t, srv2, testLLMConfig(srv2), rag.Options{Ranker: rag.RankerFitted, Model: withThresholds(t, 1, 1)}, docs)
+	e2, _ := mustLLMEngine(t, srv2, testLLMConfig(srv2), rag.Options{Model: withThresholds(t, 1, 1)}, docs)
 	r, err := e2.Answer(ctx, briefing.Request{Question: ratifiedQ})
 	if err != nil {
 		t.Fatal(err)
@@ -102,7 +102,7 @@ func TestFittedTranslationFailsOpen(t *testing.T) {
 	t.Parallel()
 	docs := mustDefaultDocs(t)
 	logs := &logBuffer{}
-	e := mustEngine(t, "", rag.Options{Ranker: rag.RankerFitted, Translator: failingTranslator{},
+	e := mustEngine(t, "", rag.Options{Translator: failingTranslator{},
 		TranslateFrom: "en", TranslateTo: "it", Logger: slog.New(slog.NewTextHandler(logs, nil))}, docs)
 	a, err := e.Answer(context.Background(), briefing.Request{Question: "When did the Russian parliament ratify the treaty?"})
 	if err != nil {

@@ -29,12 +29,7 @@ type generated struct {
 func (e *Engine) generateAnswer(ctx context.Context, r *retrieval, q string, req briefing.Request) (generated, error) {
 	var sources []ground.Source
 	var passages []corpus.Passage
-	for i, h := range r.hits {
-		// The rules ranker sends only passages above its relevance floor;
-		// the fitted one sends its top k and lets the LLM judge them.
-		if i > 0 && e.opts.Ranker == RankerRules && !e.policy.Quotable(h.Score) {
-			continue
-		}
+	for _, h := range r.hits {
 		passages = append(passages, h.Passage)
 		sources = append(sources, e.source(r.snap, len(sources)+1, h.Passage))
 	}

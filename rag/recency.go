@@ -20,13 +20,13 @@ const latestShare = 0.75
 //
 //   - Candidates with the same evidence (relevance, BM25 and dense scores
 //     equal: the same fact worded the same way) that sit side by side go
-//     newest first, where the fusion would have left them in index order.
+//     newest first, where the ranking would have left them in index order.
 //   - When latest is set (the question asks for "ultime notizie", "the most
 //     recent"), the candidates at least latestShare as relevant as the best
 //     go first, newest first; undated ones after the dated, each group in
 //     its scored order.
 //
-// order is sorted by fused score; hit gives each candidate's scores.
+// order is sorted by the model's score; hit gives each candidate's scores.
 func preferRecent(order []lexical.Scored, hit func(p int) *briefing.Hit, latest bool) {
 	newer := func(a, b lexical.Scored) int {
 		return compareRecency(hit(a.Passage).Passage, hit(b.Passage).Passage)

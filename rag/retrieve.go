@@ -12,7 +12,6 @@ import (
 	"github.com/briefing/briefing/corpus"
 	"github.com/briefing/briefing/internal/analysis"
 	"github.com/briefing/briefing/internal/relevance"
-	"github.com/briefing/briefing/rag/answerable"
 	"github.com/briefing/briefing/rag/extract"
 	"github.com/briefing/briefing/rag/lexical"
 )
@@ -52,9 +51,6 @@ type retrieval struct {
 // preferRecent orders by date only ties and, for a question asking for the
 // latest, the most relevant candidates.
 func (e *Engine) retrieve(ctx context.Context, s *snapshot, q, rewrite string, extra []string, k int, f corpus.Filter) (*retrieval, error) {
-	if e.opts.Ranker != RankerFitted {
-		return e.retrieveRules(ctx, s, q, rewrite, extra, k, f)
-	}
 	start := time.Now()
 	if k <= 0 {
 		k = e.opts.TopK
@@ -242,28 +238,8 @@ func (e *Engine) embedQueries(ctx context.Context, texts []string) ([][]float32,
 	return nil, nil
 }
 
-// question is r's question as answerable judges it.
-func (r *retrieval) question() answerable.Question {
-	return answerable.Question{Kind: r.query.Kind, Concepts: r.concepts, AltConcepts: r.altConcepts}
-}
-
 // extractQuestion is r's question as the extracts need it.
 func (r *retrieval) extractQuestion() *extract.Question {
 	return &extract.Question{Lang: r.lang, Kind: r.query.Kind, Concepts: r.concepts,
 		AltConcepts: r.altConcepts, Rewritten: r.rewrite != ""}
-}
-
-// candidates are r's hits as answerable judges them.
-func (r *retrieval) candidates() []answerable.Candidate {
-	out := make([]answerable.Candidate, len(r.hits))
-	for i, h := range r.hits {
-		out[i] = answerable.Candidate{Passage: r.snap.byID[h.Passage.ID], Text: h.Passage.Text,
-			Meta: r.snap.Meta(h.Passage.DocID), Score: h.Score}
-	}
-	return out
-}
-
-// evidenced reports whether r found evidence for its question.
-func (e *Engine) evidenced(r *retrieval) bool {
-	return e.policy.Answered(e.analyzer, r.snap.lex, r.question(), r.candidates())
 }

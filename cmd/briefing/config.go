@@ -82,19 +82,16 @@ type EmbedderConfig struct {
 type RetrievalConfig struct {
 	// TopK is how many passages a question retrieves.
 	TopK int `yaml:"top_k"`
-	// MinScore is the relevance floor in [0, 1]; 0 means the engine default.
+	// MinScore is the relevance floor of topic summaries in [0, 1]; 0
+	// means the engine default.
 	MinScore float64 `yaml:"min_score"`
 	// MaxQuestionChars bounds questions, in characters.
 	MaxQuestionChars int `yaml:"max_question_chars"`
 	// GlossaryFiles extend the built-in cross-language glossary.
 	GlossaryFiles []string `yaml:"glossary_files"`
 	// Translator turns English questions into Italian for retrieval over
-	// Italian text with the fitted ranker: "apertium" (when installed) or
-	// "none".
+	// Italian text: "apertium" (when installed) or "none".
 	Translator string `yaml:"translator"`
-	// Ranker is "fitted" (the fitted answer model, with three states) or
-	// "rules" (the earlier hand-set fusion and evidence rules).
-	Ranker string `yaml:"ranker"`
 }
 
 // LLMConfig configures the optional OpenAI-compatible LLM.
@@ -204,7 +201,6 @@ func DefaultConfig() Config {
 			MaxQuestionChars: eng.MaxQuestionChars,
 			GlossaryFiles:    []string{},
 			Translator:       "apertium",
-			Ranker:           rag.DefaultOptions().Ranker,
 		},
 		LLM: LLMConfig{
 			Model:              "gpt-4o-mini",

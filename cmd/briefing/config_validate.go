@@ -12,8 +12,6 @@ import (
 	"slices"
 	"strings"
 	"time"
-
-	"github.com/briefing/briefing/rag"
 )
 
 var (
@@ -115,9 +113,6 @@ func (c Config) Validate() error {
 	intRange("retrieval.max_question_chars", c.Retrieval.MaxQuestionChars, 1, 100000)
 	if t := c.Retrieval.Translator; t != "apertium" && t != "none" {
 		bad("retrieval.translator", "%q: want apertium or none", t)
-	}
-	if r := c.Retrieval.Ranker; r != rag.RankerRules && r != rag.RankerFitted {
-		bad("retrieval.ranker", "%q: want %s or %s", r, rag.RankerRules, rag.RankerFitted)
 	}
 	for i, f := range c.Retrieval.GlossaryFiles {
 		if strings.TrimSpace(f) == "" {

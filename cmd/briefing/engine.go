@@ -190,7 +190,6 @@ func (a *app) engineOptions(cfg Config, logger *slog.Logger) (rag.Options, error
 			Overlap:  cfg.Index.ChunkOverlap,
 		},
 		TopK:             cfg.Retrieval.TopK,
-		Ranker:           cfg.Retrieval.Ranker,
 		MinScore:         cfg.Retrieval.MinScore,
 		MaxQuestionChars: cfg.Retrieval.MaxQuestionChars,
 		Logger:           logger,
@@ -205,7 +204,7 @@ func (a *app) engineOptions(cfg Config, logger *slog.Logger) (rag.Options, error
 		opts.HashedDimensions = cfg.Embedder.Dimensions
 	}
 	switch {
-	case cfg.Retrieval.Ranker == rag.RankerFitted && cfg.Retrieval.Translator == "apertium":
+	case cfg.Retrieval.Translator == "apertium":
 		tr, err := translate.NewApertium(translate.Options{Logger: logger})
 		if err != nil {
 			// Optional: English questions then reach Italian text through

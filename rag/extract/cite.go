@@ -2,43 +2,11 @@ package extract
 
 import (
 	"strings"
-	"unicode"
 	"unicode/utf8"
 
 	"github.com/briefing/briefing"
 	"github.com/briefing/briefing/corpus"
-	"github.com/briefing/briefing/internal/analysis"
 )
-
-// kindBonus is 1 when a sentence holds what the question asks for: a number,
-// a date, a name.
-func kindBonus(k analysis.Kind, text string) float64 {
-	if k == analysis.KindOther {
-		return 0
-	}
-	toks := analysis.Tokenize(text)
-	for i, t := range toks {
-		switch k {
-		case analysis.KindNumber:
-			if t.Number || analysis.IsQuantity(t.Text) {
-				return 1
-			}
-		case analysis.KindTime:
-			if analysis.IsMonth(t.Text) || (t.Number && len(t.Text) == 4 && (t.Text[:2] == "19" || t.Text[:2] == "20")) ||
-				(t.Number && (t.Text == "anni" || (i+1 < len(toks) && (toks[i+1].Text == "anni" || toks[i+1].Text == "years")))) {
-				return 1
-			}
-		case analysis.KindPerson, analysis.KindPlace:
-			if i > 0 {
-				r := []rune(text[t.Start:t.End])
-				if len(r) > 1 && unicode.IsUpper(r[0]) {
-					return 1
-				}
-			}
-		}
-	}
-	return 0
-}
 
 // Cite cites passage p around the given sentence spans (relative to
 // the passage): the sentences themselves plus their neighbours while the

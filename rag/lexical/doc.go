@@ -6,5 +6,6 @@
 // much of a question a passage or a sentence covers (Coverage, CoverStems).
 //
 // It imports corpus and internal/analysis only; it decides nothing about
-// whether a passage answers a question (that is rag/answerable).
+// whether a passage answers a question: its scores are features of the
+// answer model (internal/relevance).
 package lexical
