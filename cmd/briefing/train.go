@@ -21,7 +21,7 @@ func newTrainCmd(a *app) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "train",
 		Short: "Fit the answer model (relevance, answerability, sentence) on development questions",
-		Long: `Fit the three logistic models of the answer model on development question
+		Long: `Fit the four logistic models of the answer model on development question
 sets, cross-validated by article, print the cross-validated scores and, with
 --out, write the model file (internal/relevance/weights.json in the
 repository). The SQuAD-it development split (--squad DIR: DIR/corpus,
