@@ -121,3 +121,26 @@ type failingTranslator struct{}
 func (failingTranslator) Translate(context.Context, string) (string, error) {
 	return "", context.DeadlineExceeded
 }
+
+// TestAnswerSentenceHoldsTheAnswer: of the passage that answers a
+// how-many question, the quoted sentence is the one that answers it in a
+// word ("una manciata"), not a neighbour with an unrelated number.
+func TestAnswerSentenceHoldsTheAnswer(t *testing.T) {
+	t.Parallel()
+	docs := mustDefaultDocs(t)
+	e := mustEngine(t, "", rag.Options{}, docs)
+	q := "Quanti soldati nordcoreani sono stati catturati vivi?"
+	a, err := e.Answer(context.Background(), briefing.Request{Question: q})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.State == briefing.StateRefused || len(a.Citations) == 0 {
+		t.Fatalf("Answer(%q) = state %q, %d citations; want the passage quoted", q, a.State, len(a.Citations))
+	}
+	first := strings.Index(a.Text, "“")
+	end := strings.Index(a.Text[first+1:], "”")
+	if first < 0 || end < 0 || !strings.Contains(a.Text[first:first+1+end], "una manciata") {
+		t.Errorf("Answer(%q) first quote is not the sentence with %q:\n%s", q, "una manciata", a.Text)
+	}
+	checkCitations(t, docs, a)
+}
