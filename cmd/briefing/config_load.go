@@ -222,9 +222,17 @@ func decodeNode(n *yaml.Node, v reflect.Value, path string, errs *[]error) {
 	}
 }
 
+// removedKeys are keys earlier versions read, with what became of them.
+var removedKeys = map[string]string{
+	"retrieval.ranker": "removed: the fitted answer model is the only ranker; delete the key",
+}
+
 // unknownHint suggests the key probably meant or, for what looks like a
-// secret, where secrets go.
+// secret, where secrets go, or says what became of a removed key.
 func unknownHint(section, key string, names []string) string {
+	if why, ok := removedKeys[joinPath(section, key)]; ok {
+		return "; " + why
+	}
 	best, bestDist := "", 3
 	for _, n := range names {
 		if d := editDistance(key, n); d < bestDist {

@@ -255,6 +255,11 @@ func TestDecodeYAMLReportsEveryProblem(t *testing.T) {
 		notWant string
 	}{
 		{
+			name: "a removed key says so",
+			yaml: "retrieval:\n  ranker: rules\n",
+			want: []string{`unknown key "retrieval.ranker" (line 2); removed: the fitted answer model is the only ranker`},
+		},
+		{
 			name: "misspelt nested key with its full path and line",
 			yaml: "llm:\n  model: x\n  base_ur: http://x\n",
 			want: []string{`unknown key "llm.base_ur" (line 3); did you mean "llm.base_url"?`},
