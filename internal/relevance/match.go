@@ -83,20 +83,33 @@ func proximity(terms, seq []string) float64 {
 
 // topKeys returns the n keys of m with the largest values (ties by key).
 func topKeys(m map[int]float64, n int) []int {
-	keys := make([]int, 0, len(m))
-	for k, v := range m {
-		if v > 0 {
-			keys = append(keys, k)
-		}
+	type kv struct {
+		k int
+		v float64
 	}
-	sort.Slice(keys, func(i, j int) bool {
-		if m[keys[i]] != m[keys[j]] {
-			return m[keys[i]] > m[keys[j]]
+	better := func(a, b kv) bool { return a.v > b.v || a.v == b.v && a.k < b.k }
+	// The best n so far, best first: most entries lose to the worst of
+	// them in one comparison, so a question over a large corpus does not
+	// pay for sorting every passage that shares a word with it.
+	top := make([]kv, 0, min(n, len(m)))
+	for k, v := range m {
+		if v <= 0 || n <= 0 {
+			continue
 		}
-		return keys[i] < keys[j]
-	})
-	if len(keys) > n {
-		keys = keys[:n]
+		e := kv{k, v}
+		if len(top) == n && !better(e, top[n-1]) {
+			continue
+		}
+		at := sort.Search(len(top), func(i int) bool { return better(e, top[i]) })
+		if len(top) < n {
+			top = append(top, kv{})
+		}
+		copy(top[at+1:], top[at:len(top)-1])
+		top[at] = e
+	}
+	keys := make([]int, len(top))
+	for i, e := range top {
+		keys[i] = e.k
 	}
 	return keys
 }

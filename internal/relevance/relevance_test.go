@@ -3,6 +3,7 @@ package relevance
 import (
 	"math"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -134,5 +135,22 @@ func TestRankingFindsThePassageThatAnswers(t *testing.T) {
 	}
 	if pa, pb := m.Coverage(off, offRanked), m.Coverage(q, ranked); pa >= pb {
 		t.Errorf("coverage of an off-topic question %.3f >= of an answered one %.3f", pa, pb)
+	}
+}
+
+// TestTopKeys: the best n keys by value, ties by key, non-positive values
+// left out, whatever n is.
+func TestTopKeys(t *testing.T) {
+	t.Parallel()
+	m := map[int]float64{7: 2, 3: 5, 9: 2, 1: 0, 4: -1, 8: 5, 2: 1}
+	for _, tt := range []struct {
+		n    int
+		want []int
+	}{
+		{0, []int{}}, {1, []int{3}}, {3, []int{3, 8, 7}}, {5, []int{3, 8, 7, 9, 2}}, {50, []int{3, 8, 7, 9, 2}},
+	} {
+		if got := topKeys(m, tt.n); !slices.Equal(got, tt.want) {
+			t.Errorf("topKeys(m, %d) = %v, want %v", tt.n, got, tt.want)
+		}
 	}
 }
