@@ -21,9 +21,9 @@ import (
 // usual (on the question and, with RewriteQueries, its translation into the
 // corpus language); a refused question never reaches the LLM; an uncertain
 // one goes with a note that the passages may not answer it, and an LLM
-// saying they do not is shown as uncertain; otherwise the LLM answers from the top passages
-// within GenerateTimeout (brought forward so the fallback still fits the
-// caller's deadline), its [n] citations are verified sentence by sentence
+// saying they do not is shown as uncertain; otherwise the LLM answers from
+// the top passages within GenerateTimeout (brought forward so the fallback
+// still fits the caller's deadline), its [n] citations are verified sentence by sentence
 // (markers naming no passage sent, or a passage sharing nothing with their
 // sentence, are removed; factual sentences left uncited are dropped) and
 // renumbered 1..m in order of use, and Answer.Generated is set. When the LLM

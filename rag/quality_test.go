@@ -127,10 +127,12 @@ func TestRetrievalQualityFloors(t *testing.T) {
 	}
 }
 
-// productOptions are the offline defaults as briefing runs them: with the
-// Apertium translator for English questions when it is installed (CI
-// installs it and sets BRIEFING_REQUIRE_APERTIUM, so there its absence
-// fails instead of weakening the test).
+// productOptions are the offline defaults as briefing runs them, with the
+// Apertium translator for English questions. The floors are the product's
+// with it (the answer model was fitted with its translations; without it,
+// harder.jsonl's recall@3 is 0.94), so without Apertium the quality tests
+// skip, and where BRIEFING_REQUIRE_APERTIUM is set, as CI sets it, they
+// fail instead.
 func productOptions(t *testing.T) rag.Options {
 	t.Helper()
 	tr, err := translate.NewApertium(translate.Options{})
@@ -138,8 +140,7 @@ func productOptions(t *testing.T) rag.Options {
 		if os.Getenv("BRIEFING_REQUIRE_APERTIUM") != "" {
 			t.Fatalf("apertium: %v", err)
 		}
-		t.Logf("apertium not installed (%v): English questions go through the glossary alone", err)
-		return rag.Options{}
+		t.Skipf("apertium not installed (%v): the quality floors are those of the product with its translator", err)
 	}
 	t.Cleanup(func() { tr.Close() })
 	return rag.Options{Translator: tr, TranslateFrom: "en", TranslateTo: "it"}

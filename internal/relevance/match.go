@@ -91,9 +91,12 @@ func topKeys(m map[int]float64, n int) []int {
 	// The best n so far, best first: most entries lose to the worst of
 	// them in one comparison, so a question over a large corpus does not
 	// pay for sorting every passage that shares a word with it.
+	if n <= 0 {
+		return []int{}
+	}
 	top := make([]kv, 0, min(n, len(m)))
 	for k, v := range m {
-		if v <= 0 || n <= 0 {
+		if v <= 0 {
 			continue
 		}
 		e := kv{k, v}

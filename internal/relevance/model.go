@@ -174,15 +174,11 @@ func (m *Model) Decide(answerable, covered float64) State {
 	return StateUncertain
 }
 
-// Answerability is P(the ranked passages answer q).
-func (m *Model) Answerability(q Query, ranked []Scored) float64 {
-	return m.Answerable.Prob(AnswerVector(q, ranked))
-}
-
-// Coverage is P(the corpus holds q's subject), judged from its ranked
-// passages.
-func (m *Model) Coverage(q Query, ranked []Scored) float64 {
-	return m.Covered.Prob(AnswerVector(q, ranked))
+// Judge returns P(the ranked passages answer q) and P(the corpus holds
+// q's subject), both from one feature vector of q's ranked passages.
+func (m *Model) Judge(q Query, ranked []Scored) (answerable, covered float64) {
+	x := AnswerVector(q, ranked)
+	return m.Answerable.Prob(x), m.Covered.Prob(x)
 }
 
 // BestSentences returns the indexes (in text order) of the sentences of a
