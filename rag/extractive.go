@@ -3,11 +3,9 @@ package rag
 import (
 	"github.com/briefing/briefing"
 	"github.com/briefing/briefing/corpus"
+	"github.com/briefing/briefing/internal/relevance"
 	"github.com/briefing/briefing/rag/extract"
 )
-
-// closestPassages is how many passages an uncertain answer quotes.
-const closestPassages = 2
 
 // extractive is the extractive response to r: in state answer, the
 // sentences of the top passage that the answer model picks, cited; in state
@@ -16,7 +14,7 @@ const closestPassages = 2
 func (e *Engine) extractive(r *retrieval, state briefing.State) (string, []briefing.Citation) {
 	n := 1
 	if state == briefing.StateUncertain {
-		n = closestPassages
+		n = relevance.ClosestPassages
 	}
 	var picks []extract.Pick
 	for i := 0; i < n && i < len(r.hits); i++ {

@@ -2,6 +2,7 @@ package rag_test
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"strings"
 	"testing"
@@ -54,6 +55,36 @@ func TestFittedRankerStates(t *testing.T) {
 	if b.State == briefing.StateAnswer || b.Confidence >= a.Confidence {
 		t.Errorf("Answer(%q) = state %q, confidence %.3f (answered question %.3f); want no confident answer", off, b.State, b.Confidence, a.Confidence)
 	}
+}
+
+// TestUncertainQuotesTheClosestPassages: without an LLM, a question in
+// state uncertain quotes and cites one picked sentence from each of the
+// relevance.ClosestPassages best passages, in rank order, under the
+// uncertain framing.
+func TestUncertainQuotesTheClosestPassages(t *testing.T) {
+	t.Parallel()
+	docs := mustDefaultDocs(t)
+	// Every probability is below 1 and above 0: everything is uncertain.
+	e := mustEngine(t, "", rag.Options{Model: withThresholds(t, 1, 0)}, docs)
+	a, err := e.Answer(context.Background(), briefing.Request{Question: ratifiedQ})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.State != briefing.StateUncertain || !strings.HasPrefix(a.Text, "Nessun passaggio risponde direttamente") {
+		t.Fatalf("Answer = state %q, %q; want uncertain", a.State, a.Text)
+	}
+	if len(a.Hits) < relevance.ClosestPassages || len(a.Citations) != relevance.ClosestPassages {
+		t.Fatalf("%d hits, %d citations; want %d citations, one per closest passage", len(a.Hits), len(a.Citations), relevance.ClosestPassages)
+	}
+	for i, c := range a.Citations {
+		if c.Passage.ID != a.Hits[i].Passage.ID {
+			t.Errorf("citation [%d] is passage %s, want hit %d (%s)", i+1, c.Passage.ID, i, a.Hits[i].Passage.ID)
+		}
+		if !strings.Contains(a.Text, fmt.Sprintf("[%d]", i+1)) {
+			t.Errorf("answer text lacks marker [%d]: %q", i+1, a.Text)
+		}
+	}
+	checkCitations(t, docs, a)
 }
 
 // TestFittedUncertainGoesToTheLLM: with an LLM, a question in state

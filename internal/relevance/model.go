@@ -150,6 +150,12 @@ func AnswerVector(q Query, ranked []Scored) []float64 {
 	return f
 }
 
+// ClosestPassages is how many passages a response in state uncertain
+// quotes: as many as the ranking is measured on (recall@3), so a question
+// whose passage is ranked in the top three is shown it. The fit scores
+// answer_ok on the same quotes.
+const ClosestPassages = 3
+
 // State is what the engine does with a question.
 type State string
 

@@ -109,7 +109,17 @@ func prepare(ctx context.Context, sets []Set, opts Options, logf func(string, ..
 				return nil, nil, fmt.Errorf("fit: %s: %w", s.Name, prepErr)
 			}
 		}
-		logf("%s: %d documents, %d passages, %d questions", s.Name, len(docs), len(fullPassages), len(s.Questions))
+		gaps, err := gapItems(ctx, items, si, opts, judges[si], docs, fullPassages, fullVecs, func(q eval.Question) (string, string) {
+			if t, ok := trans[q.Lang+"/"+q.ID]; ok {
+				return t, lang
+			}
+			return "", ""
+		})
+		if err != nil {
+			return nil, nil, fmt.Errorf("fit: %s: %w", s.Name, err)
+		}
+		items = append(items, gaps...)
+		logf("%s: %d documents, %d passages, %d questions, %d near misses", s.Name, len(docs), len(fullPassages), len(s.Questions), len(gaps))
 		built[si] = corpusOf{full, fullPassages, fullVecs, lx[full], lang, trans}
 	}
 	// Questions of one set asked of another set's corpus are about a
@@ -144,6 +154,87 @@ func prepare(ctx context.Context, sets []Set, opts Options, logf func(string, ..
 		}
 	}
 	return items, judges, nil
+}
+
+// gapQuestions is about how many near misses gapItems makes of a set.
+const gapQuestions = 500
+
+// gapItems makes near misses of a set's answerable questions: each asked
+// of the corpus without the passages holding its answer, so the subject's
+// words are all there and the answer is not. Questions whose answer the
+// remaining passages still hold are left out. Questions sharing their
+// passages share one corpus; about gapQuestions are made, spread evenly
+// over the passages.
+func gapItems(ctx context.Context, items []*item, si int, opts Options, j *eval.Judge, docs []corpus.Document, ps []corpus.Passage, vecs [][]float32, translation func(eval.Question) (string, string)) ([]*item, error) {
+	type group struct {
+		gold []int
+		its  []*item
+	}
+	var groups []*group
+	byKey := map[string]*group{}
+	n := 0
+	for _, it := range items {
+		if it.set != si || it.absent || it.foreign || !it.answerable || len(it.q.AnswerAny) == 0 {
+			continue
+		}
+		var gold []int
+		for p := range ps {
+			if j.Relevant(ps[p], it.ev) {
+				gold = append(gold, p)
+			}
+		}
+		if len(gold) == 0 {
+			continue
+		}
+		key := fmt.Sprint(gold)
+		g := byKey[key]
+		if g == nil {
+			g = &group{gold: gold}
+			byKey[key] = g
+			groups = append(groups, g)
+		}
+		g.its = append(g.its, it)
+		n++
+	}
+	if n == 0 {
+		return nil, nil
+	}
+	stride := max(1, (n+gapQuestions-1)/gapQuestions)
+	var out []*item
+	for gi := 0; gi < len(groups); gi += stride {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		g := groups[gi]
+		var kept []corpus.Passage
+		var keptVecs [][]float32
+		for p := range ps {
+			if !slices.Contains(g.gold, p) {
+				kept = append(kept, ps[p])
+				if vecs != nil {
+					keptVecs = append(keptVecs, vecs[p])
+				}
+			}
+		}
+		ix := indexPassages(docs, kept)
+		lx := lexicalIndex(opts.Analyzer, docs, kept)
+		for _, src := range g.its {
+			if slices.ContainsFunc(kept, func(p corpus.Passage) bool { return eval.Satisfies(p.Text, src.q.AnswerAny) }) {
+				continue
+			}
+			it := &item{set: si, fold: src.fold, q: src.q, gap: true, ix: ix, passages: kept}
+			tr, trLang := translation(src.q)
+			it.query = ix.NewQuery(opts.Analyzer, src.q.Question, src.q.Lang, tr, trLang)
+			dense, err := denseScores(ctx, opts.Embedder, keptVecs, src.q.Question, tr)
+			if err != nil {
+				return nil, err
+			}
+			it.cands = ix.Candidates(it.query, conceptSignals(opts.Analyzer, lx, dense, src.q.Question, src.q.Lang, tr))
+			it.labels = make([]bool, len(it.cands))
+			out = append(out, it)
+		}
+	}
+	return out, nil
 }
 
 // foreignQuestions is about how many of each other set's questions a
@@ -250,14 +341,24 @@ func topN(m map[int]float64, n int) []int {
 
 func build(docs []corpus.Document, co corpus.ChunkOptions) (*relevance.Index, []corpus.Passage) {
 	var ps []corpus.Passage
-	var rp []relevance.Passage
 	for _, d := range docs {
-		for _, p := range corpus.Chunk(d, co) {
-			ps = append(ps, p)
-			rp = append(rp, relevance.Passage{Text: p.Text, Title: p.Title, Lang: d.Lang, Doc: d.ID, Author: d.Author})
-		}
+		ps = append(ps, corpus.Chunk(d, co)...)
 	}
-	return relevance.NewIndex(rp), ps
+	return indexPassages(docs, ps), ps
+}
+
+// indexPassages indexes passages cut from docs.
+func indexPassages(docs []corpus.Document, ps []corpus.Passage) *relevance.Index {
+	byID := map[string]corpus.Document{}
+	for _, d := range docs {
+		byID[d.ID] = d
+	}
+	rp := make([]relevance.Passage, len(ps))
+	for i, p := range ps {
+		d := byID[p.DocID]
+		rp[i] = relevance.Passage{Text: p.Text, Title: p.Title, Lang: d.Lang, Doc: p.DocID, Author: d.Author}
+	}
+	return relevance.NewIndex(rp)
 }
 
 func majorityLang(docs []corpus.Document) string {

@@ -1,6 +1,6 @@
 //go:build !race
 
-// The refit takes about a minute and a half; under the race detector it
+// The refit takes about two minutes; under the race detector it
 // would take the better part of CI's budget, so .ci/run runs it on its own,
 // without -race.
 
@@ -80,9 +80,13 @@ var floors = []struct {
 	recall, mrr, answerOK, answered, precis float64
 	maxRefused, notAnswered                 float64
 }{
-	{"squadit", "it", 0.89, 0.82, 0.82, 0.19, 0.90, 0.005, 0.95},
-	{"squadit", "en", 0.87, 0.79, 0.78, 0.13, 0.85, 0.005, 0.95},
+	{"squadit", "it", 0.89, 0.82, 0.84, 0.19, 0.90, 0.005, 0.95},
+	{"squadit", "en", 0.87, 0.79, 0.82, 0.13, 0.85, 0.005, 0.95},
 	{"seed", "all", 0.95, 0.92, 0.89, 0.23, 0.90, 0, 0.95},
+	// Near misses made by leaving out the passages that answer a
+	// question: every other word of it is still in the corpus.
+	{"squadit/gap", "all", 0, 0, 0, 0, 0, 0, 0.95},
+	{"seed/gap", "all", 0, 0, 0, 0, 0, 0, 0.95},
 }
 
 func checkFloors(t *testing.T, rep fit.Report) {

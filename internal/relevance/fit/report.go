@@ -95,8 +95,11 @@ func summarise(sets []Set, items []*item, os []outcome, th relevance.Thresholds)
 	}
 	for _, o := range os {
 		name := sets[o.it.set].Name
-		if o.it.foreign {
+		switch {
+		case o.it.foreign:
 			name += "/foreign"
+		case o.it.gap:
+			name += "/gap"
 		}
 		add([2]string{name, o.it.q.Lang}, o)
 		add([2]string{name, "all"}, o)
