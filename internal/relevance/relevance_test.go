@@ -225,3 +225,32 @@ func TestFitsReachTheirOptimum(t *testing.T) {
 		}
 	}
 }
+
+// TestHeadingsAreMarked: a title on a line of its own is a heading, a
+// statement is not, and a byline naming the document's author is not
+// either (it answers who wrote the article); the committed sentence model
+// counts a heading against a sentence as the answer.
+func TestHeadingsAreMarked(t *testing.T) {
+	t.Parallel()
+	m, err := Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := "Il trattato di difesa tra Mosca e Pyongyang\n\nIl parlamento russo ha ratificato il trattato di difesa il 6 novembre.\nDi Mario Rossi\n“Una frase citata.”"
+	ix := NewIndex([]Passage{{Doc: "a", Lang: "it", Title: "Trattato", Author: "Mario Rossi", Text: text}})
+	q := ix.NewQuery(nil, "Il trattato di difesa tra Mosca e Pyongyang?", "it", "", "")
+	ss := ix.Sentences(q, 0)
+	want := []bool{true, false, false, false}
+	if len(ss) != len(want) {
+		t.Fatalf("%d sentences, want %d", len(ss), len(want))
+	}
+	h := slices.Index(SentenceFeatures, "heading")
+	for i, s := range ss {
+		if got := s.Features[h] == 1; got != want[i] {
+			t.Errorf("sentence %q: heading = %v, want %v", text[s.Start:s.End], got, want[i])
+		}
+	}
+	if w := m.Sentence.Weights[h]; w >= 0 {
+		t.Errorf("committed heading weight = %v, want < 0", w)
+	}
+}

@@ -2,6 +2,8 @@ package relevance
 
 import (
 	"math"
+	"strings"
+	"unicode/utf8"
 
 	"github.com/briefing/briefing/corpus"
 	"github.com/briefing/briefing/internal/analysis"
@@ -12,6 +14,7 @@ import (
 var SentenceFeatures = []string{
 	"bias", "cover_prefix", "cover_stem", "cover_own_words", "cover_concept", "bigram",
 	"answer_type", "new_content", "position", "length", "share_of_passage",
+	"heading",
 }
 
 // Sentence is a sentence of a passage with its features.
@@ -95,6 +98,12 @@ func (ix *Index) Sentences(q Query, p int) []Sentence {
 		if passCover > 0 {
 			f[10] = covers[i] / passCover
 		}
+		// A line of its own without a sentence's final punctuation is a
+		// title or a heading: it names a subject and states nothing. A
+		// byline is such a line too, and answers who wrote the article.
+		if isHeading(text, sp) && !(ix.byline[p] && namesAuthor(sentence, ix.passages[p].Author)) {
+			f[11] = 1
+		}
 		out[i] = Sentence{Span: sp, Features: f}
 	}
 	return out
@@ -149,4 +158,23 @@ func conceptCoverSeq(q Query, stems []string) float64 {
 		return 0
 	}
 	return got / total
+}
+
+// isHeading reports whether sp is a whole line of text that does not end
+// as a sentence does.
+func isHeading(text string, sp corpus.Span) bool {
+	lineStart := strings.LastIndexByte(text[:sp.Start], '\n') + 1
+	lineEnd := strings.IndexByte(text[sp.End:], '\n')
+	if lineEnd < 0 {
+		lineEnd = len(text)
+	} else {
+		lineEnd += sp.End
+	}
+	if strings.TrimSpace(text[lineStart:sp.Start]) != "" || strings.TrimSpace(text[sp.End:lineEnd]) != "" {
+		return false
+	}
+	s := strings.TrimRight(text[sp.Start:sp.End], " \t\r")
+	s = strings.TrimRight(s, "\"”»)’'")
+	r, _ := utf8.DecodeLastRuneInString(s)
+	return s != "" && !strings.ContainsRune(".!?…;:", r)
 }
