@@ -3,6 +3,8 @@ package relevance
 import (
 	"slices"
 	"sort"
+
+	"github.com/briefing/briefing/internal/analysis"
 )
 
 // PassageFeatures names the features of a candidate passage, in vector
@@ -439,6 +441,54 @@ func (ix *Index) sentenceCover(v view, p int) float64 {
 		}
 		best = max(best, got/total)
 		start = end
+	}
+	return best
+}
+
+// typedSentenceCover is, for a question asking for a kind of answer, the
+// best share of its terms (in the best view) held by a sentence of p that
+// also holds an answer of that kind in a word the question does not have:
+// a passage can share every word of "how many engineers…" and give no
+// number for them.
+func (ix *Index) typedSentenceCover(q Query, p int) float64 {
+	if q.Kind == analysis.KindOther {
+		return 0
+	}
+	best := 0.0
+	seq := ix.prefix.seqs[p]
+	for _, v := range q.views {
+		total := 0.0
+		w := map[string]float64{}
+		for i, t := range v.prefix {
+			if _, ok := w[t]; !ok {
+				w[t] = v.idf[i]
+				total += v.idf[i]
+			}
+		}
+		if total == 0 {
+			continue
+		}
+		start := 0
+		for si, end := range ix.sentEnds[p] {
+			seen := map[string]bool{}
+			got := 0.0
+			for _, t := range seq[start:min(end, len(seq))] {
+				if x, ok := w[t]; ok && !seen[t] {
+					seen[t] = true
+					got += x
+				}
+			}
+			start = end
+			if got == 0 || got/total <= best {
+				continue
+			}
+			for _, tw := range ix.sentTypes[p][si] {
+				if matchesKind(q.Kind, tw.typeEvidence) && !q.hasPrefix(tw.prefix) {
+					best = got / total
+					break
+				}
+			}
+		}
 	}
 	return best
 }

@@ -58,9 +58,12 @@ type Index struct {
 	// sentEnds holds, per passage, the end (exclusive) in its prefix
 	// sequence of each of its sentences.
 	sentEnds [][]int
-	byline   []bool // passage -> names its document's author
-	docOf    []int
-	docTerms []map[string]bool
+	// sentTypes holds, per passage and sentence, the words that are
+	// evidence of an answer type, to weigh them net of a question's words.
+	sentTypes [][][]typedWord
+	byline    []bool // passage -> names its document's author
+	docOf     []int
+	docTerms  []map[string]bool
 }
 
 // typeEvidence says which kinds of answer a text can give.
@@ -110,7 +113,9 @@ func NewIndex(passages []Passage) *Index {
 			ix.docTerms = append(ix.docTerms, map[string]bool{})
 		}
 		ix.docOf[i] = len(ix.docTerms) - 1
-		ix.sentEnds = append(ix.sentEnds, sentenceEnds(p.Text, p.Lang))
+		ends, types := sentenceEnds(p.Text, p.Lang)
+		ix.sentEnds = append(ix.sentEnds, ends)
+		ix.sentTypes = append(ix.sentTypes, types)
 		byline := namesAuthor(p.Text, p.Author)
 		w, s, pr := termsOf(p.Text, p.Lang)
 		if byline {
@@ -220,15 +225,48 @@ func isMonth(w string) bool { return months[w] }
 
 // sentenceEnds returns, for each sentence of text, the number of analysed
 // terms up to its end.
-func sentenceEnds(text, lang string) []int {
+func sentenceEnds(text, lang string) ([]int, [][]typedWord) {
 	var ends []int
+	var types [][]typedWord
 	n := 0
 	for _, sp := range corpus.Sentences(text) {
-		w, _, _ := termsOf(text[sp.Start:sp.End], lang)
+		sentence := text[sp.Start:sp.End]
+		w, _, _ := termsOf(sentence, lang)
 		n += len(w)
 		ends = append(ends, n)
+		types = append(types, typedWords(sentence))
 	}
-	return ends
+	return ends, types
+}
+
+// typedWord is a word that is evidence of an answer type, by its prefix
+// term.
+type typedWord struct {
+	prefix string
+	typeEvidence
+}
+
+// typedWords lists the words of text that typesOf counts, each with the
+// evidence it gives.
+func typedWords(text string) []typedWord {
+	var out []typedWord
+	for _, t := range analysis.Tokenize(text) {
+		var te typeEvidence
+		switch {
+		case t.Number:
+			te.number = true
+			te.year = len(t.Text) == 4 && (strings.HasPrefix(t.Text, "1") || strings.HasPrefix(t.Text, "2"))
+		case isMonth(t.Text):
+			te.year = true
+		case t.Start > 0 && !sentenceStart(text, t.Start):
+			r, _ := utf8.DecodeRuneInString(text[t.Start:])
+			te.name = unicode.IsUpper(r)
+		}
+		if te != (typeEvidence{}) {
+			out = append(out, typedWord{prefixOf(t.Text), te})
+		}
+	}
+	return out
 }
 
 // namesAuthor reports whether text names author by surname (the last word

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"math"
 	"sort"
+
+	"github.com/briefing/briefing/internal/analysis"
 )
 
 // AnswerFeatures are the features of a question's best passages as a whole,
@@ -15,7 +17,17 @@ var AnswerFeatures = []string{
 	"top_answer_type", "top_cover_concept", "cross_lingual", "top3_prob",
 	"top_doc_cover", "top_missing_idf", "top_bm25_abs",
 	"top_sentence_cover", "top_bigram", "top_cover_word", "top_cover_squared",
+	"asks_kind", "top_typed_sentence_cover",
 }
+
+// CoverFeatures are the answer features of the coverage model: all but the
+// last two, which say whether the top passage holds an answer of the kind
+// asked for, not whether the corpus holds the subject.
+var CoverFeatures = AnswerFeatures[:len(AnswerFeatures)-2]
+
+// CoverVector is the part of an answer feature vector the coverage model
+// reads.
+func CoverVector(x []float64) []float64 { return x[:len(CoverFeatures)] }
 
 // Model is the fitted answer model.
 type Model struct {
@@ -23,8 +35,8 @@ type Model struct {
 	Passage Logistic `json:"passage"`
 	// Answerable is P(the best passages answer the question).
 	Answerable Logistic `json:"answerable"`
-	// Covered is P(the corpus holds the question's subject), over the same
-	// features: fitted on questions asked of a corpus holding their article
+	// Covered is P(the corpus holds the question's subject), over
+	// CoverFeatures: fitted on questions asked of a corpus holding their article
 	// (yes), of the corpus without it and of another kind of corpus (no).
 	// A question can be covered and still unanswered: the near miss.
 	Covered Logistic `json:"covered"`
@@ -66,7 +78,7 @@ func Parse(data []byte) (*Model, error) {
 		name  string
 		m     Logistic
 		names []string
-	}{{"passage", m.Passage, PassageFeatures}, {"answerable", m.Answerable, AnswerFeatures}, {"covered", m.Covered, AnswerFeatures}, {"sentence", m.Sentence, SentenceFeatures}} {
+	}{{"passage", m.Passage, PassageFeatures}, {"answerable", m.Answerable, AnswerFeatures}, {"covered", m.Covered, CoverFeatures}, {"sentence", m.Sentence, SentenceFeatures}} {
 		if err := c.m.check(c.names); err != nil {
 			return nil, fmt.Errorf("relevance: %s model: %w", c.name, err)
 		}
@@ -112,12 +124,16 @@ func (m *Model) Rank(cands []Candidate) []Scored {
 	return out
 }
 
-// AnswerVector computes the answerability features of q's ranked passages.
-func AnswerVector(q Query, ranked []Scored) []float64 {
+// AnswerVector computes the answerability features of q's ranked passages
+// in ix.
+func (ix *Index) AnswerVector(q Query, ranked []Scored) []float64 {
 	f := make([]float64, len(AnswerFeatures))
 	f[0] = 1
 	f[5] = q.oov
 	f[6] = math.Log1p(float64(q.terms)) / 3
+	if q.Kind != analysis.KindOther {
+		f[18] = 1
+	}
 	if len(ranked) == 0 {
 		f[1] = -10 / 10.0
 		return f
@@ -147,6 +163,7 @@ func AnswerVector(q Query, ranked []Scored) []float64 {
 	f[15] = top.Features[fBigram]
 	f[16] = top.Features[fCoverWord]
 	f[17] = top.Cover * top.Cover
+	f[19] = ix.typedSentenceCover(q, top.Passage)
 	return f
 }
 
@@ -180,11 +197,11 @@ func (m *Model) Decide(answerable, covered float64) State {
 	return StateUncertain
 }
 
-// Judge returns P(the ranked passages answer q) and P(the corpus holds
-// q's subject), both from one feature vector of q's ranked passages.
-func (m *Model) Judge(q Query, ranked []Scored) (answerable, covered float64) {
-	x := AnswerVector(q, ranked)
-	return m.Answerable.Prob(x), m.Covered.Prob(x)
+// Judge returns P(the ranked passages of ix answer q) and P(the corpus
+// holds q's subject), both from one feature vector of q's ranked passages.
+func (m *Model) Judge(ix *Index, q Query, ranked []Scored) (answerable, covered float64) {
+	x := ix.AnswerVector(q, ranked)
+	return m.Answerable.Prob(x), m.Covered.Prob(CoverVector(x))
 }
 
 // BestSentences returns the indexes (in text order) of the sentences of a

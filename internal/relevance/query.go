@@ -1,6 +1,8 @@
 package relevance
 
 import (
+	"slices"
+
 	"github.com/briefing/briefing/internal/analysis"
 )
 
@@ -119,4 +121,14 @@ func (ix *Index) view(text, lang string) view {
 		v.idf[i] = ix.idf(ix.prefix.df(t))
 	}
 	return v
+}
+
+// hasPrefix reports whether a view of q holds the prefix term t.
+func (q Query) hasPrefix(t string) bool {
+	for _, v := range q.views {
+		if slices.Contains(v.prefix, t) {
+			return true
+		}
+	}
+	return false
 }

@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/briefing/briefing/internal/analysis"
 )
 
 func TestFitLogisticRecoversWeights(t *testing.T) {
@@ -130,8 +132,8 @@ func TestRankingFindsThePassageThatAnswers(t *testing.T) {
 		t.Errorf("BestSentences = %v, want the first sentence", best)
 	}
 	off := ix.NewQuery(nil, "Chi ha vinto la Champions League di pallavolo femminile?", "it", "", "")
-	offAns, offCov := m.Judge(off, m.Rank(ix.Candidates(off, Signals{})))
-	ans, cov := m.Judge(q, ranked)
+	offAns, offCov := m.Judge(ix, off, m.Rank(ix.Candidates(off, Signals{})))
+	ans, cov := m.Judge(ix, q, ranked)
 	if offAns >= ans {
 		t.Errorf("answerability of an off-topic question %.3f >= of an answered one %.3f", offAns, ans)
 	}
@@ -252,5 +254,49 @@ func TestHeadingsAreMarked(t *testing.T) {
 	}
 	if w := m.Sentence.Weights[h]; w >= 0 {
 		t.Errorf("committed heading weight = %v, want < 0", w)
+	}
+}
+
+// TestTypedSentenceCover: for a question asking for a kind of answer, the
+// feature is the coverage of a sentence that also holds such an answer in
+// a word the question does not have; a passage sharing the question's
+// words with no answer of the kind, or a question asking for no kind,
+// gives 0.
+func TestTypedSentenceCover(t *testing.T) {
+	t.Parallel()
+	g, err := analysis.DefaultGlossary()
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := analysis.New(g)
+	ps := []Passage{
+		{Doc: "a", Lang: "it", Text: "La Corea del Nord potrebbe inviare truppe ingegneristiche in Russia. Nel 2024 le truppe erano altre."},
+		{Doc: "b", Lang: "it", Text: "La Corea del Nord invierà 6.000 truppe ingegneristiche in Russia."},
+	}
+	ix := NewIndex(ps)
+	q := ix.NewQuery(a, "Quante truppe ingegneristiche invierà la Corea del Nord in Russia?", "it", "", "")
+	if q.Kind != analysis.KindNumber {
+		t.Fatalf("kind = %v, want number", q.Kind)
+	}
+	without, with := ix.typedSentenceCover(q, 0), ix.typedSentenceCover(q, 1)
+	if with <= 0.5 {
+		t.Errorf("passage with the number: %.3f, want most of the question covered", with)
+	}
+	// In passage 0 only the second sentence holds a number, and it shares
+	// little of the question.
+	if without >= with/2 {
+		t.Errorf("passage without the number beside the question's words: %.3f, want well under %.3f", without, with)
+	}
+	other := ix.NewQuery(a, "Perché la Corea del Nord invia truppe ingegneristiche in Russia?", "it", "", "")
+	if got := ix.typedSentenceCover(other, 1); got != 0 {
+		t.Errorf("question asking for no kind: %.3f, want 0", got)
+	}
+	// A number the question gives is not its answer.
+	given := ix.NewQuery(a, "Quante delle 6.000 truppe ingegneristiche invierà la Corea del Nord in Russia?", "it", "", "")
+	if given.Kind != analysis.KindNumber {
+		t.Fatalf("kind = %v, want number", given.Kind)
+	}
+	if got := ix.typedSentenceCover(given, 1); got != 0 {
+		t.Errorf("how-many question whose only number is its own: %.3f, want 0", got)
 	}
 }

@@ -160,7 +160,7 @@ func Fit(ctx context.Context, sets []Set, opts Options) (*relevance.Model, Repor
 		}
 		for _, it := range items {
 			if it.fold == f {
-				it.pAns = m.Prob(relevance.AnswerVector(it.query, it.ranked))
+				it.pAns = m.Prob(it.ix.AnswerVector(it.query, it.ranked))
 			}
 		}
 	}
@@ -172,7 +172,7 @@ func Fit(ctx context.Context, sets []Set, opts Options) (*relevance.Model, Repor
 		}
 		for _, it := range items {
 			if it.fold == f {
-				it.pCov = m.Prob(relevance.AnswerVector(it.query, it.ranked))
+				it.pCov = m.Prob(relevance.CoverVector(it.ix.AnswerVector(it.query, it.ranked)))
 			}
 		}
 	}
@@ -251,7 +251,7 @@ func fitAnswerable(items []*item, os []outcome, use func(*item) bool) (relevance
 		if !use(it) || it.gap {
 			continue
 		}
-		x = append(x, relevance.AnswerVector(it.query, it.ranked))
+		x = append(x, it.ix.AnswerVector(it.query, it.ranked))
 		y = append(y, it.answerable && os[i].answerOK)
 	}
 	m, err := relevance.FitLogistic(relevance.AnswerFeatures, x, y, nil, relevance.FitOptions{})
@@ -274,10 +274,10 @@ func fitCovered(items []*item, use func(*item) bool) (relevance.Logistic, error)
 		if !use(it) || !(it.answerable || it.absent) {
 			continue
 		}
-		x = append(x, relevance.AnswerVector(it.query, it.ranked))
+		x = append(x, relevance.CoverVector(it.ix.AnswerVector(it.query, it.ranked)))
 		y = append(y, it.answerable)
 	}
-	m, err := relevance.FitLogistic(relevance.AnswerFeatures, x, y, nil, relevance.FitOptions{})
+	m, err := relevance.FitLogistic(relevance.CoverFeatures, x, y, nil, relevance.FitOptions{})
 	if err != nil {
 		return m, fmt.Errorf("fit coverage model: %w", err)
 	}
