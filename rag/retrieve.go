@@ -131,7 +131,7 @@ func (e *Engine) rank(ctx context.Context, s *snapshot, q, lang, rewrite string,
 	}
 	r.ranked = e.model.Rank(cands)
 	if len(r.ranked) > 0 {
-		r.confidence, r.coverage = e.model.Judge(r.rq, r.ranked)
+		r.confidence, r.coverage = e.model.Judge(s.rel, r.rq, r.ranked)
 		r.state = briefing.State(e.model.Decide(r.confidence, r.coverage))
 	}
 	r.preferRecent(q)
