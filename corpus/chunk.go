@@ -113,7 +113,7 @@ func Chunk(doc Document, opts ChunkOptions) []Passage {
 			cur = pending{start: units[0].Start, end: u.End, para: pi, units: units, open: true}
 		}
 		whole := cur.start <= p.Start
-		short := runes(cur.start, cur.end) < opts.MinChars || isHeading(body[p.Start:p.End])
+		short := runes(cur.start, cur.end) < opts.MinChars || IsHeading(body[p.Start:p.End])
 		// A paragraph ending in a colon introduces the next one (a quote,
 		// a list): keep them together when they fit.
 		intro := strings.HasSuffix(body[p.Start:p.End], ":")
@@ -129,9 +129,9 @@ func Chunk(doc Document, opts ChunkOptions) []Passage {
 	return out
 }
 
-// isHeading reports whether a paragraph looks like a section heading: short
-// and without the punctuation that ends a sentence.
-func isHeading(para string) bool {
+// IsHeading reports whether a paragraph (or a line) looks like a section
+// heading: short and without the punctuation that ends a sentence.
+func IsHeading(para string) bool {
 	if utf8.RuneCountInString(para) >= headingMaxChars {
 		return false
 	}

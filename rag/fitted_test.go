@@ -58,9 +58,9 @@ func TestFittedRankerStates(t *testing.T) {
 }
 
 // TestUncertainQuotesTheClosestPassages: without an LLM, a question in
-// state uncertain quotes and cites one picked sentence from each of the
-// relevance.ClosestPassages best passages, in rank order, under the
-// uncertain framing.
+// state uncertain quotes and cites the picked sentences of each of the
+// relevance.ClosestPassages best passages, one citation per passage, in
+// rank order, under the uncertain framing.
 func TestUncertainQuotesTheClosestPassages(t *testing.T) {
 	t.Parallel()
 	docs := mustDefaultDocs(t)

@@ -456,6 +456,7 @@ func (ix *Index) typedSentenceCover(q Query, p int) float64 {
 	}
 	best := 0.0
 	seq := ix.prefix.seqs[p]
+	seen := map[string]bool{}
 	for _, v := range q.views {
 		total := 0.0
 		w := map[string]float64{}
@@ -470,7 +471,7 @@ func (ix *Index) typedSentenceCover(q Query, p int) float64 {
 		}
 		start := 0
 		for si, end := range ix.sentEnds[p] {
-			seen := map[string]bool{}
+			clear(seen)
 			got := 0.0
 			for _, t := range seq[start:min(end, len(seq))] {
 				if x, ok := w[t]; ok && !seen[t] {

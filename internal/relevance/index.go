@@ -177,26 +177,13 @@ func typesOf(text string) typeEvidence { return typesExcept(text, nil) }
 // skip: a number the question gives is not its answer.
 func typesExcept(text string, skip map[string]bool) typeEvidence {
 	var te typeEvidence
-	for _, t := range analysis.Tokenize(text) {
-		if skip[prefixOf(t.Text)] {
+	for _, w := range typedWords(text) {
+		if skip[w.prefix] {
 			continue
 		}
-		if t.Number {
-			te.number = true
-			if len(t.Text) == 4 && (strings.HasPrefix(t.Text, "1") || strings.HasPrefix(t.Text, "2")) {
-				te.year = true
-			}
-			continue
-		}
-		if isMonth(t.Text) {
-			te.year = true
-		}
-		if t.Start > 0 && !sentenceStart(text, t.Start) {
-			r, _ := utf8.DecodeRuneInString(text[t.Start:])
-			if unicode.IsUpper(r) {
-				te.name = true
-			}
-		}
+		te.year = te.year || w.year
+		te.number = te.number || w.number
+		te.name = te.name || w.name
 	}
 	return te
 }
@@ -246,21 +233,23 @@ type typedWord struct {
 	typeEvidence
 }
 
-// typedWords lists the words of text that typesOf counts, each with the
-// evidence it gives.
+// typedWords lists the words of text that are evidence of an answer type,
+// each with the evidence it gives: a number (a year when it has four
+// digits from 1000 to 2999), a month (a date), a capitalised word that
+// does not start a sentence (a name; a month can be both).
 func typedWords(text string) []typedWord {
 	var out []typedWord
 	for _, t := range analysis.Tokenize(text) {
 		var te typeEvidence
-		switch {
-		case t.Number:
+		if t.Number {
 			te.number = true
 			te.year = len(t.Text) == 4 && (strings.HasPrefix(t.Text, "1") || strings.HasPrefix(t.Text, "2"))
-		case isMonth(t.Text):
-			te.year = true
-		case t.Start > 0 && !sentenceStart(text, t.Start):
-			r, _ := utf8.DecodeRuneInString(text[t.Start:])
-			te.name = unicode.IsUpper(r)
+		} else {
+			te.year = isMonth(t.Text)
+			if t.Start > 0 && !sentenceStart(text, t.Start) {
+				r, _ := utf8.DecodeRuneInString(text[t.Start:])
+				te.name = unicode.IsUpper(r)
+			}
 		}
 		if te != (typeEvidence{}) {
 			out = append(out, typedWord{prefixOf(t.Text), te})

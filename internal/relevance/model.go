@@ -23,11 +23,11 @@ var AnswerFeatures = []string{
 // CoverFeatures are the answer features of the coverage model: all but the
 // last two, which say whether the top passage holds an answer of the kind
 // asked for, not whether the corpus holds the subject.
-var CoverFeatures = AnswerFeatures[:len(AnswerFeatures)-2]
+var CoverFeatures = AnswerFeatures[: len(AnswerFeatures)-2 : len(AnswerFeatures)-2]
 
 // CoverVector is the part of an answer feature vector the coverage model
 // reads.
-func CoverVector(x []float64) []float64 { return x[:len(CoverFeatures)] }
+func CoverVector(x []float64) []float64 { return x[:len(CoverFeatures):len(CoverFeatures)] }
 
 // Model is the fitted answer model.
 type Model struct {

@@ -228,21 +228,25 @@ func TestFitsReachTheirOptimum(t *testing.T) {
 	}
 }
 
-// TestHeadingsAreMarked: a title on a line of its own is a heading, a
-// statement is not, and a byline naming the document's author is not
-// either (it answers who wrote the article); the committed sentence model
-// counts a heading against a sentence as the answer.
+// TestHeadingsAreMarked: a short title on a line of its own is a heading;
+// a statement, a quoted sentence, a long line and a byline naming the
+// document's author (it answers who wrote the article) or a dateline (it
+// answers when) are not; the committed sentence model counts a heading
+// against a sentence as the answer.
 func TestHeadingsAreMarked(t *testing.T) {
 	t.Parallel()
 	m, err := Default()
 	if err != nil {
 		t.Fatal(err)
 	}
-	text := "Il trattato di difesa tra Mosca e Pyongyang\n\nIl parlamento russo ha ratificato il trattato di difesa il 6 novembre.\nDi Mario Rossi\n“Una frase citata.”"
+	text := "Il trattato di difesa tra Mosca e Pyongyang\n\nIl parlamento russo ha ratificato il trattato di difesa il 6 novembre.\nDi Mario Rossi\n“Una frase citata.”\nMosca, 6 novembre 2024\n" +
+		"Una riga lunga senza punto finale che racconta come il trattato sia stato discusso a lungo dai due parlamenti"
 	ix := NewIndex([]Passage{{Doc: "a", Lang: "it", Title: "Trattato", Author: "Mario Rossi", Text: text}})
 	q := ix.NewQuery(nil, "Il trattato di difesa tra Mosca e Pyongyang?", "it", "", "")
 	ss := ix.Sentences(q, 0)
-	want := []bool{true, false, false, false}
+	// heading; statement; byline; quoted sentence; dateline; a line too
+	// long for a heading
+	want := []bool{true, false, false, false, false, false}
 	if len(ss) != len(want) {
 		t.Fatalf("%d sentences, want %d", len(ss), len(want))
 	}
@@ -298,5 +302,32 @@ func TestTypedSentenceCover(t *testing.T) {
 	}
 	if got := ix.typedSentenceCover(given, 1); got != 0 {
 		t.Errorf("how-many question whose only number is its own: %.3f, want 0", got)
+	}
+}
+
+// TestCoverageReadsTheSubjectOnly: the coverage model is over the answer
+// features that say whether the corpus holds the subject, not over those
+// that say whether an answer of the asked kind is there; its vector is a
+// prefix of the answer vector that cannot be appended into.
+func TestCoverageReadsTheSubjectOnly(t *testing.T) {
+	t.Parallel()
+	m, err := Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(m.Covered.Features, CoverFeatures) {
+		t.Fatalf("covered model features = %v, want %v", m.Covered.Features, CoverFeatures)
+	}
+	for _, f := range []string{"asks_kind", "top_typed_sentence_cover"} {
+		if slices.Contains(CoverFeatures, f) || !slices.Contains(AnswerFeatures, f) {
+			t.Errorf("%s: in CoverFeatures %v, in AnswerFeatures %v; want only in AnswerFeatures", f, slices.Contains(CoverFeatures, f), slices.Contains(AnswerFeatures, f))
+		}
+	}
+	x := make([]float64, len(AnswerFeatures))
+	if v := CoverVector(x); len(v) != len(CoverFeatures) || cap(v) != len(CoverFeatures) {
+		t.Errorf("CoverVector: len %d cap %d, want both %d", len(v), cap(v), len(CoverFeatures))
+	}
+	if cap(CoverFeatures) != len(CoverFeatures) {
+		t.Errorf("CoverFeatures has spare capacity %d over %d: an append would overwrite AnswerFeatures", cap(CoverFeatures), len(CoverFeatures))
 	}
 }

@@ -3,7 +3,6 @@ package relevance
 import (
 	"math"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/briefing/briefing/corpus"
 	"github.com/briefing/briefing/internal/analysis"
@@ -160,8 +159,9 @@ func conceptCoverSeq(q Query, stems []string) float64 {
 	return got / total
 }
 
-// isHeading reports whether sp is a whole line of text that does not end
-// as a sentence does.
+// isHeading reports whether sp is a whole line of text that reads as a
+// heading (corpus.IsHeading) and holds no date: a dateline dates the
+// article, and a "when" question may be answered by it.
 func isHeading(text string, sp corpus.Span) bool {
 	lineStart := strings.LastIndexByte(text[:sp.Start], '\n') + 1
 	lineEnd := strings.IndexByte(text[sp.End:], '\n')
@@ -173,8 +173,8 @@ func isHeading(text string, sp corpus.Span) bool {
 	if strings.TrimSpace(text[lineStart:sp.Start]) != "" || strings.TrimSpace(text[sp.End:lineEnd]) != "" {
 		return false
 	}
-	s := strings.TrimRight(text[sp.Start:sp.End], " \t\r")
-	s = strings.TrimRight(s, "\"”»)’'")
-	r, _ := utf8.DecodeLastRuneInString(s)
-	return s != "" && !strings.ContainsRune(".!?…;:", r)
+	// Closing quotes and brackets end quoted sentences too; the mark
+	// before them says how the line ends.
+	line := strings.TrimRight(strings.TrimSpace(text[sp.Start:sp.End]), "\"”»)’'")
+	return line != "" && corpus.IsHeading(line) && !typesOf(line).year
 }

@@ -58,8 +58,9 @@ type Targets struct {
 	// default 0.90.
 	Precision float64
 	// AbsentAnswered is the largest share of a set's unanswerable
-	// questions (its own, and those about articles left out) allowed in
-	// state answer; default 0.04.
+	// questions of each kind allowed in state answer: its own with those
+	// about articles left out, the other sets' questions, and the near
+	// misses made by leaving out a question's passages; default 0.04.
 	AbsentAnswered float64
 	// Refused is the largest share of answerable questions of any set
 	// allowed below the uncertain threshold; default 0.005.
@@ -241,9 +242,10 @@ func fitPassage(items []*item, use func(*item) bool) (relevance.Logistic, error)
 // item: answerable questions (positive when their answer holds the gold
 // answer) and questions the corpus cannot answer (negative). The near
 // misses made by leaving out a question's passages are not fitted on:
-// fitted, they lowered the cross-validated answered share (English 0.132
-// to 0.128) and left the written near misses answered as often; they
-// measure the model and bound its thresholds instead.
+// fitted (before the answer-type features), they lowered the
+// cross-validated answered share (English 0.132 to 0.128) and left the
+// written near misses answered as often; they measure the model and bound
+// its thresholds instead.
 func fitAnswerable(items []*item, os []outcome, use func(*item) bool) (relevance.Logistic, error) {
 	var x [][]float64
 	var y []bool

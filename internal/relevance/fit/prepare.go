@@ -156,15 +156,17 @@ func prepare(ctx context.Context, sets []Set, opts Options, logf func(string, ..
 	return items, judges, nil
 }
 
-// gapQuestions is about how many near misses gapItems makes of a set.
+// gapQuestions is about how many of a set's questions gapItems samples.
 const gapQuestions = 500
 
 // gapItems makes near misses of a set's answerable questions: each asked
 // of the corpus without the passages holding its answer, so the subject's
-// words are all there and the answer is not. Questions whose answer the
-// remaining passages still hold are left out. Questions sharing their
-// passages share one corpus; about gapQuestions are made, spread evenly
-// over the passages.
+// words are all there and the answer is not. Questions sharing their
+// passages share one corpus; every stride-th such group is taken, in the
+// order of the questions, for about gapQuestions questions. Of those, the
+// questions whose answer the remaining passages still hold are left out
+// (on the dev split more than half: SQuAD answers are often repeated
+// names and numbers).
 func gapItems(ctx context.Context, items []*item, si int, opts Options, j *eval.Judge, docs []corpus.Document, ps []corpus.Passage, vecs [][]float32, translation func(eval.Question) (string, string)) ([]*item, error) {
 	type group struct {
 		gold []int
@@ -177,9 +179,11 @@ func gapItems(ctx context.Context, items []*item, si int, opts Options, j *eval.
 		if it.set != si || it.absent || it.foreign || !it.answerable || len(it.q.AnswerAny) == 0 {
 			continue
 		}
+		// Only the evidence's documents can hold a relevant passage.
+		evDocs := it.ev.Docs()
 		var gold []int
 		for p := range ps {
-			if j.Relevant(ps[p], it.ev) {
+			if slices.Contains(evDocs, ps[p].DocID) && j.Relevant(ps[p], it.ev) {
 				gold = append(gold, p)
 			}
 		}

@@ -1,0 +1,89 @@
+package fit
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/briefing/briefing/corpus"
+	"github.com/briefing/briefing/internal/analysis"
+	"github.com/briefing/briefing/internal/eval"
+)
+
+// TestGapItems: a near miss is its question asked of the corpus without
+// the passages holding its answer; a question whose answer another passage
+// holds makes none; questions sharing their passages share one reduced
+// corpus; each near miss keeps its question's fold and is labelled
+// unanswerable.
+func TestGapItems(t *testing.T) {
+	t.Parallel()
+	para := []string{
+		"L’Unione Sovietica fu la prima nazione a riconoscere la Corea del Nord nel 1948, subito dopo la sua fondazione.",
+		"Il parlamento russo ha ratificato il trattato di mutua difesa il 6 novembre, dopo un lungo dibattito a Mosca.",
+		"Il trattato prevede assistenza militare reciproca e fu firmato a Pyongyang durante la visita di Putin a giugno.",
+		"Mosca e la Corea del Nord hanno rafforzato la cooperazione militare con esercitazioni congiunte nel mar del Giappone.",
+	}
+	doc := corpus.Document{ID: "a", Title: "Trattato", Lang: "it", Body: strings.Join(para, "\n\n")}
+	ps := corpus.Chunk(doc, corpus.ChunkOptions{MaxChars: 150, MinChars: 10})
+	if len(ps) != len(para) {
+		t.Fatalf("%d passages, want one per paragraph (%d)", len(ps), len(para))
+	}
+	j := eval.NewJudge([]corpus.Document{doc})
+	qs := []eval.Question{
+		// answer only in paragraph 0
+		{ID: "q1", Lang: "it", Question: "Chi riconobbe per primo la Corea del Nord?", Evidence: []string{"fu la prima nazione a riconoscere la Corea del Nord"}, AnswerAny: [][]string{{"Unione Sovietica"}}, Answerable: true},
+		// the same passage, another question
+		{ID: "q2", Lang: "it", Question: "In che anno fu riconosciuta la Corea del Nord?", Evidence: []string{"fu la prima nazione a riconoscere la Corea del Nord"}, AnswerAny: [][]string{{"1948"}}, Answerable: true},
+		// its answer, Mosca, is in paragraph 3 too
+		{ID: "q3", Lang: "it", Question: "Dove si è svolto il dibattito sul trattato?", Evidence: []string{"dopo un lungo dibattito a Mosca"}, AnswerAny: [][]string{{"Mosca"}}, Answerable: true},
+		// answer only in paragraph 2
+		{ID: "q4", Lang: "it", Question: "Dove fu firmato il trattato?", Evidence: []string{"fu firmato a Pyongyang"}, AnswerAny: [][]string{{"Pyongyang durante"}}, Answerable: true},
+	}
+	var items []*item
+	for i, q := range qs {
+		items = append(items, &item{set: 0, fold: i % 2, q: q, ev: j.Locate(q.Evidence), answerable: true})
+	}
+	g, err := analysis.DefaultGlossary()
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts := Options{Folds: 2, Analyzer: analysis.New(g)}
+	gaps, err := gapItems(context.Background(), items, 0, opts, j, []corpus.Document{doc}, ps, nil, func(eval.Question) (string, string) { return "", "" })
+	if err != nil {
+		t.Fatal(err)
+	}
+	byID := map[string]*item{}
+	for _, it := range gaps {
+		byID[it.q.ID] = it
+	}
+	if len(gaps) != 3 || byID["q1"] == nil || byID["q2"] == nil || byID["q4"] == nil {
+		ids := []string{}
+		for _, it := range gaps {
+			ids = append(ids, it.q.ID)
+		}
+		t.Fatalf("near misses of %v, want q1, q2 and q4 (q3's answer is in another passage)", ids)
+	}
+	if byID["q1"].ix != byID["q2"].ix {
+		t.Error("q1 and q2 share their passage but not their reduced corpus")
+	}
+	if byID["q1"].ix == byID["q4"].ix {
+		t.Error("q1 and q4 have other passages but share a reduced corpus")
+	}
+	for id, it := range byID {
+		src := items[map[string]int{"q1": 0, "q2": 1, "q4": 3}[id]]
+		if !it.gap || it.answerable || it.absent || it.foreign || it.fold != src.fold {
+			t.Errorf("%s: gap %v answerable %v absent %v foreign %v fold %d; want a near miss in fold %d", id, it.gap, it.answerable, it.absent, it.foreign, it.fold, src.fold)
+		}
+		if len(it.passages) != len(ps)-1 {
+			t.Errorf("%s: reduced corpus of %d passages, want %d", id, len(it.passages), len(ps)-1)
+		}
+		for _, p := range it.passages {
+			if eval.Satisfies(p.Text, it.q.AnswerAny) {
+				t.Errorf("%s: the reduced corpus still holds the answer in %q", id, p.Text)
+			}
+		}
+		if len(it.cands) == 0 || len(it.labels) != len(it.cands) {
+			t.Errorf("%s: %d candidates, %d labels; want candidates, each labelled", id, len(it.cands), len(it.labels))
+		}
+	}
+}
