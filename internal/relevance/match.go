@@ -11,23 +11,21 @@ func bigrams(terms, seq []string) float64 {
 	if len(terms) < 2 {
 		return 0
 	}
-	at := map[string][]int{}
-	for i, t := range seq {
-		at[t] = append(at[t], i)
-	}
+	// A scan per pair instead of a position index of seq: a question has a
+	// few pairs, and this runs for every candidate without allocating.
 	hit := 0
 	for i := 0; i+1 < len(terms); i++ {
-		a, b := at[terms[i]], at[terms[i+1]]
+		a, b := terms[i], terms[i+1]
 		found := false
-		for _, x := range a {
-			for _, y := range b {
-				if y > x && y-x <= 3 {
+		for y := 1; y < len(seq) && !found; y++ {
+			if seq[y] != b {
+				continue
+			}
+			for x := max(0, y-3); x < y; x++ {
+				if seq[x] == a {
 					found = true
 					break
 				}
-			}
-			if found {
-				break
 			}
 		}
 		if found {
