@@ -416,32 +416,8 @@ func (ix *Index) docCover(v view, d int) float64 {
 // sentenceCover is the best idf-weighted share of the view's terms that
 // one sentence of p holds: a question usually paraphrases one sentence.
 func (ix *Index) sentenceCover(v view, p int) float64 {
-	total := 0.0
-	w := map[string]float64{}
-	for i, t := range v.prefix {
-		if _, ok := w[t]; !ok {
-			w[t] = v.idf[i]
-			total += v.idf[i]
-		}
-	}
-	if total == 0 {
-		return 0
-	}
-	seq := ix.prefix.seqs[p]
-	best, start := 0.0, 0
-	seen := map[string]bool{}
-	for _, end := range ix.sentEnds[p] {
-		clear(seen)
-		got := 0.0
-		for _, t := range seq[start:min(end, len(seq))] {
-			if x, ok := w[t]; ok && !seen[t] {
-				seen[t] = true
-				got += x
-			}
-		}
-		best = max(best, got/total)
-		start = end
-	}
+	best := 0.0
+	ix.sentenceShares(v, p, func(_ int, share float64) { best = max(best, share) })
 	return best
 }
 
@@ -455,41 +431,50 @@ func (ix *Index) typedSentenceCover(q Query, p int) float64 {
 		return 0
 	}
 	best := 0.0
-	seq := ix.prefix.seqs[p]
-	seen := map[string]bool{}
 	for _, v := range q.views {
-		total := 0.0
-		w := map[string]float64{}
-		for i, t := range v.prefix {
-			if _, ok := w[t]; !ok {
-				w[t] = v.idf[i]
-				total += v.idf[i]
-			}
-		}
-		if total == 0 {
-			continue
-		}
-		start := 0
-		for si, end := range ix.sentEnds[p] {
-			clear(seen)
-			got := 0.0
-			for _, t := range seq[start:min(end, len(seq))] {
-				if x, ok := w[t]; ok && !seen[t] {
-					seen[t] = true
-					got += x
-				}
-			}
-			start = end
-			if got == 0 || got/total <= best {
-				continue
+		ix.sentenceShares(v, p, func(si int, share float64) {
+			if share == 0 || share <= best {
+				return
 			}
 			for _, tw := range ix.sentTypes[p][si] {
 				if matchesKind(q.Kind, tw.typeEvidence) && !q.hasPrefix(tw.prefix) {
-					best = got / total
-					break
+					best = share
+					return
 				}
 			}
-		}
+		})
 	}
 	return best
+}
+
+// sentenceShares calls f with each sentence of p (by index) and the
+// idf-weighted share of the view's distinct terms it holds; it calls f
+// for none when the view has no weight.
+func (ix *Index) sentenceShares(v view, p int, f func(si int, share float64)) {
+	total := 0.0
+	w := map[string]float64{}
+	for i, t := range v.prefix {
+		if _, ok := w[t]; !ok {
+			w[t] = v.idf[i]
+			total += v.idf[i]
+		}
+	}
+	if total == 0 {
+		return
+	}
+	seq := ix.prefix.seqs[p]
+	start := 0
+	seen := map[string]bool{}
+	for si, end := range ix.sentEnds[p] {
+		clear(seen)
+		got := 0.0
+		for _, t := range seq[start:min(end, len(seq))] {
+			if x, ok := w[t]; ok && !seen[t] {
+				seen[t] = true
+				got += x
+			}
+		}
+		f(si, got/total)
+		start = end
+	}
 }
