@@ -9,8 +9,8 @@ import (
 
 // extractive is the extractive response to r: in state answer, the
 // sentences of the top passage that the answer model picks, cited; in state
-// uncertain, the picked sentences of each of the closest passages, framed as
-// such (as the fit measures it).
+// uncertain, the quoted sentences of each of the closest passages
+// (Model.QuoteSentences), framed as such (as the fit measures it).
 func (e *Engine) extractive(r *retrieval, state briefing.State) (string, []briefing.Citation) {
 	n := 1
 	if state == briefing.StateUncertain {
@@ -20,6 +20,9 @@ func (e *Engine) extractive(r *retrieval, state briefing.State) (string, []brief
 	for i := 0; i < n && i < len(r.hits); i++ {
 		ss := r.snap.rel.Sentences(r.rq, r.ranked[i].Passage)
 		best := e.model.BestSentences(ss)
+		if state == briefing.StateUncertain {
+			best = e.model.QuoteSentences(ss)
+		}
 		pk := extract.Pick{Hit: i}
 		for _, j := range best {
 			pk.Spans = append(pk.Spans, corpus.Span{Start: ss[j].Start, End: ss[j].End})

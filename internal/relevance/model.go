@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 
 	"github.com/briefing/briefing/internal/analysis"
@@ -208,8 +209,30 @@ func (m *Model) Judge(ix *Index, q Query, ranked []Scored) (answerable, covered 
 // passage that m picks as the answer: the most probable one, and the
 // second most probable when it comes close.
 func (m *Model) BestSentences(ss []Sentence) []int {
+	out, _ := m.pick(ss)
+	return out
+}
+
+// QuoteSentences returns the indexes (in text order) of the sentences an
+// uncertain response quotes from a passage: the picked ones and the one
+// after the best. A passage that shares the question's words in one
+// sentence often answers in the next, which goes on with "this" or a
+// pronoun; the closest passages are shown so that the reader can judge
+// them, and the fit scores answer_ok on these quotes.
+func (m *Model) QuoteSentences(ss []Sentence) []int {
+	out, best := m.pick(ss)
+	if best >= 0 && best+1 < len(ss) && !slices.Contains(out, best+1) {
+		out = append(out, best+1)
+		sort.Ints(out)
+	}
+	return out
+}
+
+// pick returns BestSentences and the index of the most probable sentence
+// (-1 for none).
+func (m *Model) pick(ss []Sentence) ([]int, int) {
 	if len(ss) == 0 {
-		return nil
+		return nil, -1
 	}
 	best, second := -1, -1
 	probs := make([]float64, len(ss))
@@ -227,5 +250,5 @@ func (m *Model) BestSentences(ss []Sentence) []int {
 		out = append(out, second)
 		sort.Ints(out)
 	}
-	return out
+	return out, best
 }

@@ -331,3 +331,38 @@ func TestCoverageReadsTheSubjectOnly(t *testing.T) {
 		t.Errorf("CoverFeatures has spare capacity %d over %d: an append would overwrite AnswerFeatures", cap(CoverFeatures), len(CoverFeatures))
 	}
 }
+
+// TestQuoteSentencesAddTheNextOne: an uncertain quote holds the picked
+// sentences and the one after the best, and nothing past a passage's end.
+func TestQuoteSentencesAddTheNextOne(t *testing.T) {
+	t.Parallel()
+	m, err := Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ps := []Passage{
+		{Doc: "a", Lang: "it", Title: "Trattato", Text: "Il parlamento russo ha ratificato il trattato il 6 novembre 2024. Questo accordo prevede assistenza militare reciproca. La squadra di calcio ha vinto il campionato."},
+		{Doc: "b", Lang: "it", Title: "Calcio", Text: "La squadra di calcio ha vinto il campionato. Il parlamento russo ha ratificato il trattato il 6 novembre 2024."},
+	}
+	ix := NewIndex(ps)
+	q := ix.NewQuery(nil, "Quando il parlamento russo ha ratificato il trattato?", "it", "", "")
+	for _, c := range []struct {
+		passage, best int
+		want          []int
+	}{{0, 0, []int{0, 1}}, {1, 1, []int{1}}} {
+		ss := ix.Sentences(q, c.passage)
+		best := m.BestSentences(ss)
+		if !slices.Contains(best, c.best) {
+			t.Fatalf("passage %d: BestSentences = %v, want it to hold sentence %d", c.passage, best, c.best)
+		}
+		got := m.QuoteSentences(ss)
+		for _, i := range append(best, c.want...) {
+			if !slices.Contains(got, i) {
+				t.Errorf("passage %d: QuoteSentences = %v, want %v and the picked %v", c.passage, got, c.want, best)
+			}
+		}
+		if !slices.IsSorted(got) || len(got) > len(best)+1 {
+			t.Errorf("passage %d: QuoteSentences = %v, want the picked %v and at most the next one, in text order", c.passage, got, best)
+		}
+	}
+}

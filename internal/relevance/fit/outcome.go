@@ -29,24 +29,24 @@ func judge(it *item, m *relevance.Model, j *eval.Judge) outcome {
 			break
 		}
 	}
-	quote := func(r int) string {
+	quote := func(r int, pick func([]relevance.Sentence) []int) string {
 		p := it.ranked[r].Passage
 		text := it.passages[p].Text
 		ss := it.ix.Sentences(it.query, p)
 		var b strings.Builder
-		for _, i := range m.BestSentences(ss) {
+		for _, i := range pick(ss) {
 			b.WriteString(text[ss[i].Start:ss[i].End])
 			b.WriteByte(' ')
 		}
 		return b.String()
 	}
 	if len(it.ranked) > 0 {
-		a := quote(0)
-		o.answerOK = eval.Satisfies(a, it.q.AnswerAny)
-		for r := 1; r < len(it.ranked) && r < relevance.ClosestPassages; r++ {
-			a += quote(r)
+		o.answerOK = eval.Satisfies(quote(0, m.BestSentences), it.q.AnswerAny)
+		var close string
+		for r := 0; r < len(it.ranked) && r < relevance.ClosestPassages; r++ {
+			close += quote(r, m.QuoteSentences)
 		}
-		o.closeOK = eval.Satisfies(a, it.q.AnswerAny)
+		o.closeOK = eval.Satisfies(close, it.q.AnswerAny)
 	}
 	return o
 }

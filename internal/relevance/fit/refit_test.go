@@ -80,9 +80,9 @@ var floors = []struct {
 	recall, mrr, answerOK, answered, precis float64
 	maxRefused, notAnswered                 float64
 }{
-	{"squadit", "it", 0.89, 0.82, 0.84, 0.20, 0.90, 0.005, 0.95},
-	{"squadit", "en", 0.87, 0.79, 0.82, 0.14, 0.85, 0.005, 0.95},
-	{"seed", "all", 0.95, 0.92, 0.89, 0.25, 0.90, 0, 0.95},
+	{"squadit", "it", 0.89, 0.82, 0.86, 0.20, 0.90, 0.005, 0.95},
+	{"squadit", "en", 0.87, 0.79, 0.85, 0.14, 0.85, 0.005, 0.95},
+	{"seed", "all", 0.95, 0.92, 0.92, 0.25, 0.90, 0, 0.95},
 	// Near misses made by leaving out the passages that answer a
 	// question: every other word of it is still in the corpus.
 	{"squadit/gap", "all", 0, 0, 0, 0, 0, 0, 0.95},
