@@ -215,13 +215,14 @@ func (m *Model) BestSentences(ss []Sentence) []int {
 
 // QuoteSentences returns the indexes (in text order) of the sentences an
 // uncertain response quotes from a passage: the picked ones and the one
-// after the best. A passage that shares the question's words in one
-// sentence often answers in the next, which goes on with "this" or a
-// pronoun; the closest passages are shown so that the reader can judge
-// them, and the fit scores answer_ok on these quotes.
+// after the best, unless that is a heading (of the next section). A
+// passage that shares the question's words in one sentence often answers
+// in the next, which goes on with "this" or a pronoun; the closest
+// passages are shown so that the reader can judge them, and the fit
+// scores answer_ok on these quotes.
 func (m *Model) QuoteSentences(ss []Sentence) []int {
 	out, best := m.pick(ss)
-	if best >= 0 && best+1 < len(ss) && !slices.Contains(out, best+1) {
+	if best >= 0 && best+1 < len(ss) && ss[best+1].Features[sHeading] == 0 && !slices.Contains(out, best+1) {
 		out = append(out, best+1)
 		sort.Ints(out)
 	}

@@ -333,7 +333,8 @@ func TestCoverageReadsTheSubjectOnly(t *testing.T) {
 }
 
 // TestQuoteSentencesAddTheNextOne: an uncertain quote holds the picked
-// sentences and the one after the best, and nothing past a passage's end.
+// sentences and the one after the best, but not a heading after it, and
+// nothing past a passage's end.
 func TestQuoteSentencesAddTheNextOne(t *testing.T) {
 	t.Parallel()
 	m, err := Default()
@@ -343,19 +344,26 @@ func TestQuoteSentencesAddTheNextOne(t *testing.T) {
 	ps := []Passage{
 		{Doc: "a", Lang: "it", Title: "Trattato", Text: "Il parlamento russo ha ratificato il trattato il 6 novembre 2024. Questo accordo prevede assistenza militare reciproca. La squadra di calcio ha vinto il campionato."},
 		{Doc: "b", Lang: "it", Title: "Calcio", Text: "La squadra di calcio ha vinto il campionato. Il parlamento russo ha ratificato il trattato il 6 novembre 2024."},
+		{Doc: "c", Lang: "it", Title: "Trattato", Text: "Il parlamento russo ha ratificato il trattato il 6 novembre 2024.\n\nLe relazioni con Pyongyang\n\nLa squadra di calcio ha vinto il campionato."},
 	}
 	ix := NewIndex(ps)
 	q := ix.NewQuery(nil, "Quando il parlamento russo ha ratificato il trattato?", "it", "", "")
 	for _, c := range []struct {
 		passage, best int
 		want          []int
-	}{{0, 0, []int{0, 1}}, {1, 1, []int{1}}} {
+	}{{0, 0, []int{0, 1}}, {1, 1, []int{1}}, {2, 0, []int{0}}} {
 		ss := ix.Sentences(q, c.passage)
 		best := m.BestSentences(ss)
 		if !slices.Contains(best, c.best) {
 			t.Fatalf("passage %d: BestSentences = %v, want it to hold sentence %d", c.passage, best, c.best)
 		}
 		got := m.QuoteSentences(ss)
+		if c.passage == 2 && (len(ss) < 2 || ss[1].Features[sHeading] != 1) {
+			t.Fatalf("passage 2: sentence 1 is not read as a heading: %+v", ss)
+		}
+		if c.passage == 2 && slices.Contains(got, 1) {
+			t.Errorf("passage 2: QuoteSentences = %v quotes the heading after the best sentence", got)
+		}
 		for _, i := range append(best, c.want...) {
 			if !slices.Contains(got, i) {
 				t.Errorf("passage %d: QuoteSentences = %v, want %v and the picked %v", c.passage, got, c.want, best)

@@ -16,6 +16,9 @@ var SentenceFeatures = []string{
 	"heading",
 }
 
+// sHeading indexes the heading feature of a sentence vector.
+const sHeading = 11
+
 // Sentence is a sentence of a passage with its features.
 type Sentence struct {
 	corpus.Span // byte range in the passage text
@@ -101,7 +104,7 @@ func (ix *Index) Sentences(q Query, p int) []Sentence {
 		// title or a heading: it names a subject and states nothing. A
 		// byline is such a line too, and answers who wrote the article.
 		if isHeading(text, sp) && !(ix.byline[p] && namesAuthor(sentence, ix.passages[p].Author)) {
-			f[11] = 1
+			f[sHeading] = 1
 		}
 		out[i] = Sentence{Span: sp, Features: f}
 	}
