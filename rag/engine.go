@@ -54,7 +54,7 @@ type Options struct {
 	// Logger receives operational logs; nil discards.
 	Logger *slog.Logger
 	// Model is the fitted answer model (ranking, answerability, answer
-	// sentences) of RankerFitted; nil means the committed one
+	// sentences, states); nil means the committed one
 	// (relevance.Default).
 	Model *relevance.Model
 	// Translator turns a question into the corpus language when the two

@@ -12,19 +12,15 @@ import (
 // uncertain, the quoted sentences of each of the closest passages
 // (Model.QuoteSentences), framed as such (as the fit measures it).
 func (e *Engine) extractive(r *retrieval, state briefing.State) (string, []briefing.Citation) {
-	n := 1
+	n, pick := 1, e.model.BestSentences
 	if state == briefing.StateUncertain {
-		n = relevance.ClosestPassages
+		n, pick = relevance.ClosestPassages, e.model.QuoteSentences
 	}
 	var picks []extract.Pick
 	for i := 0; i < n && i < len(r.hits); i++ {
 		ss := r.snap.rel.Sentences(r.rq, r.ranked[i].Passage)
-		best := e.model.BestSentences(ss)
-		if state == briefing.StateUncertain {
-			best = e.model.QuoteSentences(ss)
-		}
 		pk := extract.Pick{Hit: i}
-		for _, j := range best {
+		for _, j := range pick(ss) {
 			pk.Spans = append(pk.Spans, corpus.Span{Start: ss[j].Start, End: ss[j].End})
 		}
 		picks = append(picks, pk)

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/briefing/briefing"
+	"github.com/briefing/briefing/corpus"
 	"github.com/briefing/briefing/internal/ground"
 	"github.com/briefing/briefing/internal/openaitest"
 	"github.com/briefing/briefing/internal/relevance"
@@ -85,6 +86,52 @@ func TestUncertainQuotesTheClosestPassages(t *testing.T) {
 		}
 	}
 	checkCitations(t, docs, a)
+}
+
+// TestUncertainQuotesTheNextSentence: an uncertain response quotes, of its
+// top passage, every sentence the answer would, and the one after the
+// answer's best sentence as well (relevance.Model.QuoteSentences).
+func TestUncertainQuotesTheNextSentence(t *testing.T) {
+	t.Parallel()
+	docs := mustDefaultDocs(t)
+	ask := func(answer, uncertain float64) briefing.Answer {
+		t.Helper()
+		e := mustEngine(t, "", rag.Options{Model: withThresholds(t, answer, uncertain)}, docs)
+		a, err := e.Answer(context.Background(), briefing.Request{Question: ratifiedQ})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return a
+	}
+	ans, unc := ask(0, 0), ask(1, 0)
+	if ans.State != briefing.StateAnswer || unc.State != briefing.StateUncertain {
+		t.Fatalf("states %q and %q, want answer and uncertain", ans.State, unc.State)
+	}
+	if ans.Hits[0].Passage.ID != unc.Hits[0].Passage.ID {
+		t.Fatalf("top passages differ: %s and %s", ans.Hits[0].Passage.ID, unc.Hits[0].Passage.ID)
+	}
+	p := ans.Hits[0].Passage.Text
+	var inAnswer, added []string
+	prevQuoted := false
+	for _, sp := range corpus.Sentences(p) {
+		s := p[sp.Start:sp.End]
+		switch {
+		case strings.Contains(ans.Text, s):
+			inAnswer = append(inAnswer, s)
+			if !strings.Contains(unc.Text, s) {
+				t.Errorf("the uncertain response drops the answer's sentence %q", s)
+			}
+		case strings.Contains(unc.Text, s) && prevQuoted:
+			added = append(added, s)
+		}
+		prevQuoted = strings.Contains(ans.Text, s)
+	}
+	if len(inAnswer) == 0 {
+		t.Fatalf("no sentence of the top passage in the answer %q", ans.Text)
+	}
+	if len(added) == 0 {
+		t.Errorf("the uncertain response %q quotes no sentence after one the answer quotes", unc.Text)
+	}
 }
 
 // TestFittedUncertainGoesToTheLLM: with an LLM, a question in state
