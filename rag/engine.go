@@ -55,7 +55,8 @@ type Options struct {
 	Logger *slog.Logger
 	// Model is the fitted answer model (ranking, answerability, answer
 	// sentences, states); nil means the committed one
-	// (relevance.Default).
+	// (relevance.Default), fitted on the default hashed embedder. A model
+	// fitted on another embedder than Embedder is logged at New.
 	Model *relevance.Model
 	// Translator turns a question into the corpus language when the two
 	// differ (an English question over Italian articles), for retrieval;
@@ -234,6 +235,12 @@ func New(ctx context.Context, opts Options) (*Engine, error) {
 	e.embedder = opts.Embedder
 	if e.embedder == nil {
 		e.embedder = hashed.New(opts.HashedDimensions, e.analyzer)
+	}
+	if !e.model.FittedFor(e.embedder.Name()) {
+		// Still usable (the lexical features carry most of the ranking),
+		// but the dense weights and the thresholds assume another scale.
+		e.log.Warn("answer model was fitted on another embedder; its dense weights and thresholds are off for this one: fit one with `briefing train` under this configuration and set retrieval.answer_model",
+			"model_embedder", e.model.Embedder, "embedder", relevance.EmbedderID(e.embedder.Name()))
 	}
 	if opts.IndexDir != "" {
 		m, vs, err := vecstore.Read(opts.IndexDir)

@@ -222,3 +222,35 @@ func TestAnswerSentenceHoldsTheAnswer(t *testing.T) {
 	}
 	checkCitations(t, docs, a)
 }
+
+func TestEngineWarnsOfAModelFittedOnAnotherEmbedder(t *testing.T) {
+	t.Parallel()
+	other := withThresholds(t, 0.9, 0.02)
+	other.Embedder = "openai:test-embed"
+	tests := []struct {
+		name     string
+		model    *relevance.Model // nil: the committed one
+		embedder briefing.Embedder
+		warn     bool
+	}{
+		{"committed model, default embedder", nil, nil, false},
+		{"committed model, another embedder", nil, newCounting("openai:test-embed@127.0.0.1:1", 64), true},
+		{"committed model, hashed of other dimensions", nil, newCounting("hashed-v2/dim=256", 256), true},
+		{"model fitted for the embedder, on another server", other, newCounting("openai:test-embed@10.0.0.1:2", 64), false},
+		{"model fitted for another embedder, default embedder", other, nil, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			logs := &strings.Builder{}
+			_, err := rag.New(t.Context(), rag.Options{Model: tt.model, Embedder: tt.embedder,
+				Logger: slog.New(slog.NewTextHandler(logs, nil))})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := strings.Count(logs.String(), "fitted on another embedder"); got != map[bool]int{true: 1, false: 0}[tt.warn] {
+				t.Errorf("%d warnings, want warn=%v; logs:\n%s", got, tt.warn, logs)
+			}
+		})
+	}
+}

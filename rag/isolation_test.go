@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/briefing/briefing"
+	"github.com/briefing/briefing/internal/relevance"
 	"github.com/briefing/briefing/rag"
 	"github.com/briefing/briefing/rag/hashed"
 )
@@ -56,8 +57,15 @@ func TestQueryEmbeddingFailureFallsBackToLexical(t *testing.T) {
 		t.Run(mode, func(t *testing.T) {
 			t.Parallel()
 			emb := newQueryEmbedder("ok")
+			// A model fitted for this embedder, so the one Warn line is
+			// the embedding's.
+			m, err := relevance.Default()
+			if err != nil {
+				t.Fatal(err)
+			}
+			m.Embedder = emb.Name()
 			var logs logBuffer
-			e := mustEngine(t, "", rag.Options{Embedder: emb, EmbedTimeout: 50 * time.Millisecond,
+			e := mustEngine(t, "", rag.Options{Embedder: emb, EmbedTimeout: 50 * time.Millisecond, Model: m,
 				Logger: slog.New(slog.NewTextHandler(&logs, nil))}, docs)
 			emb.mode.Store(mode)
 			start := time.Now()

@@ -92,6 +92,10 @@ type RetrievalConfig struct {
 	// Translator turns English questions into Italian for retrieval over
 	// Italian text: "apertium" (when installed) or "none".
 	Translator string `yaml:"translator"`
+	// AnswerModel is a model file written by "briefing train --out"; empty
+	// means the committed one, fitted on the default hashed embedder. A
+	// configured embedder other than that one wants its own.
+	AnswerModel string `yaml:"answer_model"`
 }
 
 // LLMConfig configures the optional OpenAI-compatible LLM.

@@ -120,6 +120,10 @@ func (c Config) Validate() error {
 		}
 	}
 
+	if p := c.Retrieval.AnswerModel; p != "" && strings.TrimSpace(p) == "" {
+		bad("retrieval.answer_model", "blank path")
+	}
+
 	// llm
 	if c.LLM.BaseURL != "" {
 		checkURL("llm.base_url", c.LLM.BaseURL)

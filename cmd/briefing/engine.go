@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"os"
 	"path/filepath"
 	"sync"
 	"time"
@@ -13,6 +14,7 @@ import (
 	"github.com/briefing/briefing/corpus"
 	"github.com/briefing/briefing/internal/analysis"
 	"github.com/briefing/briefing/internal/fetch"
+	"github.com/briefing/briefing/internal/relevance"
 	"github.com/briefing/briefing/internal/translate"
 	"github.com/briefing/briefing/llm"
 	"github.com/briefing/briefing/rag"
@@ -200,6 +202,15 @@ func (a *app) engineOptions(cfg Config, logger *slog.Logger) (rag.Options, error
 		return rag.Options{}, fmt.Errorf("retrieval.glossary_files: %w", err)
 	}
 	opts.Glossary = glossary
+	if path := cfg.Retrieval.AnswerModel; path != "" {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return rag.Options{}, fmt.Errorf("retrieval.answer_model: %w", err)
+		}
+		if opts.Model, err = relevance.Parse(data); err != nil {
+			return rag.Options{}, fmt.Errorf("retrieval.answer_model %s: %w", path, err)
+		}
+	}
 	if cfg.Embedder.Provider == "hashed" {
 		opts.HashedDimensions = cfg.Embedder.Dimensions
 	}

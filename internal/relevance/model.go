@@ -7,6 +7,7 @@ import (
 	"math"
 	"slices"
 	"sort"
+	"strings"
 
 	"github.com/briefing/briefing/internal/analysis"
 )
@@ -50,6 +51,11 @@ type Model struct {
 	// SecondSentence: a second sentence joins the best one when its
 	// probability is at least this share of the best's.
 	SecondSentence float64 `json:"second_sentence"`
+	// Embedder identifies the embedder whose similarities the dense
+	// features were fitted on (EmbedderID of its Name). Another embedder's
+	// similarities lie on another scale, so the dense weights do not carry
+	// over. Empty: not recorded.
+	Embedder string `json:"embedder,omitempty"`
 	// Provenance records how the weights were made (command, data, scores);
 	// informational.
 	Provenance json.RawMessage `json:"provenance,omitempty"`
@@ -88,6 +94,22 @@ func Parse(data []byte) (*Model, error) {
 		return nil, fmt.Errorf("relevance: thresholds %v outside [0, 1]", t)
 	}
 	return &m, nil
+}
+
+// EmbedderID is the part of an embedder's Name that fixes its vectors: all
+// of it but an "@server" suffix, since the same model behind another server
+// gives the same vectors.
+func EmbedderID(name string) string {
+	if i := strings.LastIndexByte(name, '@'); i > 0 {
+		return name[:i]
+	}
+	return name
+}
+
+// FittedFor reports whether m's dense weights were fitted on the embedder
+// with this Name, or m does not say which embedder it was fitted on.
+func (m *Model) FittedFor(embedderName string) bool {
+	return m.Embedder == "" || m.Embedder == EmbedderID(embedderName)
 }
 
 // Scored is a candidate with its fitted relevance.

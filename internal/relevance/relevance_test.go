@@ -374,3 +374,31 @@ func TestQuoteSentencesAddTheNextOne(t *testing.T) {
 		}
 	}
 }
+
+func TestFittedForComparesEmbeddersWithoutTheirServer(t *testing.T) {
+	t.Parallel()
+	m := &Model{Embedder: EmbedderID("openai:nomic-embed-text@127.0.0.1:11434")}
+	if m.Embedder != "openai:nomic-embed-text" {
+		t.Fatalf("EmbedderID kept the server: %q", m.Embedder)
+	}
+	for name, want := range map[string]bool{
+		"openai:nomic-embed-text@10.0.0.2:8080": true, // same model, other server
+		"openai:nomic-embed-text":               true,
+		"openai:text-embedding-3-small@api":     false,
+		"hashed-v2/dim=512":                     false,
+	} {
+		if got := m.FittedFor(name); got != want {
+			t.Errorf("FittedFor(%q) = %v, want %v", name, got, want)
+		}
+	}
+	if !(&Model{}).FittedFor("anything") {
+		t.Error("a model that records no embedder refused one")
+	}
+	def, err := Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !def.FittedFor("hashed-v2/dim=512") || def.FittedFor("hashed-v2/dim=256") {
+		t.Errorf("committed model records embedder %q, want the default hashed one of 512 dimensions", def.Embedder)
+	}
+}

@@ -116,6 +116,9 @@ func Fit(ctx context.Context, sets []Set, opts Options) (*relevance.Model, Repor
 	if logf == nil {
 		logf = func(string, ...any) {}
 	}
+	if opts.Embedder != nil {
+		opts.Embedder = newMemoEmbedder(opts.Embedder)
+	}
 	items, judges, err := prepare(ctx, sets, opts, logf)
 	if err != nil {
 		return nil, Report{}, err
@@ -196,6 +199,9 @@ func Fit(ctx context.Context, sets []Set, opts Options) (*relevance.Model, Repor
 		return nil, Report{}, err
 	}
 	final := &relevance.Model{Passage: pm, Sentence: sm, Thresholds: th, SecondSentence: second}
+	if opts.Embedder != nil {
+		final.Embedder = relevance.EmbedderID(opts.Embedder.Name())
+	}
 	for i, it := range items {
 		outcomes[i] = judge(it, final, judges[it.set])
 	}
