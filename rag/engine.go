@@ -58,6 +58,10 @@ type Options struct {
 	// (relevance.Default), fitted on the default hashed embedder. A model
 	// fitted on another embedder than Embedder is logged at New.
 	Model *relevance.Model
+	// AnswerThreshold, when in (0, 1], replaces the model's threshold on
+	// P(answerable) for state answer: lower answers more questions directly,
+	// at the cost the model file's operating points give (0: the model's).
+	AnswerThreshold float64
 	// Translator turns a question into the corpus language when the two
 	// differ (an English question over Italian articles), for retrieval;
 	// nil means none (the glossary bridge alone). An LLM rewrite, when
@@ -205,6 +209,14 @@ func New(ctx context.Context, opts Options) (*Engine, error) {
 			return nil, fmt.Errorf("rag: %w", err)
 		}
 		opts.Model = m
+	}
+	if a := opts.AnswerThreshold; a != 0 {
+		if !(a > 0 && a <= 1) {
+			return nil, fmt.Errorf("rag: answer threshold %v outside (0, 1]", a)
+		}
+		m := *opts.Model
+		m.Thresholds.Answer = a
+		opts.Model = &m
 	}
 	if opts.GenerateTimeout <= 0 {
 		opts.GenerateTimeout = def.GenerateTimeout

@@ -254,3 +254,32 @@ func TestEngineWarnsOfAModelFittedOnAnotherEmbedder(t *testing.T) {
 		})
 	}
 }
+
+// TestAnswerThresholdOverridesTheModels: Options.AnswerThreshold moves the
+// line between answer and uncertain without touching the caller's model.
+func TestAnswerThresholdOverridesTheModels(t *testing.T) {
+	t.Parallel()
+	docs := mustDefaultDocs(t)
+	m := withThresholds(t, 1, 0) // on its own: everything uncertain
+	for _, tt := range []struct {
+		threshold float64
+		want      briefing.State
+	}{{0, briefing.StateUncertain}, {1e-9, briefing.StateAnswer}} {
+		e := mustEngine(t, "", rag.Options{Model: m, AnswerThreshold: tt.threshold}, docs)
+		a, err := e.Answer(context.Background(), briefing.Request{Question: ratifiedQ})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if a.State != tt.want {
+			t.Errorf("AnswerThreshold %g: state %q, want %q", tt.threshold, a.State, tt.want)
+		}
+	}
+	if m.Thresholds.Answer != 1 {
+		t.Errorf("the caller's model now has answer threshold %v", m.Thresholds.Answer)
+	}
+	for _, bad := range []float64{-0.1, 1.5} {
+		if _, err := rag.New(t.Context(), rag.Options{AnswerThreshold: bad}); err == nil {
+			t.Errorf("AnswerThreshold %g accepted", bad)
+		}
+	}
+}

@@ -96,6 +96,11 @@ type RetrievalConfig struct {
 	// means the committed one, fitted on the default hashed embedder. A
 	// configured embedder other than that one wants its own.
 	AnswerModel string `yaml:"answer_model"`
+	// AnswerThreshold replaces the answer model's threshold on
+	// P(answerable) when not 0: lower answers more questions directly and
+	// fewer as "the closest passages are"; README's operating points give
+	// the cost.
+	AnswerThreshold float64 `yaml:"answer_threshold"`
 }
 
 // LLMConfig configures the optional OpenAI-compatible LLM.

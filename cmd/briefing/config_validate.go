@@ -120,6 +120,9 @@ func (c Config) Validate() error {
 		}
 	}
 
+	if a := c.Retrieval.AnswerThreshold; a < 0 || a > 1 {
+		bad("retrieval.answer_threshold", "%g is out of range [0, 1] (0: the answer model's)", a)
+	}
 	if p := c.Retrieval.AnswerModel; p != "" && strings.TrimSpace(p) == "" {
 		bad("retrieval.answer_model", "blank path")
 	}

@@ -117,6 +117,13 @@ func effectiveConfig(cfg Config) (Config, error) {
 	if cfg.Retrieval.MinScore <= 0 {
 		cfg.Retrieval.MinScore = rag.DefaultMinScore
 	}
+	if cfg.Retrieval.AnswerThreshold == 0 {
+		m, err := answerModel(cfg)
+		if err != nil {
+			return cfg, err
+		}
+		cfg.Retrieval.AnswerThreshold = m.Thresholds.Answer
+	}
 	if cfg.Index.Dir != "memory" {
 		dir, err := cfg.ResolveIndexDir()
 		if err != nil {

@@ -194,6 +194,7 @@ func (a *app) engineOptions(cfg Config, logger *slog.Logger) (rag.Options, error
 		TopK:             cfg.Retrieval.TopK,
 		MinScore:         cfg.Retrieval.MinScore,
 		MaxQuestionChars: cfg.Retrieval.MaxQuestionChars,
+		AnswerThreshold:  cfg.Retrieval.AnswerThreshold,
 		Logger:           logger,
 	}
 	// The glossary is the built-in one extended by the configured files.
@@ -202,14 +203,8 @@ func (a *app) engineOptions(cfg Config, logger *slog.Logger) (rag.Options, error
 		return rag.Options{}, fmt.Errorf("retrieval.glossary_files: %w", err)
 	}
 	opts.Glossary = glossary
-	if path := cfg.Retrieval.AnswerModel; path != "" {
-		data, err := os.ReadFile(path)
-		if err != nil {
-			return rag.Options{}, fmt.Errorf("retrieval.answer_model: %w", err)
-		}
-		if opts.Model, err = relevance.Parse(data); err != nil {
-			return rag.Options{}, fmt.Errorf("retrieval.answer_model %s: %w", path, err)
-		}
+	if opts.Model, err = answerModel(cfg); err != nil {
+		return rag.Options{}, err
 	}
 	if cfg.Embedder.Provider == "hashed" {
 		opts.HashedDimensions = cfg.Embedder.Dimensions
@@ -254,6 +249,28 @@ func (a *app) engineOptions(cfg Config, logger *slog.Logger) (rag.Options, error
 		opts.Embedder = llm.NewEmbedder(client)
 	}
 	return opts, nil
+}
+
+// answerModel reads the configured answer model file, or returns the
+// committed model when none is configured.
+func answerModel(cfg Config) (*relevance.Model, error) {
+	path := cfg.Retrieval.AnswerModel
+	if path == "" {
+		m, err := relevance.Default()
+		if err != nil {
+			return nil, fmt.Errorf("answer model: %w", err)
+		}
+		return m, nil
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("retrieval.answer_model: %w", err)
+	}
+	m, err := relevance.Parse(data)
+	if err != nil {
+		return nil, fmt.Errorf("retrieval.answer_model %s: %w", path, err)
+	}
+	return m, nil
 }
 
 // llmConfig builds an llm.Config for the server at baseURL whose key is in

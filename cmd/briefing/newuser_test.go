@@ -15,6 +15,7 @@ import (
 	"testing"
 
 	"github.com/briefing/briefing/internal/openaitest"
+	"github.com/briefing/briefing/internal/relevance"
 	"github.com/briefing/briefing/rag"
 )
 
@@ -55,6 +56,9 @@ func TestConfigJSON(t *testing.T) {
 	}
 	if v := section("retrieval")["min_score"]; v != rag.DefaultMinScore {
 		t.Errorf("retrieval.min_score = %v, want the effective %v", v, rag.DefaultMinScore)
+	}
+	if m, err := relevance.Default(); err != nil || section("retrieval")["answer_threshold"] != m.Thresholds.Answer {
+		t.Errorf("retrieval.answer_threshold = %v, want the answer model's (%v)", section("retrieval")["answer_threshold"], err)
 	}
 	if !got.Secrets["OPENAI_API_KEY"] || got.Secrets["BRIEFING_DISCORD_TOKEN"] {
 		t.Errorf("secrets = %v, want OPENAI_API_KEY set and BRIEFING_DISCORD_TOKEN not", got.Secrets)

@@ -184,6 +184,7 @@ func Fit(ctx context.Context, sets []Set, opts Options) (*relevance.Model, Repor
 	th := chooseThresholds(outcomes, t)
 	logf("thresholds: answer %.4f, uncertain %.4f", th.Answer, th.Uncertain)
 	report := summarise(sets, items, outcomes, th)
+	report.OperatingPoints = operatingPoints(sets, items, outcomes, th)
 
 	// 5. The final model, fitted on everything.
 	all := func(*item) bool { return true }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"sort"
+	"strings"
 
 	"github.com/briefing/briefing/internal/relevance"
 )
@@ -14,6 +15,54 @@ import (
 type Report struct {
 	Thresholds relevance.Thresholds `json:"thresholds"`
 	Groups     []Scores             `json:"groups"`
+	// OperatingPoints are the same predictions under other answer
+	// thresholds: what an operator trades by setting one
+	// (retrieval.answer_threshold).
+	OperatingPoints []OperatingPoint `json:"operating_points,omitempty"`
+}
+
+// OperatingPoint is an answer threshold with what it gives, per set over
+// both languages.
+type OperatingPoint struct {
+	Answer float64 `json:"answer"`
+	// Sets has one entry per set and kind of question: answered share and
+	// confident precision of the sets' answerable questions, and the share
+	// not answered of the unanswerable ones (the set's own, those about
+	// left-out articles, the near misses made by leaving out the answering
+	// passages).
+	Sets []PointScores `json:"sets"`
+}
+
+// PointScores are a set's figures at one operating point.
+type PointScores struct {
+	Set                string  `json:"set"`
+	AnsweredShare      float64 `json:"answered_share,omitempty"`
+	ConfidentPrecision float64 `json:"confident_precision,omitempty"`
+	NotAnswered        float64 `json:"not_answered"`
+}
+
+// pointThresholds are the answer thresholds the report's operating points
+// are at, besides the fitted one.
+var pointThresholds = []float64{0.97, 0.95, 0.90, 0.85, 0.80, 0.75, 0.70, 0.60, 0.50}
+
+// operatingPoints scores the predictions at the fitted answer threshold
+// and at pointThresholds, highest first; the refusal threshold stays.
+func operatingPoints(sets []Set, items []*item, os []outcome, th relevance.Thresholds) []OperatingPoint {
+	ts := append([]float64{th.Answer}, pointThresholds...)
+	sort.Sort(sort.Reverse(sort.Float64Slice(ts)))
+	var out []OperatingPoint
+	for _, a := range ts {
+		r := summarise(sets, items, os, relevance.Thresholds{Answer: a, Uncertain: th.Uncertain})
+		p := OperatingPoint{Answer: a}
+		for _, g := range r.Groups {
+			if g.Lang != "all" || strings.HasSuffix(g.Set, "/foreign") {
+				continue
+			}
+			p.Sets = append(p.Sets, PointScores{Set: g.Set, AnsweredShare: g.AnsweredShare, ConfidentPrecision: g.ConfidentPrecision, NotAnswered: g.NotAnswered})
+		}
+		out = append(out, p)
+	}
+	return out
 }
 
 // Scores are the cross-validated figures of one set and language.
@@ -144,5 +193,20 @@ func (r Report) Print(w io.Writer) {
 	for _, g := range r.Groups {
 		fmt.Fprintf(w, "%-15s %-4s %6d %7.3f %6.3f %9.3f %8.3f %9.3f %8.3f %7d %8.3f %8.3f\n", g.Set, g.Lang, g.Answerable, g.RecallAt3, g.MRR,
 			g.AnswerOK, g.AnsweredShare, g.ConfidentPrecision, g.Refused, g.Unanswerable, g.NotAnswered, g.UnansweredRefused)
+	}
+	if len(r.OperatingPoints) == 0 {
+		return
+	}
+	fmt.Fprintf(w, "\noperating points (answer threshold: per set, answered share / confident precision / unanswerable not answered)\n")
+	for _, p := range r.OperatingPoints {
+		fmt.Fprintf(w, "%.4f", p.Answer)
+		for _, s := range p.Sets {
+			if strings.Contains(s.Set, "/") {
+				fmt.Fprintf(w, "  %s %.3f", s.Set, s.NotAnswered)
+			} else {
+				fmt.Fprintf(w, "  %s %.3f / %.3f / %.3f", s.Set, s.AnsweredShare, s.ConfidentPrecision, s.NotAnswered)
+			}
+		}
+		fmt.Fprintln(w)
 	}
 }
