@@ -13,7 +13,8 @@ import (
 // asked of several corpora, so a remote embedder would otherwise be called
 // many times over for the same texts. Its vectors are unit length, as the
 // engine's vector store makes them, so that a dot product is the cosine the
-// engine's dense search ranks by.
+// engine's dense search ranks by. Not safe for concurrent use: the fit
+// prepares its items one at a time.
 type memoEmbedder struct {
 	briefing.Embedder
 	docs, queries map[string][]float32
