@@ -89,6 +89,9 @@ func (a *app) fitOptions(cmd *cobra.Command) (fit.Options, error) {
 	if err != nil {
 		return fit.Options{}, err
 	}
+	// Training reads no answer model, and the configured one may be the
+	// file this run is about to write.
+	cfg.Retrieval.AnswerModel = ""
 	eo, err := a.engineOptions(cfg, newLogger(cfg, a.stderr, "text"))
 	if err != nil {
 		return fit.Options{}, err

@@ -24,7 +24,12 @@ func TestTrainFitsForTheConfiguredEmbedder(t *testing.T) {
 		"BRIEFING_LOG_LEVEL":            "warn",
 	}
 	out := filepath.Join(t.TempDir(), "model.json")
-	r := cli(t, env, "", "train", "--seed", "../../internal/relevance/fit/testdata/seed_fit.jsonl", "--out", out)
+	fitted := map[string]string{"BRIEFING_RETRIEVAL_ANSWER_MODEL": out}
+	for k, v := range env {
+		fitted[k] = v
+	}
+	// Configured to run the file it is about to write, as a first fit is.
+	r := cli(t, fitted, "", "train", "--seed", "../../internal/relevance/fit/testdata/seed_fit.jsonl", "--out", out)
 	if r.code != 0 {
 		t.Fatalf("train: exit %d, stderr:\n%s", r.code, r.stderr)
 	}
@@ -49,10 +54,6 @@ func TestTrainFitsForTheConfiguredEmbedder(t *testing.T) {
 	r = cli(t, env, "", "--corpus", dir, "ask", q)
 	if r.code != 0 || !strings.Contains(r.stderr, warning) {
 		t.Errorf("committed model under the openai embedder: exit %d, want 0 and the warning; stderr:\n%s", r.code, r.stderr)
-	}
-	fitted := map[string]string{"BRIEFING_RETRIEVAL_ANSWER_MODEL": out}
-	for k, v := range env {
-		fitted[k] = v
 	}
 	r = cli(t, fitted, "", "--corpus", dir, "ask", q)
 	if r.code != 0 || strings.Contains(r.stderr, warning) || !strings.Contains(r.stdout, "[1]") {
