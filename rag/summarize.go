@@ -81,7 +81,7 @@ func (e *Engine) Summarize(ctx context.Context, req briefing.SummaryRequest) (br
 			scores[i] = h.Score
 		}
 		if !e.policy.Covered(scores) {
-			a.Hits, passages = nil, nil
+			a.Hits = nil
 			a.Refused = true
 			a.Text = answerable.Refusal(a.Lang)
 			a.Timings.Total = time.Since(start)
