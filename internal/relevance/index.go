@@ -235,8 +235,9 @@ type typedWord struct {
 
 // typedWords lists the words of text that are evidence of an answer type,
 // each with the evidence it gives: a number (a year when it has four
-// digits from 1000 to 2999), a month (a date), a capitalised word that
-// does not start a sentence (a name; a month can be both).
+// digits from 1000 to 2999), a number word ("tre", "migliaia"), a month (a
+// date), a capitalised word that does not start a sentence (a name; a
+// month can be both).
 func typedWords(text string) []typedWord {
 	var out []typedWord
 	for _, t := range analysis.Tokenize(text) {
@@ -245,6 +246,7 @@ func typedWords(text string) []typedWord {
 			te.number = true
 			te.year = len(t.Text) == 4 && (strings.HasPrefix(t.Text, "1") || strings.HasPrefix(t.Text, "2"))
 		} else {
+			te.number = analysis.IsNumberWord(t.Text)
 			te.year = isMonth(t.Text)
 			if t.Start > 0 && !sentenceStart(text, t.Start) {
 				r, _ := utf8.DecodeRuneInString(text[t.Start:])

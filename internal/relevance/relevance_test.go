@@ -263,9 +263,9 @@ func TestHeadingsAreMarked(t *testing.T) {
 
 // TestTypedSentenceCover: for a question asking for a kind of answer, the
 // feature is the coverage of a sentence that also holds such an answer in
-// a word the question does not have; a passage sharing the question's
-// words with no answer of the kind, or a question asking for no kind,
-// gives 0.
+// a word the question does not have (a number in digits or in words); a
+// passage sharing the question's words with no answer of the kind, or a
+// question asking for no kind, gives 0.
 func TestTypedSentenceCover(t *testing.T) {
 	t.Parallel()
 	g, err := analysis.DefaultGlossary()
@@ -276,6 +276,7 @@ func TestTypedSentenceCover(t *testing.T) {
 	ps := []Passage{
 		{Doc: "a", Lang: "it", Text: "La Corea del Nord potrebbe inviare truppe ingegneristiche in Russia. Nel 2024 le truppe erano altre."},
 		{Doc: "b", Lang: "it", Text: "La Corea del Nord invierà 6.000 truppe ingegneristiche in Russia."},
+		{Doc: "c", Lang: "it", Text: "La Corea del Nord invierà tremila truppe ingegneristiche in Russia."},
 	}
 	ix := NewIndex(ps)
 	q := ix.NewQuery(a, "Quante truppe ingegneristiche invierà la Corea del Nord in Russia?", "it", "", "")
@@ -290,6 +291,10 @@ func TestTypedSentenceCover(t *testing.T) {
 	// little of the question.
 	if without >= with/2 {
 		t.Errorf("passage without the number beside the question's words: %.3f, want well under %.3f", without, with)
+	}
+	// A quantity spelled out answers as a number does.
+	if spelled := ix.typedSentenceCover(q, 2); spelled <= 0.5 {
+		t.Errorf("passage with the number in words: %.3f, want most of the question covered", spelled)
 	}
 	other := ix.NewQuery(a, "Perché la Corea del Nord invia truppe ingegneristiche in Russia?", "it", "", "")
 	if got := ix.typedSentenceCover(other, 1); got != 0 {

@@ -1,0 +1,24 @@
+package analysis_test
+
+import (
+	"testing"
+
+	"github.com/briefing/briefing/internal/analysis"
+)
+
+func TestIsNumberWord(t *testing.T) {
+	yes := []string{"due", "tre", "sei", "quattordici", "ventitre", "ventuno", "trentacinque", "cento",
+		"duecentomila", "cinquantamila", "milioni", "migliaia", "manciata", "fifteen", "thousands", "dozen"}
+	no := []string{"un", "uno", "una", "one", "cent", "mila", "vent", "treno", "ottobre", "settembre",
+		"ottone", "dove", "truppe", "many", ""}
+	for _, w := range yes {
+		if !analysis.IsNumberWord(w) {
+			t.Errorf("IsNumberWord(%q) = false, want true", w)
+		}
+	}
+	for _, w := range no {
+		if analysis.IsNumberWord(w) {
+			t.Errorf("IsNumberWord(%q) = true, want false", w)
+		}
+	}
+}
