@@ -7,7 +7,7 @@
 //
 // It also holds the project's one language detector (DetectLang for
 // documents and questions, GuessLang for the bot's own messages) and every
-// word list (stop words, the detector's function words, quantity and month
+// word list (stop words, the detector's function words, number and month
 // words), used alike by corpus, the engine and the bot. When function
 // words tie, DetectLang asks the spelling model (SpellingModel): a logistic
 // regression on letter n-grams, embedded from langmodel.txt, which

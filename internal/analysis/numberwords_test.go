@@ -22,3 +22,11 @@ func TestIsNumberWord(t *testing.T) {
 		}
 	}
 }
+
+func TestIsMonth(t *testing.T) {
+	for w, want := range map[string]bool{"novembre": true, "giugno": true, "june": true, "may": false, "maggio": true, "lunedi": false} {
+		if got := analysis.IsMonth(w); got != want {
+			t.Errorf("IsMonth(%q) = %v, want %v", w, got, want)
+		}
+	}
+}

@@ -70,22 +70,14 @@ var (
 		against during under over while because if so as up out in`)
 )
 
-// Quantity and month words: what a "how many" or "when" question looks for
-// in a passage besides digits.
-var (
-	months = WordSet(`gennaio febbraio marzo aprile maggio giugno luglio agosto settembre ottobre novembre dicembre
-		january february march april may june july august september october november december`)
-	scale = WordSet(`decine centinaia migliaia milioni miliardi dozzine dozens hundreds thousands millions billions
-		mille cento dieci venti trenta quaranta cinquanta ten hundred thousand million billion meta half
-		due tre quattro cinque sei sette otto nove two three four five six seven eight nine dozzina dozen`)
-)
+// months are the month names of both languages, folded: what a "when"
+// question looks for in a passage besides a year. English "may" is left
+// out: it is a modal verb far more often than the month.
+var months = WordSet(`gennaio febbraio marzo aprile maggio giugno luglio agosto settembre ottobre novembre dicembre
+	january february march april june july august september october november december`)
 
 // IsMonth reports whether the folded word w names a month.
 func IsMonth(w string) bool { return months[w] }
-
-// IsQuantity reports whether the folded word w is a quantity word
-// ("migliaia", "dozen", "tre").
-func IsQuantity(w string) bool { return scale[w] }
 
 // queryFiller are the words that ask rather than describe — verbs of
 // asking and telling, their imperatives, and "please" — which say nothing

@@ -197,19 +197,6 @@ func sentenceStart(text string, i int) bool {
 	return strings.ContainsRune(".!?:…\n", rune(text[j]))
 }
 
-// months are the month names of both languages, folded: a date is a time
-// answer even without a year.
-var months = func() map[string]bool {
-	m := map[string]bool{}
-	for _, w := range strings.Fields(`gennaio febbraio marzo aprile maggio giugno luglio agosto settembre ottobre novembre dicembre
-january february march april june july august september october november december`) {
-		m[w] = true
-	}
-	return m
-}()
-
-func isMonth(w string) bool { return months[w] }
-
 // sentenceEnds returns, for each sentence of text, the number of analysed
 // terms up to its end.
 func sentenceEnds(text, lang string) ([]int, [][]typedWord) {
@@ -247,7 +234,7 @@ func typedWords(text string) []typedWord {
 			te.year = len(t.Text) == 4 && (strings.HasPrefix(t.Text, "1") || strings.HasPrefix(t.Text, "2"))
 		} else {
 			te.number = analysis.IsNumberWord(t.Text)
-			te.year = isMonth(t.Text)
+			te.year = analysis.IsMonth(t.Text)
 			if t.Start > 0 && !sentenceStart(text, t.Start) {
 				r, _ := utf8.DecodeRuneInString(text[t.Start:])
 				te.name = unicode.IsUpper(r)
