@@ -39,9 +39,15 @@ var countNouns = func() map[string]bool {
 	return m
 }()
 
+// maxNumberWord bounds the length of a word IsNumberWord parses.
+const maxNumberWord = 60
+
 // IsNumberWord reports whether the folded word w spells a quantity.
 func IsNumberWord(w string) bool {
-	if w == "" {
+	// The longest cardinal in use ("novecentonovantanovemila…") is well
+	// under 60 letters; a longer token is not one, and the parse below
+	// backtracks, so hostile text must not hand it a long word.
+	if w == "" || len(w) > maxNumberWord {
 		return false
 	}
 	if countNouns[w] {

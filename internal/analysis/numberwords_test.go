@@ -1,6 +1,7 @@
 package analysis_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/briefing/briefing/internal/analysis"
@@ -10,7 +11,7 @@ func TestIsNumberWord(t *testing.T) {
 	yes := []string{"due", "tre", "sei", "quattordici", "ventitre", "ventuno", "trentacinque", "cento",
 		"duecentomila", "cinquantamila", "milioni", "migliaia", "manciata", "fifteen", "thousands", "dozen"}
 	no := []string{"un", "uno", "una", "one", "cent", "mila", "vent", "treno", "ottobre", "settembre",
-		"ottone", "dove", "truppe", "many", ""}
+		"ottone", "dove", "truppe", "many", "", strings.Repeat("trenta", 1000)}
 	for _, w := range yes {
 		if !analysis.IsNumberWord(w) {
 			t.Errorf("IsNumberWord(%q) = false, want true", w)
