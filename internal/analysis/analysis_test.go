@@ -25,6 +25,9 @@ func TestTokenize(t *testing.T) {
 		{"Perché Kim Jong-Un?", []string{"perche", "kim", "jong", "un"}},
 		{"nel 1948. Durante", []string{"nel", "1948", "durante"}},
 		{"🤔 ?!", nil},
+		// Another script's digits are a word (they once looped forever:
+		// a number token of no length).
+		{"۶ soldati ６", []string{"۶", "soldati", "６"}},
 	}
 	for _, tt := range tests {
 		var got []string

@@ -80,7 +80,10 @@ func Tokenize(text string) []Token {
 			continue
 		}
 		start := i
-		if unicode.IsDigit(r) {
+		// Only ASCII digits start a number: scanNumber reads those, and
+		// another script's digits ("۶", "６") are read as a word, as
+		// their letters would be.
+		if r >= '0' && r <= '9' {
 			end, num := scanNumber(text, i)
 			// A number glued to letters ("50mila", "2024a") stays one token.
 			wordEnd := end
