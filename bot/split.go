@@ -79,6 +79,13 @@ func bestCut(r []rune, max int) int {
 	case space > 0:
 		return space
 	}
+	// Only a space before a marker: cutting there moves the marker to the
+	// next piece, which loses less than cutting a word.
+	for i := max; i > 0; i-- {
+		if unicode.IsSpace(r[i]) {
+			return i
+		}
+	}
 	// One word longer than max: cut it, but not inside a marker.
 	cut := max
 	if j := openMarker(r[:cut]); j >= 0 {
