@@ -1,6 +1,7 @@
 package corpus
 
 import (
+	"iter"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -34,17 +35,30 @@ var abbreviations = analysis.WordSet(`sig sigg sig.ra sigra dott dott.ssa dssa p
 // split too.
 func Sentences(text string) []Span {
 	var spans []Span
-	for start := 0; start <= len(text); {
-		end := strings.IndexByte(text[start:], '\n')
-		if end < 0 {
-			end = len(text)
-		} else {
-			end += start
-		}
+	for start, end := range lines(text) {
 		spans = lineSentences(spans, text, start, end)
-		start = end + 1
 	}
 	return spans
+}
+
+// lines yields the byte span of each line of text, without its line break;
+// text without a final line break still ends in a line, and "" is one empty
+// line.
+func lines(text string) iter.Seq2[int, int] {
+	return func(yield func(int, int) bool) {
+		for start := 0; start <= len(text); {
+			end := strings.IndexByte(text[start:], '\n')
+			if end < 0 {
+				end = len(text)
+			} else {
+				end += start
+			}
+			if !yield(start, end) {
+				return
+			}
+			start = end + 1
+		}
+	}
 }
 
 // lineSentences appends the sentences of text[start:end], which holds no
@@ -193,15 +207,8 @@ func appendTrimmed(spans []Span, text string, start, end int) []Span {
 // (including no-break spaces) is blank.
 func Paragraphs(text string) []Span {
 	var spans []Span
-	for start := 0; start <= len(text); {
-		end := strings.IndexByte(text[start:], '\n')
-		if end < 0 {
-			end = len(text)
-		} else {
-			end += start
-		}
+	for start, end := range lines(text) {
 		spans = appendTrimmed(spans, text, start, end)
-		start = end + 1
 	}
 	return spans
 }

@@ -309,6 +309,12 @@ func (ix *Index) bm25(f *field, terms []string) map[int]float64 {
 // the weights of the terms (from the prefix field, so the three fields
 // weigh a word alike).
 func (ix *Index) cover(f *field, terms []string, idf []float64, p int) float64 {
+	return weightedShare(terms, idf, func(t string) bool { return f.tf[p][t] > 0 })
+}
+
+// weightedShare is the idf-weighted share of the distinct terms that has
+// holds; each term counts once, with the weight of its first occurrence.
+func weightedShare(terms []string, idf []float64, has func(string) bool) float64 {
 	total, got := 0.0, 0.0
 	seen := map[string]bool{}
 	for i, t := range terms {
@@ -317,7 +323,7 @@ func (ix *Index) cover(f *field, terms []string, idf []float64, p int) float64 {
 		}
 		seen[t] = true
 		total += idf[i]
-		if f.tf[p][t] > 0 {
+		if has(t) {
 			got += idf[i]
 		}
 	}

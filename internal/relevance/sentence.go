@@ -116,22 +116,7 @@ func coverSeq(terms []string, idf []float64, seq []string) float64 {
 	for _, t := range seq {
 		has[t] = true
 	}
-	total, got := 0.0, 0.0
-	seen := map[string]bool{}
-	for i, t := range terms {
-		if seen[t] {
-			continue
-		}
-		seen[t] = true
-		total += idf[i]
-		if has[t] {
-			got += idf[i]
-		}
-	}
-	if total == 0 {
-		return 0
-	}
-	return got / total
+	return weightedShare(terms, idf, func(t string) bool { return has[t] })
 }
 
 func conceptCoverSeq(q Query, stems []string) float64 {
