@@ -91,7 +91,12 @@ func (l *Index) cognates(words []string) []analysis.Alt {
 	}
 	prefix := w[:5]
 	i := sort.SearchStrings(l.words, prefix)
-	seen := map[string]bool{}
+	// One alternative a stem, spelled as the stem's corpus word closest to
+	// w (the longest shared prefix, then the first in order): an
+	// alternative matches the forms of its word only, so the word chosen
+	// decides which derivation of the stem counts.
+	at := map[string]int{}   // stem -> index in out
+	cpls := map[string]int{} // stem -> its word's shared prefix with w
 	var out []analysis.Alt
 	for ; i < len(l.words) && strings.HasPrefix(l.words[i], prefix) && len(out) < 16; i++ {
 		v := l.words[i]
@@ -104,10 +109,13 @@ func (l *Index) cognates(words []string) []analysis.Alt {
 			continue
 		}
 		s := l.wordStem[v]
-		if seen[s] {
+		if k, ok := at[s]; ok {
+			if cpl > cpls[s] {
+				out[k].Words[0], cpls[s] = v, cpl
+			}
 			continue
 		}
-		seen[s] = true
+		at[s], cpls[s] = len(out), cpl
 		out = append(out, analysis.Alt{Terms: []string{s}, Words: []string{v}, Weight: cognateWeight})
 	}
 	return out

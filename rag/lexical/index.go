@@ -122,6 +122,3 @@ func (l *Index) IDF(df int) float64 {
 	n := float64(l.N())
 	return math.Log(1 + (n-float64(df)+0.5)/(float64(df)+0.5))
 }
-
-// TitleOf is the index of passage p's document title in Concept.InTitle.
-func (l *Index) TitleOf(p int) int { return l.titleOf[p] }

@@ -20,20 +20,6 @@ func StemsOf(a *analysis.Analyzer, text string, m DocMeta) StemSet {
 	return stems
 }
 
-// UnionStems merges stem sets.
-func UnionStems(sets []StemSet) StemSet {
-	if len(sets) == 1 {
-		return sets[0]
-	}
-	out := StemSet{}
-	for _, s := range sets {
-		for k, v := range s {
-			out[k] = append(out[k], v...)
-		}
-	}
-	return out
-}
-
 // SentenceCoverage is the weighted share of concepts a text expresses.
 func SentenceCoverage(a *analysis.Analyzer, concepts []Concept, text string, m DocMeta) (map[int]bool, float64) {
 	return CoverStems(concepts, StemsOf(a, text, m))
