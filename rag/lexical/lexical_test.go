@@ -55,7 +55,7 @@ func TestResolveCognates(t *testing.T) {
 }
 
 // TestResolveAbsentName: a name the corpus never mentions weighs more than
-// a common word it never mentions, so coverage without it stays low.
+// a common word it never mentions.
 func TestResolveAbsentName(t *testing.T) {
 	t.Parallel()
 	a, l := build(t,
