@@ -36,7 +36,9 @@ func BenchmarkAck200(b *testing.B) {
 	go func() { done <- bt.Run(ctx) }()
 	defer func() {
 		cancel()
-		<-done
+		if err := <-done; err != nil {
+			b.Errorf("Run: %v", err)
+		}
 	}()
 	wctx, wcancel := context.WithTimeout(context.Background(), time.Minute)
 	defer wcancel()

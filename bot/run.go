@@ -150,12 +150,21 @@ func (b *Bot) open(ctx context.Context) error {
 		}
 		return nil
 	case <-ctx.Done():
-		go func() { <-done; _ = b.session.Close() }()
+		go b.closeAfterOpen(done)
 		return fmt.Errorf("bot: open gateway: %w", ctx.Err())
 	case <-timer.C:
-		go func() { <-done; _ = b.session.Close() }()
+		go b.closeAfterOpen(done)
 		return errors.New("bot: open gateway: no READY within 30s")
 	}
+}
+
+// closeAfterOpen waits for an Open the caller gave up on and closes the
+// session it may have left half open.
+func (b *Bot) closeAfterOpen(done <-chan error) {
+	if err := <-done; err != nil {
+		b.log.Debug("gateway open ended after it was given up", "err", redactErr(err, b.opts.Token))
+	}
+	_ = b.session.Close()
 }
 
 func (b *Bot) currentAppID() string { s, _ := b.appID.Load().(string); return s }

@@ -100,8 +100,7 @@ func (c *Client) Chat(ctx context.Context, req ChatRequest) (Completion, error) 
 		Model:       c.cfg.Model,
 		Messages:    make([]openai.ChatCompletionMessage, len(req.Messages)),
 		Temperature: c.cfg.Temperature,
-		//lint:ignore SA1019 compatible servers know only max_tokens
-		MaxTokens: maxTokens,
+		MaxTokens:   maxTokens, //nolint:staticcheck // SA1019: compatible servers know only max_tokens
 	}
 	if req.Temperature != nil {
 		oreq.Temperature = *req.Temperature

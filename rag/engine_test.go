@@ -381,8 +381,13 @@ func TestFailedIndexKeepsOldIndex(t *testing.T) {
 		t.Parallel()
 		dir := t.TempDir()
 		mustEngine(t, dir, rag.Options{}, docs)
-		cur, _ := os.ReadFile(filepath.Join(dir, "CURRENT"))
-		os.WriteFile(filepath.Join(dir, strings.TrimSpace(string(cur)), "manifest.json"), []byte("{garbage"), 0o644)
+		cur, err := os.ReadFile(filepath.Join(dir, "CURRENT"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, strings.TrimSpace(string(cur)), "manifest.json"), []byte("{garbage"), 0o644); err != nil {
+			t.Fatal(err)
+		}
 		e := mustEngine(t, dir, rag.Options{}, nil)
 		if e.Ready() {
 			t.Fatal("engine loaded a corrupt index")

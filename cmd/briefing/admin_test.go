@@ -155,7 +155,7 @@ func TestServeCorpusAdmin(t *testing.T) {
 	// A page by URL is fetched and stored as Markdown with its metadata.
 	site := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		w.Write([]byte(strings.ReplaceAll(adminPage, "Esercitazioni navali", "Nuove esercitazioni navali")))
+		_, _ = w.Write([]byte(strings.ReplaceAll(adminPage, "Esercitazioni navali", "Nuove esercitazioni navali")))
 	}))
 	defer site.Close()
 	pageID := corpus.IDFromURL(site.URL + "/nuove")

@@ -169,7 +169,7 @@ func configYAML(cfg Config) map[string]any {
 	root := reflect.ValueOf(cfg)
 	for _, k := range configKeys() {
 		v := root.FieldByIndex(k.Index)
-		var val any = v.Interface()
+		val := v.Interface()
 		switch x := val.(type) {
 		case time.Duration:
 			val = fmt.Sprint(x)

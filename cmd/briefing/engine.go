@@ -209,8 +209,8 @@ func (a *app) engineOptions(cfg Config, logger *slog.Logger) (rag.Options, error
 	if cfg.Embedder.Provider == "hashed" {
 		opts.HashedDimensions = cfg.Embedder.Dimensions
 	}
-	switch {
-	case cfg.Retrieval.Translator == "apertium":
+	switch cfg.Retrieval.Translator {
+	case "apertium":
 		tr, err := translate.NewApertium(translate.Options{Logger: logger})
 		if err != nil {
 			// Optional: English questions then reach Italian text through

@@ -75,7 +75,7 @@ rate, refusal accuracy, false refusals, and latency percentiles.`,
 
 // loadQuestions reads an evaluation file, or stdin for "-".
 func (a *app) loadQuestions(path string) ([]eval.Question, error) {
-	var r io.Reader = a.stdin
+	r := a.stdin
 	if path != "-" {
 		f, err := os.Open(path)
 		if err != nil {

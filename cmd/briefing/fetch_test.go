@@ -36,7 +36,7 @@ func newNewsSite(t *testing.T) *newsSite {
 		switch r.URL.Path {
 		case "/feed.xml":
 			w.Header().Set("Content-Type", "application/rss+xml")
-			w.Write([]byte(`<?xml version="1.0"?><rss version="2.0"><channel><title>Agenzia Feed</title>
+			_, _ = w.Write([]byte(`<?xml version="1.0"?><rss version="2.0"><channel><title>Agenzia Feed</title>
 <item><title>Il voto sul trattato</title><guid>urn:voto</guid><pubDate>Wed, 06 Nov 2024 09:00:00 +0000</pubDate>
 <description>Il parlamento russo ha votato la ratifica del trattato di mutua difesa con la Corea del Nord.</description></item>
 </channel></rss>`))
@@ -46,7 +46,7 @@ func newNewsSite(t *testing.T) *newsSite {
 				return
 			}
 			w.Header().Set("Content-Type", "text/html; charset=utf-8")
-			w.Write([]byte(`<html><head><title>Le truppe a Kursk</title><meta property="og:site_name" content="Il Sito"></head><body><nav>Menu Sport</nav><article><p>Circa 4.000 soldati nordcoreani sono stati uccisi o feriti a Kursk, secondo le stime.</p></article></body></html>`))
+			_, _ = w.Write([]byte(`<html><head><title>Le truppe a Kursk</title><meta property="og:site_name" content="Il Sito"></head><body><nav>Menu Sport</nav><article><p>Circa 4.000 soldati nordcoreani sono stati uccisi o feriti a Kursk, secondo le stime.</p></article></body></html>`))
 		default:
 			http.NotFound(w, r)
 		}

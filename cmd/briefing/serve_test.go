@@ -189,7 +189,9 @@ func TestServeHTTPInteractions(t *testing.T) {
 	}
 	resp := post(`{"type":1,"id":"1","application_id":"`+fake.AppID()+`","token":"t"}`, priv)
 	var pong struct{ Type int }
-	json.NewDecoder(resp.Body).Decode(&pong)
+	if err := json.NewDecoder(resp.Body).Decode(&pong); err != nil {
+		t.Fatalf("PING: decode the reply: %v", err)
+	}
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusOK || pong.Type != 1 {
 		t.Fatalf("PING = %d type %d, want 200 PONG", resp.StatusCode, pong.Type)
@@ -206,7 +208,9 @@ func TestServeHTTPInteractions(t *testing.T) {
 	body, _ := json.Marshal(in.Payload)
 	resp = post(string(body), priv)
 	var deferred struct{ Type int }
-	json.NewDecoder(resp.Body).Decode(&deferred)
+	if err := json.NewDecoder(resp.Body).Decode(&deferred); err != nil {
+		t.Fatalf("/ask over HTTP: decode the reply: %v", err)
+	}
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusOK || deferred.Type != 5 {
 		t.Fatalf("/ask over HTTP = %d type %d, want 200 and a deferred reply (5)", resp.StatusCode, deferred.Type)

@@ -426,7 +426,7 @@ func (s *Server) routes() http.Handler {
 			return
 		}
 		w.Header().Set("Content-Type", a.ContentType)
-		w.Write(a.data)
+		_, _ = w.Write(a.data)
 	})
 	return mux
 }

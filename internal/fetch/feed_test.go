@@ -38,7 +38,7 @@ func TestFetchFeed(t *testing.T) {
 		}
 		w.Header().Set("ETag", tag)
 		w.Header().Set("Content-Type", "application/rss+xml; charset=utf-8")
-		w.Write([]byte(body))
+		_, _ = w.Write([]byte(body))
 	})
 	for _, p := range []string{"/p1", "/p3"} {
 		s.handle(p, func(w http.ResponseWriter, r *http.Request) {
@@ -48,7 +48,7 @@ func TestFetchFeed(t *testing.T) {
 				return
 			}
 			w.Header().Set("Content-Type", "text/html")
-			w.Write([]byte(page("Titolo della pagina", "2020-01-01")))
+			_, _ = w.Write([]byte(page("Titolo della pagina", "2020-01-01")))
 		})
 	}
 	f := fetch.New(fetch.Options{CacheDir: t.TempDir()})
@@ -111,7 +111,7 @@ func TestFetchAtomAndItemFailures(t *testing.T) {
 	s := newServer(t)
 	s.handle("/atom", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/atom+xml")
-		w.Write([]byte(`<?xml version="1.0" encoding="utf-8"?>
+		_, _ = w.Write([]byte(`<?xml version="1.0" encoding="utf-8"?>
 <feed xmlns="http://www.w3.org/2005/Atom"><title>Atom Test</title>
 <entry><title>Buona</title><link href="` + s.URL + `/ok"/><id>urn:1</id><updated>2025-01-02T00:00:00Z</updated><author><name>A. Autore</name></author></entry>
 <entry><title>Rotta</title><link href="` + s.URL + `/gone"/><id>urn:2</id><updated>2025-01-01T00:00:00Z</updated></entry>
@@ -119,7 +119,7 @@ func TestFetchAtomAndItemFailures(t *testing.T) {
 	})
 	s.handle("/ok", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/html")
-		w.Write([]byte(page("Pagina", "")))
+		_, _ = w.Write([]byte(page("Pagina", "")))
 	})
 	res, err := fetch.New(fetch.Options{MaxItems: 5}).Fetch(context.Background(), []string{s.URL + "/atom"}, nil)
 	if err != nil {
@@ -143,7 +143,7 @@ func TestFetchFeedMaxItems(t *testing.T) {
 	}
 	s.handle("/f", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/xml")
-		w.Write([]byte(rss(s.URL, items...)))
+		_, _ = w.Write([]byte(rss(s.URL, items...)))
 	})
 	res, err := fetch.New(fetch.Options{MaxItems: 2}).Fetch(context.Background(), []string{s.URL + "/f"}, nil)
 	if err != nil {

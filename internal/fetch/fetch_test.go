@@ -85,7 +85,7 @@ func conditional(ctype, etag string, body []byte, full *int, mu *sync.Mutex) htt
 		mu.Lock()
 		*full++
 		mu.Unlock()
-		w.Write(body)
+		_, _ = w.Write(body)
 	}
 }
 
@@ -176,7 +176,7 @@ func TestFetchFailures(t *testing.T) {
 	html := []byte(page("Buona", "2024-11-06"))
 	s.handle("/good", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/html")
-		w.Write(html)
+		_, _ = w.Write(html)
 	})
 	s.handle("/500", func(w http.ResponseWriter, r *http.Request) { http.Error(w, "boom", http.StatusInternalServerError) })
 	s.handle("/slow", func(w http.ResponseWriter, r *http.Request) {
@@ -184,7 +184,7 @@ func TestFetchFailures(t *testing.T) {
 	})
 	s.handle("/huge", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/html")
-		w.Write([]byte(strings.Repeat("<p>x</p>", 2000)))
+		_, _ = w.Write([]byte(strings.Repeat("<p>x</p>", 2000)))
 	})
 	s.handle("/huge-declared", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/html")
@@ -193,12 +193,12 @@ func TestFetchFailures(t *testing.T) {
 	})
 	s.handle("/png", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "image/png")
-		w.Write([]byte("\x89PNG"))
+		_, _ = w.Write([]byte("\x89PNG"))
 	})
 	s.handle("/loop", func(w http.ResponseWriter, r *http.Request) { http.Redirect(w, r, "/loop", http.StatusFound) })
 	s.handle("/feed-is-html", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/html")
-		w.Write(html)
+		_, _ = w.Write(html)
 	})
 
 	f := fetch.New(fetch.Options{Timeout: 200 * time.Millisecond, MaxBytes: 8 << 10})
@@ -254,7 +254,7 @@ func TestFetchKeepsLastGoodCopy(t *testing.T) {
 			return
 		}
 		w.Header().Set("Content-Type", "text/html")
-		w.Write([]byte(page("Ultima copia", "2024-11-06")))
+		_, _ = w.Write([]byte(page("Ultima copia", "2024-11-06")))
 	})
 	f := fetch.New(fetch.Options{CacheDir: t.TempDir()})
 	ctx := context.Background()
@@ -283,7 +283,7 @@ func TestFetchRedirect(t *testing.T) {
 	s.handle("/old", func(w http.ResponseWriter, r *http.Request) { http.Redirect(w, r, "/new", http.StatusMovedPermanently) })
 	s.handle("/new", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/html")
-		w.Write([]byte(page("Spostata", "2024-11-06")))
+		_, _ = w.Write([]byte(page("Spostata", "2024-11-06")))
 	})
 	res, err := fetch.New(fetch.Options{}).Fetch(context.Background(), nil, []string{s.URL + "/old"})
 	if err != nil {
@@ -314,7 +314,7 @@ func TestFetchCharsets(t *testing.T) {
 	serve := func(ctype string, body []byte) http.HandlerFunc {
 		return func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Content-Type", ctype)
-			w.Write(body)
+			_, _ = w.Write(body)
 		}
 	}
 	s.handle("/cp1252-header", serve("text/html; charset=windows-1252", enc(charmap.Windows1252, "<html><body><article><p>"+text+"</p></article></body></html>")))
@@ -352,7 +352,7 @@ func TestFetchOffline(t *testing.T) {
 	s := newServer(t)
 	s.handle("/a", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/html")
-		w.Write([]byte(page("In cache", "2024-11-06")))
+		_, _ = w.Write([]byte(page("In cache", "2024-11-06")))
 	})
 	dir := t.TempDir()
 	ctx := context.Background()

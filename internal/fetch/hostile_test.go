@@ -20,7 +20,7 @@ func TestFeedMetadataIsCleaned(t *testing.T) {
 		`<dc:creator>Maria&amp;#27;[5m Rossi</dc:creator><content:encoded><![CDATA[<p>` + long + "&#27;[2J" + `</p>]]></content:encoded></item>`
 	s.handle("/feed.xml", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/rss+xml; charset=utf-8")
-		w.Write([]byte(rss(s.URL, item)))
+		_, _ = w.Write([]byte(rss(s.URL, item)))
 	})
 	f := fetch.New(fetch.Options{CacheDir: t.TempDir()})
 	res, err := f.Fetch(context.Background(), []string{s.URL + "/feed.xml"}, nil)

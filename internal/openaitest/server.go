@@ -351,7 +351,7 @@ func (s *Server) handleChat(w http.ResponseWriter, r *http.Request) {
 	}
 	if reply.Malformed {
 		w.Header().Set("Content-Type", "application/json")
-		io.WriteString(w, `{"id": "`+id+`", "choices": [{"message": {"content": oops}}]}`)
+		_, _ = io.WriteString(w, `{"id": "`+id+`", "choices": [{"message": {"content": oops}}]}`)
 		return
 	}
 	writeJSON(w, map[string]any{
@@ -394,7 +394,7 @@ func (s *Server) stream(w http.ResponseWriter, req ChatRequest, reply Reply, usa
 			panic(http.ErrAbortHandler)
 		}
 		if reply.Malformed && i == len(chunks)/2 {
-			io.WriteString(w, "data: {\"choices\": [{\"delta\": {\"content\": \"bro\n\n")
+			_, _ = io.WriteString(w, "data: {\"choices\": [{\"delta\": {\"content\": \"bro\n\n")
 			if flusher != nil {
 				flusher.Flush()
 			}
@@ -410,7 +410,7 @@ func (s *Server) stream(w http.ResponseWriter, req ChatRequest, reply Reply, usa
 		send(map[string]any{"id": id, "object": "chat.completion.chunk", "created": 0, "model": req.Model,
 			"choices": []any{}, "usage": usage})
 	}
-	io.WriteString(w, "data: [DONE]\n\n")
+	_, _ = io.WriteString(w, "data: [DONE]\n\n")
 	if flusher != nil {
 		flusher.Flush()
 	}
@@ -482,7 +482,7 @@ func (s *Server) handleEmbeddings(w http.ResponseWriter, r *http.Request) {
 	}
 	if reply.Malformed {
 		w.Header().Set("Content-Type", "application/json")
-		io.WriteString(w, `{"data": [{"embedding": [0.1, oops]}]}`)
+		_, _ = io.WriteString(w, `{"data": [{"embedding": [0.1, oops]}]}`)
 		return
 	}
 	data := make([]any, len(req.Input))
@@ -508,7 +508,7 @@ func (s *Server) handleEmbeddings(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) handleModels(w http.ResponseWriter, r *http.Request) {
-	s.record(r)
+	_, _ = s.record(r) // the body of a GET is not read
 	s.mu.Lock()
 	models := append([]string(nil), s.models...)
 	s.mu.Unlock()
@@ -569,7 +569,7 @@ func writeError(w http.ResponseWriter, reply Reply) {
 	}
 	if reply.ErrorBody != "" {
 		w.WriteHeader(reply.Status)
-		io.WriteString(w, reply.ErrorBody)
+		_, _ = io.WriteString(w, reply.ErrorBody)
 		return
 	}
 	typ := reply.ErrorType
@@ -585,10 +585,12 @@ func writeError(w http.ResponseWriter, reply Reply) {
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(reply.Status)
-	json.NewEncoder(w).Encode(map[string]any{"error": map[string]any{"message": msg, "type": typ, "param": nil, "code": nil}})
+	_ = json.NewEncoder(w).Encode(map[string]any{"error": map[string]any{"message": msg, "type": typ, "param": nil, "code": nil}})
 }
 
+// writeJSON writes v as the response; a client that went away is the
+// client's failure to report, not the server's.
 func writeJSON(w http.ResponseWriter, v any) {
 	w.Header().Set("Content-Type", "application/json")
-	json.NewEncoder(w).Encode(v)
+	_ = json.NewEncoder(w).Encode(v)
 }

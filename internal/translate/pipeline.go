@@ -56,9 +56,9 @@ func startPipeline(stages [][]string) (p *pipeline, err error) {
 			stdin.Close()
 			errR.Close()
 			p.in.Close()
-			for _, c := range p.cmds {
-				c.Process.Kill()
-				c.Wait()
+			for _, c := range p.cmds { // reaping after a failed start: err says why
+				_ = c.Process.Kill()
+				_ = c.Wait()
 			}
 		}
 	}()
@@ -150,10 +150,10 @@ func (p *pipeline) kill() {
 		close(p.dead)
 		p.in.Close()
 		for _, c := range p.cmds {
-			c.Process.Kill()
+			_ = c.Process.Kill() // an exited process is fine too
 		}
 		for _, c := range p.cmds {
-			c.Wait() // "signal: killed" is the expected outcome
+			_ = c.Wait() // "signal: killed" is the expected outcome
 		}
 		p.out.Close()
 		p.done.Wait()

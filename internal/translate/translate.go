@@ -319,7 +319,9 @@ func (t *Translator) run(ctx context.Context, s *slot, texts, out []string) erro
 	first := p.seq + 1
 	p.seq += uint64(len(texts))
 	written := make(chan error, 1)
+	writerDone := make(chan struct{})
 	go func() {
+		defer close(writerDone)
 		for i, text := range texts {
 			if _, err := p.in.Write(encode(first+uint64(i), text)); err != nil {
 				written <- fmt.Errorf("write to apertium: %w", err)
@@ -331,9 +333,7 @@ func (t *Translator) run(ctx context.Context, s *slot, texts, out []string) erro
 	pending := written // nil once the writer's result is in
 	fail := func(reason string, err error) error {
 		t.discard(s, reason)
-		if pending != nil {
-			<-pending // the writer ends: kill closed its pipe
-		}
+		<-writerDone // the writer ends: kill closed its pipe
 		if t.isClosed() {
 			return ErrClosed // whatever broke first, Close did it
 		}

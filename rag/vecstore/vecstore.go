@@ -151,7 +151,9 @@ func Write(ctx context.Context, dir string, m *Manifest, vs *Store) error {
 	if _, err := lock.TryLockContext(ctx, 50*time.Millisecond); err != nil {
 		return fmt.Errorf("lock index dir: %w", err)
 	}
-	defer lock.Unlock()
+	// The lock file's lock goes with the descriptor; Unlock's error would
+	// only say it was already gone.
+	defer func() { _ = lock.Unlock() }()
 
 	tmp, err := os.MkdirTemp(dir, "gen-*.tmp")
 	if err != nil {
@@ -239,10 +241,13 @@ func writeFileSync(path string, data []byte) error {
 	return nil
 }
 
+// syncDir makes a rename in dir durable where the system allows it: some
+// (Windows, some network file systems) refuse to sync a directory, and the
+// index is a cache the corpus rebuilds, so a refusal is no failure.
 func syncDir(dir string) {
 	if d, err := os.Open(dir); err == nil {
-		d.Sync()
-		d.Close()
+		_ = d.Sync()
+		_ = d.Close()
 	}
 }
 
