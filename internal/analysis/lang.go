@@ -45,7 +45,13 @@ func detect(text string, spelling bool, tie string) string {
 	raw := strings.FieldsFunc(text, func(r rune) bool {
 		return !unicode.IsLetter(r)
 	})
+	shouted := !strings.ContainsFunc(text, unicode.IsLower)
 	for i, rw := range raw {
+		// A word in capitals in a text that is not is an acronym ("UN",
+		// "US", "NATO"): a name, not the article "un" or the pronoun "us".
+		if !shouted && len(rw) > 1 && !strings.ContainsFunc(rw, unicode.IsLower) {
+			continue
+		}
 		w := strings.ToLower(rw)
 		if italianWords[w] {
 			it++

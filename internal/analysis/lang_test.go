@@ -193,3 +193,23 @@ func TestDetectLangSQuADit(t *testing.T) {
 		}
 	}
 }
+
+// TestDetectLangAcronyms: a word in capitals is an acronym, not the
+// function word it spells ("UN" is not the article "un", "IS" not the
+// verb), unless the whole text is in capitals.
+func TestDetectLangAcronyms(t *testing.T) {
+	t.Parallel()
+	tests := []struct{ text, want string }{
+		{"UN sanctions", "en"},
+		{"UN peacekeepers in Lebanon", "en"},
+		{"attentato IS a Mosca", "it"},
+		{"truppe US a Kursk", "it"},
+		{"CHI HA FIRMATO IL TRATTATO?", "it"},
+		{"WHO SIGNED THE TREATY?", "en"},
+	}
+	for _, tt := range tests {
+		if got := analysis.DetectLang(tt.text); got != tt.want {
+			t.Errorf("DetectLang(%q) = %q, want %q", tt.text, got, tt.want)
+		}
+	}
+}
