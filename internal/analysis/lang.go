@@ -14,11 +14,12 @@ import (
 // regression on its letter n-grams favours, fitted on general Italian and
 // English word lists (langmodel.txt, made by langfit), and a tie of votes
 // goes to the summed log-odds. A capitalised word after the first is
-// a name ("Kursk", "Pyongyang") and gives no spelling evidence. It is meant
-// for documents and for short questions alike ("Quando?" is Italian, "Who
-// signed it?" English), and tolerates missing accents. When nothing tips
-// the balance, for example an empty string or a bare name, it returns
-// "en".
+// a name ("Kursk", "Pyongyang") and gives no spelling evidence; a word in
+// capitals ("UN", "US") is an acronym, no function word, unless the whole
+// text is in capitals. It is meant for documents and for short questions
+// alike ("Quando?" is Italian, "Who signed it?" English), and tolerates
+// missing accents. When nothing tips the balance, for example an empty
+// string or a bare name, it returns "en".
 //
 // It is the project's one language detector: corpus uses it for documents
 // without a lang, the engine for questions, the bot for its own messages.
