@@ -87,3 +87,84 @@ func TestGapItems(t *testing.T) {
 		}
 	}
 }
+
+// TestStruckItems: a struck near miss is its question asked of the corpus
+// with its answer struck from the passages holding it, every other word
+// left; a question whose answer another passage holds makes none and
+// strikes nothing; questions sharing a passage are struck in different
+// corpora; each keeps its question's fold and is labelled unanswerable.
+func TestStruckItems(t *testing.T) {
+	t.Parallel()
+	para := []string{
+		"L’Unione Sovietica fu la prima nazione a riconoscere la Corea del Nord nel 1948, subito dopo la sua fondazione.",
+		"Il parlamento russo ha ratificato il trattato di mutua difesa il 6 novembre, dopo un lungo dibattito a Mosca.",
+		"Mosca e la Corea del Nord hanno rafforzato la cooperazione militare con esercitazioni congiunte nel mar del Giappone.",
+	}
+	doc := corpus.Document{ID: "a", Title: "Trattato", Lang: "it", Body: strings.Join(para, "\n\n")}
+	ps := corpus.Chunk(doc, corpus.ChunkOptions{MaxChars: 150, MinChars: 10})
+	if len(ps) != len(para) {
+		t.Fatalf("%d passages, want one per paragraph (%d)", len(ps), len(para))
+	}
+	j := eval.NewJudge([]corpus.Document{doc})
+	qs := []eval.Question{
+		{ID: "q1", Lang: "it", Question: "Chi riconobbe per primo la Corea del Nord?", Evidence: []string{"fu la prima nazione a riconoscere la Corea del Nord"}, AnswerAny: [][]string{{"Unione Sovietica", "URSS"}}, Answerable: true},
+		{ID: "q2", Lang: "it", Question: "In che anno fu riconosciuta la Corea del Nord?", Evidence: []string{"fu la prima nazione a riconoscere la Corea del Nord"}, AnswerAny: [][]string{{"1948"}}, Answerable: true},
+		// its answer, Mosca, is in paragraph 2 too
+		{ID: "q3", Lang: "it", Question: "Dove si è svolto il dibattito sul trattato?", Evidence: []string{"dopo un lungo dibattito a Mosca"}, AnswerAny: [][]string{{"Mosca"}}, Answerable: true},
+		{ID: "q4", Lang: "it", Question: "Quando il parlamento russo ha ratificato il trattato?", Evidence: []string{"ha ratificato il trattato di mutua difesa"}, AnswerAny: [][]string{{"6 NOVEMBRE"}}, Answerable: true},
+	}
+	var items []*item
+	for i, q := range qs {
+		items = append(items, &item{set: 0, fold: i % 2, q: q, ev: j.Locate(q.Evidence), answerable: true})
+	}
+	g, err := analysis.DefaultGlossary()
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts := Options{Folds: 2, Analyzer: analysis.New(g)}
+	struck, err := struckItems(context.Background(), items, 0, opts, j, []corpus.Document{doc}, ps, nil, func(eval.Question) (string, string) { return "", "" })
+	if err != nil {
+		t.Fatal(err)
+	}
+	byID := map[string]*item{}
+	for _, it := range struck {
+		byID[it.q.ID] = it
+	}
+	if len(struck) != 3 || byID["q1"] == nil || byID["q2"] == nil || byID["q4"] == nil {
+		ids := []string{}
+		for _, it := range struck {
+			ids = append(ids, it.q.ID)
+		}
+		t.Fatalf("struck near misses of %v, want q1, q2 and q4 (q3's answer is in another passage)", ids)
+	}
+	if byID["q1"].ix == byID["q2"].ix {
+		t.Error("q1 and q2 share their passage and were struck in one corpus")
+	}
+	gold := map[string]int{"q1": 0, "q2": 0, "q4": 1}
+	want := map[string]string{
+		"q1": "L’ fu la prima nazione a riconoscere la Corea del Nord nel 1948, subito dopo la sua fondazione.",
+		"q2": "L’Unione Sovietica fu la prima nazione a riconoscere la Corea del Nord nel , subito dopo la sua fondazione.",
+		"q4": "Il parlamento russo ha ratificato il trattato di mutua difesa il , dopo un lungo dibattito a Mosca.",
+	}
+	for id, it := range byID {
+		src := items[map[string]int{"q1": 0, "q2": 1, "q4": 3}[id]]
+		if !it.struck || it.gap || it.answerable || it.absent || it.foreign || it.fold != src.fold {
+			t.Errorf("%s: struck %v gap %v answerable %v absent %v foreign %v fold %d; want a struck near miss in fold %d", id, it.struck, it.gap, it.answerable, it.absent, it.foreign, it.fold, src.fold)
+		}
+		if len(it.passages) != len(ps) {
+			t.Errorf("%s: corpus of %d passages, want all %d", id, len(it.passages), len(ps))
+		}
+		if got := it.passages[gold[id]].Text; got != want[id] {
+			t.Errorf("%s: struck passage %q, want %q", id, got, want[id])
+		}
+		if got := it.passages[2].Text; got != ps[2].Text {
+			t.Errorf("%s: the passage no question was struck from changed to %q", id, got)
+		}
+		if !strings.Contains(it.passages[1].Text, "Mosca") {
+			t.Errorf("%s: q3, which makes no near miss, was struck: %q", id, it.passages[1].Text)
+		}
+		if len(it.cands) == 0 || len(it.labels) != len(it.cands) {
+			t.Errorf("%s: %d candidates, %d labels; want candidates, each labelled", id, len(it.cands), len(it.labels))
+		}
+	}
+}

@@ -3,6 +3,7 @@ package fit
 import (
 	"context"
 	"fmt"
+	"regexp"
 	"slices"
 	"sort"
 	"strings"
@@ -119,7 +120,17 @@ func prepare(ctx context.Context, sets []Set, opts Options, logf func(string, ..
 			return nil, nil, fmt.Errorf("fit: %s: %w", s.Name, err)
 		}
 		items = append(items, gaps...)
-		logf("%s: %d documents, %d passages, %d questions, %d near misses", s.Name, len(docs), len(fullPassages), len(s.Questions), len(gaps))
+		struck, err := struckItems(ctx, items, si, opts, judges[si], docs, fullPassages, fullVecs, func(q eval.Question) (string, string) {
+			if t, ok := trans[q.Lang+"/"+q.ID]; ok {
+				return t, lang
+			}
+			return "", ""
+		})
+		if err != nil {
+			return nil, nil, fmt.Errorf("fit: %s: %w", s.Name, err)
+		}
+		items = append(items, struck...)
+		logf("%s: %d documents, %d passages, %d questions, %d near misses without their passages, %d with their answer struck", s.Name, len(docs), len(fullPassages), len(s.Questions), len(gaps), len(struck))
 		built[si] = corpusOf{full, fullPassages, fullVecs, lx[full], lang, trans}
 	}
 	// Questions of one set asked of another set's corpus are about a
@@ -176,17 +187,10 @@ func gapItems(ctx context.Context, items []*item, si int, opts Options, j *eval.
 	byKey := map[string]*group{}
 	n := 0
 	for _, it := range items {
-		if it.set != si || it.absent || it.foreign || !it.answerable || len(it.q.AnswerAny) == 0 {
+		if !madeFrom(it, si) {
 			continue
 		}
-		// Only the evidence's documents can hold a relevant passage.
-		evDocs := it.ev.Docs()
-		var gold []int
-		for p := range ps {
-			if slices.Contains(evDocs, ps[p].DocID) && j.Relevant(ps[p], it.ev) {
-				gold = append(gold, p)
-			}
-		}
+		gold := goldPassages(it, j, ps)
 		if len(gold) == 0 {
 			continue
 		}
@@ -239,6 +243,154 @@ func gapItems(ctx context.Context, items []*item, si int, opts Options, j *eval.
 		}
 	}
 	return out, nil
+}
+
+// madeFrom reports whether near misses of set si can be made from it: an
+// answerable question of the set asked of its own corpus, with the answer
+// to look for.
+func madeFrom(it *item, si int) bool {
+	return it.set == si && !it.absent && !it.foreign && !it.gap && !it.struck && it.answerable && len(it.q.AnswerAny) > 0
+}
+
+// goldPassages are the passages of ps relevant to it.
+func goldPassages(it *item, j *eval.Judge, ps []corpus.Passage) []int {
+	// Only the evidence's documents can hold a relevant passage.
+	evDocs := it.ev.Docs()
+	var gold []int
+	for p := range ps {
+		if slices.Contains(evDocs, ps[p].DocID) && j.Relevant(ps[p], it.ev) {
+			gold = append(gold, p)
+		}
+	}
+	return gold
+}
+
+// struckItems makes near misses of about gapQuestions of a set's
+// answerable questions by striking their answer (every string of
+// answer_any, in any case) from the passages holding it: the passage still
+// says what the question says, and not what it asks, as in a report that
+// announces the talks and not their outcome. Questions whose answer
+// another passage holds too are left out; the others are struck in
+// batches, questions whose passages do not overlap sharing one corpus.
+func struckItems(ctx context.Context, items []*item, si int, opts Options, j *eval.Judge, docs []corpus.Document, ps []corpus.Passage, vecs [][]float32, translation func(eval.Question) (string, string)) ([]*item, error) {
+	type source struct {
+		it   *item
+		gold []int
+	}
+	var srcs []source
+	for _, it := range items {
+		if !madeFrom(it, si) {
+			continue
+		}
+		gold := goldPassages(it, j, ps)
+		if len(gold) == 0 {
+			continue
+		}
+		elsewhere := false
+		for p := range ps {
+			if !slices.Contains(gold, p) && eval.Satisfies(ps[p].Text, it.q.AnswerAny) {
+				elsewhere = true
+				break
+			}
+		}
+		if !elsewhere {
+			srcs = append(srcs, source{it, gold})
+		}
+	}
+	if len(srcs) == 0 {
+		return nil, nil
+	}
+	// Every stride-th question, each in the first corpus none of whose
+	// struck passages it shares.
+	stride := max(1, (len(srcs)+gapQuestions-1)/gapQuestions)
+	type batch struct {
+		used map[int]bool
+		srcs []source
+	}
+	var batches []*batch
+	for i := 0; i < len(srcs); i += stride {
+		s := srcs[i]
+		k := slices.IndexFunc(batches, func(b *batch) bool {
+			return !slices.ContainsFunc(s.gold, func(p int) bool { return b.used[p] })
+		})
+		if k < 0 {
+			k = len(batches)
+			batches = append(batches, &batch{used: map[int]bool{}})
+		}
+		for _, p := range s.gold {
+			batches[k].used[p] = true
+		}
+		batches[k].srcs = append(batches[k].srcs, s)
+	}
+	var out []*item
+	for _, b := range batches {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		struck := slices.Clone(ps)
+		var changed []int
+		for _, s := range b.srcs {
+			for _, p := range s.gold {
+				struck[p].Text = strike(struck[p].Text, s.it.q.AnswerAny)
+				changed = append(changed, p)
+			}
+		}
+		var bvecs [][]float32
+		if vecs != nil {
+			bvecs = slices.Clone(vecs)
+			cps := make([]corpus.Passage, len(changed))
+			for i, p := range changed {
+				cps[i] = struck[p]
+			}
+			vs, err := embedPassages(ctx, opts.Embedder, cps)
+			if err != nil {
+				return nil, err
+			}
+			for i, p := range changed {
+				bvecs[p] = vs[i]
+			}
+		}
+		ix := indexPassages(docs, struck)
+		lx := lexicalIndex(opts.Analyzer, docs, struck)
+		for _, s := range b.srcs {
+			q := s.it.q
+			if slices.ContainsFunc(s.gold, func(p int) bool { return eval.Satisfies(struck[p].Text, q.AnswerAny) }) {
+				continue // struck and still there: the answer is spelled otherwise too
+			}
+			it := &item{set: si, fold: s.it.fold, q: q, struck: true, ix: ix, passages: struck}
+			tr, trLang := translation(q)
+			it.query = ix.NewQuery(opts.Analyzer, q.Question, q.Lang, tr, trLang)
+			dense, err := denseScores(ctx, opts.Embedder, bvecs, q.Question, tr)
+			if err != nil {
+				return nil, err
+			}
+			it.cands = ix.Candidates(it.query, conceptSignals(opts.Analyzer, lx, dense, q.Question, q.Lang, tr))
+			it.labels = make([]bool, len(it.cands))
+			out = append(out, it)
+		}
+	}
+	return out, nil
+}
+
+// strike removes from text every occurrence, in any case, of every string
+// of groups, longest first (an apostrophe matching either spelling, as
+// eval.Satisfies reads them).
+func strike(text string, groups [][]string) string {
+	var alts []string
+	for _, g := range groups {
+		for _, s := range g {
+			if strings.TrimSpace(s) != "" {
+				alts = append(alts, s)
+			}
+		}
+	}
+	slices.SortStableFunc(alts, func(a, b string) int { return len(b) - len(a) })
+	for _, s := range alts {
+		pat := regexp.QuoteMeta(strings.ReplaceAll(s, "’", "'"))
+		pat = strings.ReplaceAll(pat, "'", "['’]")
+		text = regexp.MustCompile("(?i)"+pat).ReplaceAllString(text, "")
+	}
+	return text
 }
 
 // foreignQuestions is about how many of each other set's questions a

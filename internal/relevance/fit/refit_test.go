@@ -87,6 +87,10 @@ var floors = []struct {
 	// question: every other word of it is still in the corpus.
 	{"squadit/gap", "all", 0, 0, 0, 0, 0, 0, 0.95},
 	{"seed/gap", "all", 0, 0, 0, 0, 0, 0, 0.95},
+	// Near misses made by striking the answer from its passages: what the
+	// model reads worst (not a target the thresholds are chosen for).
+	{"squadit/struck", "all", 0, 0, 0, 0, 0, 0, 0.82},
+	{"seed/struck", "all", 0, 0, 0, 0, 0, 0, 0.74},
 }
 
 func checkFloors(t *testing.T, rep fit.Report) {

@@ -149,6 +149,8 @@ func summarise(sets []Set, items []*item, os []outcome, th relevance.Thresholds)
 			name += "/foreign"
 		case o.it.gap:
 			name += "/gap"
+		case o.it.struck:
+			name += "/struck"
 		}
 		add([2]string{name, o.it.q.Lang}, o)
 		add([2]string{name, "all"}, o)
