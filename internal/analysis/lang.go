@@ -3,6 +3,7 @@ package analysis
 import (
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // DetectLang guesses whether text is Italian ("it") or English ("en").
@@ -14,9 +15,9 @@ import (
 // regression on its letter n-grams favours, fitted on general Italian and
 // English word lists (langmodel.txt, made by langfit), and a tie of votes
 // goes to the summed log-odds. A capitalised word after the first is
-// a name ("Kursk", "Pyongyang") and gives no spelling evidence; a word in
-// capitals ("UN", "US") is an acronym, no function word, unless the whole
-// text is in capitals. It is meant for documents and for short questions
+// a name ("Kursk", "Pyongyang") and gives no spelling evidence; a word of
+// two or more capitals ("UN", "IS") is an acronym, no function word,
+// unless the whole text is in capitals. It is meant for documents and for short questions
 // alike ("Quando?" is Italian, "Who signed it?" English), and tolerates
 // missing accents. When nothing tips the balance, for example an empty
 // string or a bare name, it returns "en".
@@ -48,9 +49,10 @@ func detect(text string, spelling bool, tie string) string {
 	})
 	shouted := !strings.ContainsFunc(text, unicode.IsLower)
 	for i, rw := range raw {
-		// A word in capitals in a text that is not is an acronym ("UN",
-		// "US", "NATO"): a name, not the article "un" or the pronoun "us".
-		if !shouted && len(rw) > 1 && !strings.ContainsFunc(rw, unicode.IsLower) {
+		// A word of two or more capitals in a text that is not in
+		// capitals is an acronym ("UN", "IS", "WHO"): a name, not the
+		// article "un" or the verb "is".
+		if !shouted && utf8.RuneCountInString(rw) > 1 && !strings.ContainsFunc(rw, unicode.IsLower) {
 			continue
 		}
 		w := strings.ToLower(rw)

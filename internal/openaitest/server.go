@@ -508,7 +508,7 @@ func (s *Server) handleEmbeddings(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) handleModels(w http.ResponseWriter, r *http.Request) {
-	_, _ = s.record(r) // the body of a GET is not read
+	_, _ = s.record(r) // a GET's body is empty: nothing to report
 	s.mu.Lock()
 	models := append([]string(nil), s.models...)
 	s.mu.Unlock()

@@ -151,8 +151,8 @@ func Write(ctx context.Context, dir string, m *Manifest, vs *Store) error {
 	if _, err := lock.TryLockContext(ctx, 50*time.Millisecond); err != nil {
 		return fmt.Errorf("lock index dir: %w", err)
 	}
-	// The lock file's lock goes with the descriptor; Unlock's error would
-	// only say it was already gone.
+	// Unlock releases the lock and closes the lock file; the lock goes
+	// with the descriptor whatever its error, and the work is done.
 	defer func() { _ = lock.Unlock() }()
 
 	tmp, err := os.MkdirTemp(dir, "gen-*.tmp")

@@ -2,7 +2,9 @@ package fit
 
 import (
 	"context"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/briefing/briefing/corpus"
@@ -89,7 +91,7 @@ func TestGapItems(t *testing.T) {
 }
 
 // TestStruckItems: a struck near miss is its question asked of the corpus
-// with its answer struck from the passages holding it, every other word
+// with its answer struck from the passages holding it, the rest of them
 // left; a question whose answer another passage holds makes none and
 // strikes nothing; questions sharing a passage are struck in different
 // corpora; each keeps its question's fold and is labelled unanswerable.
@@ -121,8 +123,14 @@ func TestStruckItems(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	opts := Options{Folds: 2, Analyzer: analysis.New(g)}
-	struck, err := struckItems(context.Background(), items, 0, opts, j, []corpus.Document{doc}, ps, nil, func(eval.Question) (string, string) { return "", "" })
+	emb := &recordingEmbedder{}
+	opts := Options{Folds: 2, Analyzer: analysis.New(g), Embedder: emb}
+	vecs := make([][]float32, len(ps))
+	for i, p := range ps {
+		vecs[i] = []float32{float32(len(p.Text))}
+	}
+	orig := slices.Clone(vecs)
+	struck, err := struckItems(context.Background(), items, 0, opts, j, []corpus.Document{doc}, ps, vecs, func(eval.Question) (string, string) { return "", "" })
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -163,8 +171,47 @@ func TestStruckItems(t *testing.T) {
 		if !strings.Contains(it.passages[1].Text, "Mosca") {
 			t.Errorf("%s: q3, which makes no near miss, was struck: %q", id, it.passages[1].Text)
 		}
-		if len(it.cands) == 0 || len(it.labels) != len(it.cands) {
-			t.Errorf("%s: %d candidates, %d labels; want candidates, each labelled", id, len(it.cands), len(it.labels))
+		if len(it.cands) == 0 || len(it.labels) != len(it.cands) || slices.Contains(it.labels, true) {
+			t.Errorf("%s: %d candidates, labels %v; want candidates, each labelled irrelevant", id, len(it.cands), it.labels)
 		}
 	}
+	// The struck passages, and only they, are embedded anew; the
+	// corpus's own vectors are left as they were.
+	for _, txt := range emb.docs {
+		if !slices.Contains([]string{want["q1"], want["q2"], want["q4"]}, txt) {
+			t.Errorf("embedded %q, which is no struck passage", txt)
+		}
+	}
+	if len(emb.docs) != 3 {
+		t.Errorf("%d passages embedded anew, want the 3 struck ones", len(emb.docs))
+	}
+	for i := range vecs {
+		if vecs[i][0] != orig[i][0] {
+			t.Errorf("the corpus's vector %d changed", i)
+		}
+	}
+}
+
+// recordingEmbedder embeds a text as its length and records the passages
+// it is given.
+type recordingEmbedder struct {
+	mu   sync.Mutex
+	docs []string
+}
+
+func (e *recordingEmbedder) Name() string { return "recording" }
+
+func (e *recordingEmbedder) EmbedDocuments(_ context.Context, texts []string) ([][]float32, error) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.docs = append(e.docs, texts...)
+	out := make([][]float32, len(texts))
+	for i, t := range texts {
+		out[i] = []float32{float32(len(t))}
+	}
+	return out, nil
+}
+
+func (e *recordingEmbedder) EmbedQuery(_ context.Context, text string) ([]float32, error) {
+	return []float32{float32(len(text))}, nil
 }

@@ -265,7 +265,7 @@ func goldPassages(it *item, j *eval.Judge, ps []corpus.Passage) []int {
 	return gold
 }
 
-// struckItems makes near misses of about gapQuestions of a set's
+// struckItems makes near misses of up to about gapQuestions of a set's
 // answerable questions by striking their answer (every string of
 // answer_any, in any case) from the passages holding it: the passage still
 // says what the question says, and not what it asks, as in a report that
@@ -327,6 +327,9 @@ func struckItems(ctx context.Context, items []*item, si int, opts Options, j *ev
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
+		// A struck passage keeps its ID, Start and End, which no longer
+		// locate its text in the document: nothing reads them for an
+		// unanswerable item, which is never judged.
 		struck := slices.Clone(ps)
 		var changed []int
 		for _, s := range b.srcs {
@@ -373,8 +376,9 @@ func struckItems(ctx context.Context, items []*item, si int, opts Options, j *ev
 }
 
 // strike removes from text every occurrence, in any case, of every string
-// of groups, longest first (an apostrophe matching either spelling, as
-// eval.Satisfies reads them).
+// of groups, longest first (an apostrophe matching either spelling). It
+// matches as eval.Satisfies does, within words too ("Roma" in "Romania"):
+// what Satisfies would still find, the near miss would still hold.
 func strike(text string, groups [][]string) string {
 	var alts []string
 	for _, g := range groups {
@@ -384,13 +388,16 @@ func strike(text string, groups [][]string) string {
 			}
 		}
 	}
-	slices.SortStableFunc(alts, func(a, b string) int { return len(b) - len(a) })
-	for _, s := range alts {
-		pat := regexp.QuoteMeta(strings.ReplaceAll(s, "’", "'"))
-		pat = strings.ReplaceAll(pat, "'", "['’]")
-		text = regexp.MustCompile("(?i)"+pat).ReplaceAllString(text, "")
+	if len(alts) == 0 {
+		return text
 	}
-	return text
+	// Longest first: an alternation takes the first alternative that
+	// matches, and "6 novembre" must go whole, not leave "novembre".
+	slices.SortStableFunc(alts, func(a, b string) int { return len(b) - len(a) })
+	for i, s := range alts {
+		alts[i] = strings.ReplaceAll(regexp.QuoteMeta(strings.ReplaceAll(s, "’", "'")), "'", "['’]")
+	}
+	return regexp.MustCompile("(?i)"+strings.Join(alts, "|")).ReplaceAllString(text, "")
 }
 
 // foreignQuestions is about how many of each other set's questions a
