@@ -25,12 +25,6 @@ func TestGapItems(t *testing.T) {
 		"Il trattato prevede assistenza militare reciproca e fu firmato a Pyongyang durante la visita di Putin a giugno.",
 		"Mosca e la Corea del Nord hanno rafforzato la cooperazione militare con esercitazioni congiunte nel mar del Giappone.",
 	}
-	doc := corpus.Document{ID: "a", Title: "Trattato", Lang: "it", Body: strings.Join(para, "\n\n")}
-	ps := corpus.Chunk(doc, corpus.ChunkOptions{MaxChars: 150, MinChars: 10})
-	if len(ps) != len(para) {
-		t.Fatalf("%d passages, want one per paragraph (%d)", len(ps), len(para))
-	}
-	j := eval.NewJudge([]corpus.Document{doc})
 	qs := []eval.Question{
 		// answer only in paragraph 0
 		{ID: "q1", Lang: "it", Question: "Chi riconobbe per primo la Corea del Nord?", Evidence: []string{"fu la prima nazione a riconoscere la Corea del Nord"}, AnswerAny: [][]string{{"Unione Sovietica"}}, Answerable: true},
@@ -41,15 +35,8 @@ func TestGapItems(t *testing.T) {
 		// answer only in paragraph 2
 		{ID: "q4", Lang: "it", Question: "Dove fu firmato il trattato?", Evidence: []string{"fu firmato a Pyongyang"}, AnswerAny: [][]string{{"Pyongyang durante"}}, Answerable: true},
 	}
-	var items []*item
-	for i, q := range qs {
-		items = append(items, &item{set: 0, fold: i % 2, q: q, ev: j.Locate(q.Evidence), answerable: true})
-	}
-	g, err := analysis.DefaultGlossary()
-	if err != nil {
-		t.Fatal(err)
-	}
-	opts := Options{Folds: 2, Analyzer: analysis.New(g)}
+	doc, ps, j, items, a := nearMissFixture(t, para, qs)
+	opts := Options{Folds: 2, Analyzer: a}
 	gaps, err := gapItems(context.Background(), items, 0, opts, j, []corpus.Document{doc}, ps, nil, func(eval.Question) (string, string) { return "", "" })
 	if err != nil {
 		t.Fatal(err)
@@ -102,12 +89,6 @@ func TestStruckItems(t *testing.T) {
 		"Il parlamento russo ha ratificato il trattato di mutua difesa il 6 novembre, dopo un lungo dibattito a Mosca.",
 		"Mosca e la Corea del Nord hanno rafforzato la cooperazione militare con esercitazioni congiunte nel mar del Giappone.",
 	}
-	doc := corpus.Document{ID: "a", Title: "Trattato", Lang: "it", Body: strings.Join(para, "\n\n")}
-	ps := corpus.Chunk(doc, corpus.ChunkOptions{MaxChars: 150, MinChars: 10})
-	if len(ps) != len(para) {
-		t.Fatalf("%d passages, want one per paragraph (%d)", len(ps), len(para))
-	}
-	j := eval.NewJudge([]corpus.Document{doc})
 	qs := []eval.Question{
 		{ID: "q1", Lang: "it", Question: "Chi riconobbe per primo la Corea del Nord?", Evidence: []string{"fu la prima nazione a riconoscere la Corea del Nord"}, AnswerAny: [][]string{{"Unione Sovietica", "URSS"}}, Answerable: true},
 		{ID: "q2", Lang: "it", Question: "In che anno fu riconosciuta la Corea del Nord?", Evidence: []string{"fu la prima nazione a riconoscere la Corea del Nord"}, AnswerAny: [][]string{{"1948"}}, Answerable: true},
@@ -115,16 +96,9 @@ func TestStruckItems(t *testing.T) {
 		{ID: "q3", Lang: "it", Question: "Dove si è svolto il dibattito sul trattato?", Evidence: []string{"dopo un lungo dibattito a Mosca"}, AnswerAny: [][]string{{"Mosca"}}, Answerable: true},
 		{ID: "q4", Lang: "it", Question: "Quando il parlamento russo ha ratificato il trattato?", Evidence: []string{"ha ratificato il trattato di mutua difesa"}, AnswerAny: [][]string{{"6 NOVEMBRE"}}, Answerable: true},
 	}
-	var items []*item
-	for i, q := range qs {
-		items = append(items, &item{set: 0, fold: i % 2, q: q, ev: j.Locate(q.Evidence), answerable: true})
-	}
-	g, err := analysis.DefaultGlossary()
-	if err != nil {
-		t.Fatal(err)
-	}
+	doc, ps, j, items, a := nearMissFixture(t, para, qs)
 	emb := &recordingEmbedder{}
-	opts := Options{Folds: 2, Analyzer: analysis.New(g), Embedder: emb}
+	opts := Options{Folds: 2, Analyzer: a, Embedder: emb}
 	vecs := make([][]float32, len(ps))
 	for i, p := range ps {
 		vecs[i] = []float32{float32(len(p.Text))}
@@ -214,4 +188,26 @@ func (e *recordingEmbedder) EmbedDocuments(_ context.Context, texts []string) ([
 
 func (e *recordingEmbedder) EmbedQuery(_ context.Context, text string) ([]float32, error) {
 	return []float32{float32(len(text))}, nil
+}
+
+// nearMissFixture is a one-document corpus of paras, a passage each, and
+// qs about it as answerable items of set 0 in two folds, with the
+// glossary's analyser.
+func nearMissFixture(t *testing.T, paras []string, qs []eval.Question) (corpus.Document, []corpus.Passage, *eval.Judge, []*item, *analysis.Analyzer) {
+	t.Helper()
+	doc := corpus.Document{ID: "a", Title: "Trattato", Lang: "it", Body: strings.Join(paras, "\n\n")}
+	ps := corpus.Chunk(doc, corpus.ChunkOptions{MaxChars: 150, MinChars: 10})
+	if len(ps) != len(paras) {
+		t.Fatalf("%d passages, want one per paragraph (%d)", len(ps), len(paras))
+	}
+	j := eval.NewJudge([]corpus.Document{doc})
+	var items []*item
+	for i, q := range qs {
+		items = append(items, &item{set: 0, fold: i % 2, q: q, ev: j.Locate(q.Evidence), answerable: true})
+	}
+	g, err := analysis.DefaultGlossary()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return doc, ps, j, items, analysis.New(g)
 }

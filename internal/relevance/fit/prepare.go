@@ -110,22 +110,18 @@ func prepare(ctx context.Context, sets []Set, opts Options, logf func(string, ..
 				return nil, nil, fmt.Errorf("fit: %s: %w", s.Name, prepErr)
 			}
 		}
-		gaps, err := gapItems(ctx, items, si, opts, judges[si], docs, fullPassages, fullVecs, func(q eval.Question) (string, string) {
+		translation := func(q eval.Question) (string, string) {
 			if t, ok := trans[q.Lang+"/"+q.ID]; ok {
 				return t, lang
 			}
 			return "", ""
-		})
+		}
+		gaps, err := gapItems(ctx, items, si, opts, judges[si], docs, fullPassages, fullVecs, translation)
 		if err != nil {
 			return nil, nil, fmt.Errorf("fit: %s: %w", s.Name, err)
 		}
 		items = append(items, gaps...)
-		struck, err := struckItems(ctx, items, si, opts, judges[si], docs, fullPassages, fullVecs, func(q eval.Question) (string, string) {
-			if t, ok := trans[q.Lang+"/"+q.ID]; ok {
-				return t, lang
-			}
-			return "", ""
-		})
+		struck, err := struckItems(ctx, items, si, opts, judges[si], docs, fullPassages, fullVecs, translation)
 		if err != nil {
 			return nil, nil, fmt.Errorf("fit: %s: %w", s.Name, err)
 		}
@@ -231,18 +227,29 @@ func gapItems(ctx context.Context, items []*item, si int, opts Options, j *eval.
 				continue
 			}
 			it := &item{set: si, fold: src.fold, q: src.q, gap: true, ix: ix, passages: kept}
-			tr, trLang := translation(src.q)
-			it.query = ix.NewQuery(opts.Analyzer, src.q.Question, src.q.Lang, tr, trLang)
-			dense, err := denseScores(ctx, opts.Embedder, keptVecs, src.q.Question, tr)
-			if err != nil {
+			if err := askNearMiss(ctx, it, opts, lx, keptVecs, translation); err != nil {
 				return nil, err
 			}
-			it.cands = ix.Candidates(it.query, conceptSignals(opts.Analyzer, lx, dense, src.q.Question, src.q.Lang, tr))
-			it.labels = make([]bool, len(it.cands))
 			out = append(out, it)
 		}
 	}
 	return out, nil
+}
+
+// askNearMiss asks the near miss it of its corpus (it.ix, lx and the
+// passages' vectors): its query, and its candidates, each labelled
+// irrelevant.
+func askNearMiss(ctx context.Context, it *item, opts Options, lx *lexical.Index, vecs [][]float32, translation func(eval.Question) (string, string)) error {
+	q := it.q
+	tr, trLang := translation(q)
+	it.query = it.ix.NewQuery(opts.Analyzer, q.Question, q.Lang, tr, trLang)
+	dense, err := denseScores(ctx, opts.Embedder, vecs, q.Question, tr)
+	if err != nil {
+		return err
+	}
+	it.cands = it.ix.Candidates(it.query, conceptSignals(opts.Analyzer, lx, dense, q.Question, q.Lang, tr))
+	it.labels = make([]bool, len(it.cands))
+	return nil
 }
 
 // madeFrom reports whether near misses of set si can be made from it: an
@@ -358,17 +365,12 @@ func struckItems(ctx context.Context, items []*item, si int, opts Options, j *ev
 		for _, s := range b.srcs {
 			q := s.it.q
 			if slices.ContainsFunc(s.gold, func(p int) bool { return eval.Satisfies(struck[p].Text, q.AnswerAny) }) {
-				continue // struck and still there: the answer is spelled otherwise too
+				continue // striking joined the text around it into the answer again
 			}
 			it := &item{set: si, fold: s.it.fold, q: q, struck: true, ix: ix, passages: struck}
-			tr, trLang := translation(q)
-			it.query = ix.NewQuery(opts.Analyzer, q.Question, q.Lang, tr, trLang)
-			dense, err := denseScores(ctx, opts.Embedder, bvecs, q.Question, tr)
-			if err != nil {
+			if err := askNearMiss(ctx, it, opts, lx, bvecs, translation); err != nil {
 				return nil, err
 			}
-			it.cands = ix.Candidates(it.query, conceptSignals(opts.Analyzer, lx, dense, q.Question, q.Lang, tr))
-			it.labels = make([]bool, len(it.cands))
 			out = append(out, it)
 		}
 	}
