@@ -290,7 +290,7 @@ func TestCLIObeyedInjectionIsNotVerified(t *testing.T) {
 			if len(srv.ChatRequests()) == 0 {
 				t.Fatalf("test is void: the LLM was not asked\n%s", r.stdout)
 			}
-			answer, _, _ := strings.Cut(r.stdout, "\nSources:")
+			answer, _, _ := strings.Cut(r.stdout, "\nFonti:")
 			if strings.Contains(r.stdout, "citations verified") || strings.Contains(r.stdout, "citazioni verificate") || strings.Contains(answer, "PWNED") || strings.Contains(answer, "@everyone") {
 				t.Errorf("the obeyed injection is shown as the answer:\n%s", r.stdout)
 			}

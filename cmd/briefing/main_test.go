@@ -118,7 +118,7 @@ func TestAskAnswersWithSources(t *testing.T) {
 			if r.code != 0 {
 				t.Fatalf("exit %d, stderr:\n%s", r.code, r.stderr)
 			}
-			for _, want := range []string{"6 novembre", "[1]", "\nSources:\n[1] Il trattato — “"} {
+			for _, want := range []string{"6 novembre", "[1]", "\nFonti:\n[1] Il trattato — “", "senza data", "\nAggiornato al "} {
 				if !strings.Contains(r.stdout, want) {
 					t.Errorf("stdout lacks %q:\n%s", want, r.stdout)
 				}
@@ -547,7 +547,18 @@ func TestAskRendering(t *testing.T) {
 		{
 			name:   "refusal",
 			answer: briefing.Answer{Text: "The corpus does not cover this.", Refused: true},
-			want:   "The corpus does not cover this.\n\nAs of 2025-01-02T15:04:00Z (when the index was built; the sources are undated).\n",
+			want:   "The corpus does not cover this.\n\nAs of 2025-01-02T15:04:00Z (when the index was built).\n",
+		},
+		{
+			name: "Italian answer",
+			answer: briefing.Answer{Text: "Il 6 novembre [1].", Lang: "it", Citations: []briefing.Citation{
+				{N: 1, Passage: p, Quote: "Il parlamento ha ratificato il trattato il 6 novembre."}}},
+			want: "Il 6 novembre [1].\n\nFonti:\n[1] Il trattato — “Il parlamento ha ratificato il trattato il 6 novembre.”\n    senza data\n\nAggiornato al 2025-01-02T15:04:00Z (quando è stato costruito l'indice; le fonti sono senza data).\n",
+		},
+		{
+			name:   "Italian refusal",
+			answer: briefing.Answer{Text: "Il corpus non tratta questo argomento.", Lang: "it", Refused: true},
+			want:   "Il corpus non tratta questo argomento.\n\nAggiornato al 2025-01-02T15:04:00Z (quando è stato costruito l'indice).\n",
 		},
 		{
 			name: "LLM answer",
@@ -558,12 +569,12 @@ func TestAskRendering(t *testing.T) {
 		{
 			name:   "fallback",
 			answer: briefing.Answer{Text: "On 6 November.", Lang: "en", Fallback: true, FallbackReason: "llm: timeout"},
-			want:   "On 6 November.\n\nAs of 2025-01-02T15:04:00Z (when the index was built; the sources are undated).\n\n(The LLM failed, so this is the extractive answer; the cause is in the log on stderr.)\n",
+			want:   "On 6 November.\n\nAs of 2025-01-02T15:04:00Z (when the index was built).\n\n(The LLM failed, so this is the extractive answer; the cause is in the log on stderr.)\n",
 		},
 		{
 			name:   "Italian fallback",
 			answer: briefing.Answer{Text: "Il 6 novembre.", Lang: "it", Fallback: true, FallbackReason: "llm: timeout"},
-			want:   "Il 6 novembre.\n\nAs of 2025-01-02T15:04:00Z (when the index was built; the sources are undated).\n\n(Il modello linguistico non ha risposto, quindi questa è la risposta estrattiva; la causa è nel log su stderr.)\n",
+			want:   "Il 6 novembre.\n\nAggiornato al 2025-01-02T15:04:00Z (quando è stato costruito l'indice).\n\n(Il modello linguistico non ha risposto, quindi questa è la risposta estrattiva; la causa è nel log su stderr.)\n",
 		},
 		{
 			name: "engine error",

@@ -164,21 +164,43 @@ func writeJSON(w io.Writer, v any) error {
 	return nil
 }
 
-// answerNote is the closing note of a generated or fallback answer.
-type answerNote struct{ generated, fallback string }
+// answerText holds the sentences the CLI adds around an answer, by answer
+// language: the answer's own language is the reader's. A fallback's cause
+// is for the operator: the engine logs it on stderr, and stdout carries
+// only the notice.
+type answerText struct {
+	sources, undated              string
+	asOfDocs, asOfIndex, asOfNone string
+	generated, fallback           string
+}
 
-// answerNotes are the notes by answer language; the answer's own language
-// is the reader's. A fallback's cause is for the operator: the engine logs
-// it on stderr, and stdout carries only the notice.
-var answerNotes = map[string]answerNote{
+var answerTexts = map[string]answerText{
 	"en": {
+		sources:   "Sources:",
+		undated:   "undated",
+		asOfDocs:  "As of %s (the newest cited document).",
+		asOfIndex: "As of %s (when the index was built; the sources are undated).",
+		asOfNone:  "As of %s (when the index was built).",
 		generated: "(Written by the LLM from the passages above; citations verified.)",
 		fallback:  "(The LLM failed, so this is the extractive answer; the cause is in the log on stderr.)",
 	},
 	"it": {
+		sources:   "Fonti:",
+		undated:   "senza data",
+		asOfDocs:  "Aggiornato al %s (il documento citato più recente).",
+		asOfIndex: "Aggiornato al %s (quando è stato costruito l'indice; le fonti sono senza data).",
+		asOfNone:  "Aggiornato al %s (quando è stato costruito l'indice).",
 		generated: "(Scritta dal modello linguistico a partire dai passaggi qui sopra; citazioni verificate.)",
 		fallback:  "(Il modello linguistico non ha risposto, quindi questa è la risposta estrattiva; la causa è nel log su stderr.)",
 	},
+}
+
+// textFor returns the CLI's sentences in lang, English when lang has none.
+func textFor(lang string) answerText {
+	if t, ok := answerTexts[lang]; ok {
+		return t
+	}
+	return answerTexts["en"]
 }
 
 // writeAnswer prints an answer for a person: the text with its [n] markers,
@@ -191,22 +213,23 @@ func writeAnswer(w io.Writer, a briefing.Answer, indexed time.Time) error {
 	var b strings.Builder
 	// A refusal already says, in the question's language, that the corpus
 	// does not cover the question.
+	note := textFor(a.Lang)
 	b.WriteString(strings.TrimSpace(a.Text))
 	b.WriteString("\n")
 	if len(a.Citations) > 0 {
-		b.WriteString("\nSources:\n")
+		b.WriteString("\n" + note.sources + "\n")
 		for _, c := range a.Citations {
-			fmt.Fprintf(&b, "[%d] %s — “%s”\n    %s\n", c.N, c.Passage.Title, oneLine(c.Quote), metaLine(c.Passage))
+			fmt.Fprintf(&b, "[%d] %s — “%s”\n    %s\n", c.N, c.Passage.Title, oneLine(c.Quote), metaLine(c.Passage, a.Lang))
 		}
 	}
-	if asOf, kind := answerAsOf(a, indexed); kind == "documents" {
-		fmt.Fprintf(&b, "\nAs of %s (the newest cited document).\n", asOf)
-	} else {
-		fmt.Fprintf(&b, "\nAs of %s (when the index was built; the sources are undated).\n", asOf)
-	}
-	note, ok := answerNotes[a.Lang]
-	if !ok {
-		note = answerNotes["en"]
+	asOf, kind := answerAsOf(a, indexed)
+	switch {
+	case kind == "documents":
+		fmt.Fprintf(&b, "\n"+note.asOfDocs+"\n", asOf)
+	case len(a.Citations) == 0:
+		fmt.Fprintf(&b, "\n"+note.asOfNone+"\n", asOf)
+	default:
+		fmt.Fprintf(&b, "\n"+note.asOfIndex+"\n", asOf)
 	}
 	switch {
 	case a.Fallback:
@@ -218,8 +241,9 @@ func writeAnswer(w io.Writer, a briefing.Answer, indexed time.Time) error {
 	return err
 }
 
-// metaLine is outlet · date (or "undated") · URL of a passage's document.
-func metaLine(p corpus.Passage) string {
+// metaLine is outlet · date (or "undated", in lang) · URL of a passage's
+// document.
+func metaLine(p corpus.Passage, lang string) string {
 	parts := []string{}
 	if p.Source != "" {
 		parts = append(parts, oneLine(p.Source))
@@ -227,7 +251,7 @@ func metaLine(p corpus.Passage) string {
 	if p.Date != "" {
 		parts = append(parts, p.Date)
 	} else {
-		parts = append(parts, "undated")
+		parts = append(parts, textFor(lang).undated)
 	}
 	if p.URL != "" {
 		parts = append(parts, p.URL)

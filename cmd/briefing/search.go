@@ -108,7 +108,7 @@ func writeHits(w io.Writer, hits []briefing.Hit) error {
 			b.WriteString("\n")
 		}
 		fmt.Fprintf(&b, "%d. relevance %.3f  fused %.4f  dense %.3f  lexical %.3f  %s\n", h.Rank, h.Score, h.Fused, h.Dense, h.Lexical, passageRef(h.Passage))
-		fmt.Fprintf(&b, "   %s — %s\n", h.Passage.Title, metaLine(h.Passage))
+		fmt.Fprintf(&b, "   %s — %s\n", h.Passage.Title, metaLine(h.Passage, "en"))
 		fmt.Fprintf(&b, "   %s\n", oneLine(h.Passage.Text))
 	}
 	_, err := io.WriteString(w, safetext.Terminal(b.String()))

@@ -94,32 +94,40 @@ func joinAdjacent(text string, spans []corpus.Span) []corpus.Span {
 }
 
 // framing introduces a quoted answer: as the sources' or as the closest
-// passages, noting when they are in another language.
+// passages, noting when all or some of them are in another language.
 func framing(lang string, docs Docs, hits []briefing.Hit, picks []Pick, uncertain bool) string {
-	foreign := ""
+	foreign, quoted := "", 0
+	some := false
 	for _, pk := range picks {
+		if len(pk.Spans) == 0 {
+			continue
+		}
+		quoted++
 		if dl := docs.Meta(hits[pk.Hit].Passage.DocID).Lang; dl != "" && dl != lang {
 			foreign = dl
+		} else {
+			some = true // at least one quote is in the reader's language
 		}
+	}
+	note := ""
+	switch {
+	case foreign == "" || quoted == 0:
+	case lang == "it" && foreign == "en" && some:
+		note = " (in parte in inglese)"
+	case lang == "it" && foreign == "en":
+		note = " (in inglese)"
+	case lang != "it" && foreign == "it" && some:
+		note = " (some in Italian)"
+	case lang != "it" && foreign == "it":
+		note = " (in Italian)"
 	}
 	switch {
 	case uncertain && lang == "it":
-		if foreign == "en" {
-			return "Nessun passaggio risponde direttamente; i più vicini (in inglese) sono:"
-		}
-		return "Nessun passaggio risponde direttamente; i più vicini sono:"
+		return "Nessun passaggio risponde direttamente; i più vicini" + note + " sono:"
 	case uncertain:
-		if foreign == "it" {
-			return "No passage answers this directly; the closest ones (in Italian) are:"
-		}
-		return "No passage answers this directly; the closest ones are:"
+		return "No passage answers this directly; the closest ones" + note + " are:"
 	case lang == "it":
-		if foreign == "en" {
-			return "Secondo le fonti (in inglese):"
-		}
-		return "Secondo le fonti:"
-	case foreign == "it":
-		return "According to the sources (in Italian):"
+		return "Secondo le fonti" + note + ":"
 	}
-	return "According to the sources:"
+	return "According to the sources" + note + ":"
 }
