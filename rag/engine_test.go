@@ -16,6 +16,7 @@ import (
 	"github.com/briefing/briefing/corpus"
 	"github.com/briefing/briefing/rag"
 	"github.com/briefing/briefing/rag/hashed"
+	"github.com/google/go-cmp/cmp"
 )
 
 // mustDefaultDocs loads the embedded corpus.
@@ -357,10 +358,17 @@ func TestFailedIndexKeepsOldIndex(t *testing.T) {
 		if err := os.WriteFile(dir, []byte("not a dir"), 0o644); err != nil {
 			t.Fatal(err)
 		}
-		changed := append([]corpus.Document(nil), docs...)
-		changed[1].Body += "\n\nNuovo paragrafo."
+		// The new corpus must differ from the old one in what the engine
+		// serves, or swapping it in before the write would go unnoticed:
+		// drop one document and change the other.
+		before := e.Documents()
+		changed := []corpus.Document{docs[1]}
+		changed[0].Body += "\n\nNuovo paragrafo."
 		if _, err := e.Index(ctx, changed, nil); err == nil {
 			t.Fatal("Index into an unwritable dir succeeded")
+		}
+		if diff := cmp.Diff(before, e.Documents()); diff != "" {
+			t.Errorf("documents served after a failed Index changed (-old +now):\n%s", diff)
 		}
 		a, err := e.Answer(ctx, briefing.Request{Question: q})
 		if err != nil || a.Refused {
