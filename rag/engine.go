@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"sync"
 	"sync/atomic"
 	"time"
 
@@ -154,10 +153,13 @@ type Engine struct {
 	extractor extract.Extractor
 	// model ranks passages, decides the state of an answer and picks its
 	// sentences.
-	model   *relevance.Model
-	log     *slog.Logger
-	cur     atomic.Pointer[snapshot]
-	indexMu sync.Mutex
+	model *relevance.Model
+	log   *slog.Logger
+	cur   atomic.Pointer[snapshot]
+	// indexSem is a one-slot semaphore serialising Index and Rebuild: a
+	// mutex would keep a waiting caller past its ctx while the holder
+	// embeds over the network.
+	indexSem chan struct{}
 	// rewrites caches query translations by language pair and question;
 	// queryVecs query embeddings by text; summaries generated summaries
 	// by index version and request.
@@ -238,6 +240,7 @@ func New(ctx context.Context, opts Options) (*Engine, error) {
 		opts.Glossary = g
 	}
 	e := &Engine{opts: opts, analyzer: analysis.New(opts.Glossary), log: opts.Logger, model: opts.Model,
+		indexSem:  make(chan struct{}, 1),
 		rewrites:  lrucache.New[string, string](rewriteCacheSize),
 		queryVecs: lrucache.New[string, []float32](queryVecCacheSize),
 		summaries: lrucache.New[string, briefing.Answer](summaryCacheSize)}

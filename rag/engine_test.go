@@ -11,6 +11,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/briefing/briefing"
 	"github.com/briefing/briefing/corpus"
@@ -476,6 +477,62 @@ func TestConcurrentIndexCallsSerialise(t *testing.T) {
 	}
 	if got := emb.embedded.Load(); got != int64(total) {
 		t.Errorf("4 concurrent Index calls embedded %d passages, want %d (once)", got, total)
+	}
+}
+
+// blockingEmbedder holds the first EmbedDocuments call until release is
+// closed, telling the test through entered that it is holding.
+type blockingEmbedder struct {
+	briefing.Embedder
+	once    sync.Once
+	entered chan struct{}
+	release chan struct{}
+}
+
+func (b *blockingEmbedder) EmbedDocuments(ctx context.Context, texts []string) ([][]float32, error) {
+	b.once.Do(func() {
+		close(b.entered)
+		<-b.release
+	})
+	return b.Embedder.EmbedDocuments(ctx, texts)
+}
+
+// TestIndexWaitEndsWithItsContext: an Index waiting behind one that is
+// embedding returns its ctx's error instead of waiting for the embedder.
+func TestIndexWaitEndsWithItsContext(t *testing.T) {
+	t.Parallel()
+	docs := mustDefaultDocs(t)
+	emb := &blockingEmbedder{Embedder: hashed.New(64, nil), entered: make(chan struct{}), release: make(chan struct{})}
+	e := mustEngine(t, "", rag.Options{Embedder: emb}, nil)
+	first := make(chan error, 1)
+	go func() {
+		_, err := e.Index(context.Background(), docs, nil)
+		first <- err
+	}()
+	<-emb.entered
+
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	second := make(chan error, 1)
+	go func() {
+		_, err := e.Index(ctx, docs, nil)
+		second <- err
+	}()
+	select {
+	case err := <-second:
+		if !errors.Is(err, context.Canceled) {
+			t.Errorf("waiting Index with a cancelled ctx = %v, want context.Canceled", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Error("waiting Index ignored its cancelled ctx while another Index held the engine")
+		close(emb.release)
+		<-second
+		<-first
+		return
+	}
+	close(emb.release)
+	if err := <-first; err != nil {
+		t.Errorf("first Index: %v", err)
 	}
 }
 

@@ -54,7 +54,8 @@ func matchesBodies(s *snapshot, docs []corpus.Document) error {
 // vectors of unchanged passages; a change of embedder or chunking settings
 // re-embeds everything. The new index is built and persisted beside the live
 // one and swapped in only when complete: on any error the previous index
-// keeps serving. progress may be nil. Concurrent calls are serialised.
+// keeps serving. progress may be nil. Concurrent calls are serialised; a
+// call waiting for another returns ctx's error when ctx is done first.
 func (e *Engine) Index(ctx context.Context, docs []corpus.Document, progress func(briefing.IndexProgress)) (briefing.IndexReport, error) {
 	return e.index(ctx, docs, progress, false)
 }
@@ -67,8 +68,12 @@ func (e *Engine) Rebuild(ctx context.Context, docs []corpus.Document, progress f
 
 func (e *Engine) index(ctx context.Context, docs []corpus.Document, progress func(briefing.IndexProgress), force bool) (briefing.IndexReport, error) {
 	start := time.Now()
-	e.indexMu.Lock()
-	defer e.indexMu.Unlock()
+	select {
+	case e.indexSem <- struct{}{}:
+	case <-ctx.Done():
+		return briefing.IndexReport{}, fmt.Errorf("rag: index: wait for the index in progress: %w", ctx.Err())
+	}
+	defer func() { <-e.indexSem }()
 	if progress == nil {
 		progress = func(briefing.IndexProgress) {}
 	}
