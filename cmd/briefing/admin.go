@@ -24,10 +24,26 @@ var _ bot.CorpusAdmin = (*corpusAdmin)(nil)
 // incrementally, reporting what changed. On error the engine keeps its
 // previous index.
 func (s *session) reload(ctx context.Context) (bot.Change, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	if err := s.lock(ctx); err != nil {
+		return bot.Change{}, err
+	}
+	defer s.unlock()
 	return s.reloadLocked(ctx)
 }
+
+// lock takes the session's one slot, or returns ctx's error when ctx is done
+// first: the holder may be fetching feeds or embedding, and a waiting caller
+// must not outlive its deadline behind it.
+func (s *session) lock(ctx context.Context) error {
+	select {
+	case s.sem <- struct{}{}:
+		return nil
+	case <-ctx.Done():
+		return fmt.Errorf("wait for the reload in progress: %w", ctx.Err())
+	}
+}
+
+func (s *session) unlock() { <-s.sem }
 
 func (s *session) reloadLocked(ctx context.Context) (bot.Change, error) {
 	docs, fetched, err := loadCorpus(ctx, s.cfg, s.logger, s.fetcher)
@@ -89,8 +105,10 @@ func (c *corpusAdmin) AddFile(ctx context.Context, name string, data []byte) (bo
 	if err != nil {
 		return bot.Change{}, err
 	}
-	c.s.mu.Lock()
-	defer c.s.mu.Unlock()
+	if err := c.s.lock(ctx); err != nil {
+		return bot.Change{}, err
+	}
+	defer c.s.unlock()
 	if other := slices.IndexFunc(c.s.docs, func(d corpus.Document) bool { return d.ID == doc.ID && d.Path != base }); other >= 0 {
 		return bot.Change{}, fmt.Errorf("document id %q is already used by %s; rename the file or set another id", doc.ID, c.s.docs[other].Path)
 	}
@@ -130,8 +148,10 @@ func (c *corpusAdmin) Remove(ctx context.Context, id string) (bot.Change, error)
 	if dir == "" {
 		return bot.Change{}, errNoCorpusDir
 	}
-	c.s.mu.Lock()
-	defer c.s.mu.Unlock()
+	if err := c.s.lock(ctx); err != nil {
+		return bot.Change{}, err
+	}
+	defer c.s.unlock()
 	i := slices.IndexFunc(c.s.docs, func(d corpus.Document) bool { return d.ID == id })
 	if i < 0 {
 		return bot.Change{}, fmt.Errorf("no document has the id %q", id)

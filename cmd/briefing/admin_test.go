@@ -2,15 +2,19 @@ package main
 
 import (
 	"context"
+	"errors"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
+	"github.com/briefing/briefing"
 	"github.com/briefing/briefing/corpus"
 	"github.com/briefing/briefing/internal/discordtest"
 )
@@ -202,5 +206,67 @@ func TestServeCorpusAdmin(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(dir, "esercitazioni.html")); !os.IsNotExist(err) {
 		t.Errorf("removed file still there: %v", err)
+	}
+}
+
+// blockingIndex is an engine whose first Index call holds until release is
+// closed, telling the test through entered that it is holding.
+type blockingIndex struct {
+	engine
+	once    sync.Once
+	entered chan struct{}
+	release chan struct{}
+}
+
+func (b *blockingIndex) Index(ctx context.Context, docs []corpus.Document, _ func(briefing.IndexProgress)) (briefing.IndexReport, error) {
+	b.once.Do(func() {
+		close(b.entered)
+		<-b.release
+	})
+	return briefing.IndexReport{Unchanged: len(docs)}, nil
+}
+
+// TestSessionWaitEndsWithItsContext: while a reload is indexing, another
+// reload or corpus change returns its ctx's error instead of waiting.
+func TestSessionWaitEndsWithItsContext(t *testing.T) {
+	t.Parallel()
+	eng := &blockingIndex{entered: make(chan struct{}), release: make(chan struct{})}
+	s := &session{sem: make(chan struct{}, 1), eng: eng, logger: slog.New(slog.DiscardHandler)}
+	s.cfg.Corpus.Dir = t.TempDir()
+	if err := os.WriteFile(filepath.Join(s.cfg.Corpus.Dir, "treaty.md"), []byte(docTreaty), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	first := make(chan error, 1)
+	go func() {
+		_, err := s.reload(context.Background())
+		first <- err
+	}()
+	<-eng.entered
+	var releaseOnce sync.Once
+	release := func() { releaseOnce.Do(func() { close(eng.release) }) }
+	defer release()
+
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	admin := &corpusAdmin{s: s}
+	for name, call := range map[string]func() error{
+		"reload": func() error { _, err := s.reload(ctx); return err },
+		"add":    func() error { _, err := admin.AddFile(ctx, "new.md", []byte(docTreaty)); return err },
+		"remove": func() error { _, err := admin.Remove(ctx, "treaty"); return err },
+	} {
+		done := make(chan error, 1)
+		go func() { done <- call() }()
+		select {
+		case err := <-done:
+			if !errors.Is(err, context.Canceled) {
+				t.Errorf("%s with a cancelled ctx during a reload = %v, want context.Canceled", name, err)
+			}
+		case <-time.After(10 * time.Second):
+			t.Fatalf("%s ignored its cancelled ctx while a reload held the session", name)
+		}
+	}
+	release()
+	if err := <-first; err != nil {
+		t.Errorf("first reload: %v", err)
 	}
 }

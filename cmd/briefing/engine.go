@@ -7,7 +7,6 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
-	"sync"
 	"time"
 
 	"github.com/briefing/briefing"
@@ -23,9 +22,9 @@ import (
 // session is what a command works with once the configuration is loaded,
 // the corpus read and the index brought up to date.
 type session struct {
-	// mu serialises reloads and corpus changes, and guards docs, fetched
-	// and report once serving.
-	mu     sync.Mutex
+	// sem is a one-slot semaphore (see lock) that serialises reloads and
+	// corpus changes, and guards docs, fetched and report once serving.
+	sem    chan struct{}
 	cfg    Config
 	logger *slog.Logger
 	docs   []corpus.Document
@@ -92,7 +91,7 @@ func (a *app) open(ctx context.Context, cfg Config, o openOptions) (*session, er
 	}
 	logger.Debug("index ready", "documents", len(docs), "passages", report.Passages,
 		"embedded", report.Embedded, "duration", report.Duration)
-	return &session{cfg: cfg, logger: logger, docs: docs, eng: eng, report: report, fetched: fetched, fetcher: fetcher, indexed: a.clock()}, nil
+	return &session{sem: make(chan struct{}, 1), cfg: cfg, logger: logger, docs: docs, eng: eng, report: report, fetched: fetched, fetcher: fetcher, indexed: a.clock()}, nil
 }
 
 // newFetcher builds the fetcher of the configured feeds and URLs. Its cache
