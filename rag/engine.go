@@ -181,7 +181,8 @@ const (
 // New returns an Engine. It loads the persisted index from IndexDir when one
 // exists; otherwise the Engine answers ErrNoIndex until Index is called. A
 // stored index that cannot be read is logged and ignored: the next Index
-// rebuilds it.
+// rebuilds it. When ctx is done before the stored index is read, New
+// returns ctx's error.
 func New(ctx context.Context, opts Options) (*Engine, error) {
 	def := DefaultOptions()
 	if opts.TopK <= 0 {
@@ -258,9 +259,11 @@ func New(ctx context.Context, opts Options) (*Engine, error) {
 			"model_embedder", e.model.Embedder, "embedder", relevance.EmbedderID(e.embedder.Name()))
 	}
 	if opts.IndexDir != "" {
-		m, vs, err := vecstore.Read(opts.IndexDir)
+		m, vs, err := vecstore.Read(ctx, opts.IndexDir)
 		switch {
 		case errors.Is(err, vecstore.ErrNoStoredIndex):
+		case err != nil && ctx.Err() != nil:
+			return nil, fmt.Errorf("rag: read index %s: %w", opts.IndexDir, err)
 		case err != nil:
 			e.log.Warn("stored index unreadable; it will be rebuilt", "dir", opts.IndexDir, "err", err)
 		default:

@@ -324,6 +324,20 @@ func TestPersistedIndexReloads(t *testing.T) {
 	}
 }
 
+// TestNewHonoursItsContext: opening a persisted index under a cancelled ctx
+// returns the ctx's error, not an engine (nor a warning that the index is
+// unreadable).
+func TestNewHonoursItsContext(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	mustEngine(t, dir, rag.Options{}, mustDefaultDocs(t))
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if e, err := rag.New(ctx, rag.Options{IndexDir: dir}); !errors.Is(err, context.Canceled) {
+		t.Errorf("rag.New(cancelled ctx) = engine ready=%v, %v; want context.Canceled", e != nil && e.Ready(), err)
+	}
+}
+
 func TestFailedIndexKeepsOldIndex(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()

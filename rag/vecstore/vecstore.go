@@ -256,16 +256,20 @@ var ErrNoStoredIndex = errors.New("no stored index")
 
 // Read loads the generation CURRENT names. A writer in another
 // process may replace it between reading CURRENT and the generation: then
-// the read is tried once more.
-func Read(dir string) (*Manifest, *Store, error) {
-	m, vs, err := readGenerationOnce(dir)
+// the read is tried once more. When ctx is done Read stops and returns its
+// error.
+func Read(ctx context.Context, dir string) (*Manifest, *Store, error) {
+	m, vs, err := readGenerationOnce(ctx, dir)
 	if errors.Is(err, fs.ErrNotExist) {
-		return readGenerationOnce(dir)
+		return readGenerationOnce(ctx, dir)
 	}
 	return m, vs, err
 }
 
-func readGenerationOnce(dir string) (*Manifest, *Store, error) {
+func readGenerationOnce(ctx context.Context, dir string) (*Manifest, *Store, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, nil, err
+	}
 	cur, err := os.ReadFile(filepath.Join(dir, currentFile))
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil, ErrNoStoredIndex
@@ -307,7 +311,11 @@ func readGenerationOnce(dir string) (*Manifest, *Store, error) {
 		return nil, nil, fmt.Errorf("%w: %d vectors for %d passages", ErrCorrupt, coll.Count(), len(m.Passages))
 	}
 	for _, p := range m.Passages {
-		if d, err := coll.GetByID(context.Background(), p.ID); err != nil || len(d.Embedding) == 0 {
+		// A cancelled read is not a corrupt index.
+		if err := ctx.Err(); err != nil {
+			return nil, nil, err
+		}
+		if d, err := coll.GetByID(ctx, p.ID); err != nil || len(d.Embedding) == 0 {
 			return nil, nil, fmt.Errorf("%w: no vector for passage %s", ErrCorrupt, p.ID)
 		}
 	}
