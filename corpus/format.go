@@ -33,11 +33,6 @@ var formatByExt = map[string]string{
 	".docx": FormatDOCX,
 }
 
-// Extensions lists the file extensions Load reads as documents.
-func Extensions() []string {
-	return []string{".md", ".txt", ".html", ".htm", ".pdf", ".docx"}
-}
-
 // FormatOf returns the format of a file by its extension (case-insensitive),
 // and false when the file is not a document.
 func FormatOf(name string) (string, bool) {
@@ -45,7 +40,7 @@ func FormatOf(name string) (string, bool) {
 	return f, ok
 }
 
-// ErrUnsupportedFormat means a file's extension is none of Extensions.
+// ErrUnsupportedFormat means a file's extension is none FormatOf knows.
 var ErrUnsupportedFormat = errors.New("unsupported format (want .md, .txt, .html, .htm, .pdf or .docx)")
 
 // ParseFile parses one document file of any supported format, chosen by the

@@ -11,7 +11,7 @@ import (
 )
 
 // ErrNoDocuments is returned by Load when the corpus holds no document file
-// (see Extensions): answering from nothing is a configuration mistake, not a
+// (see FormatOf): answering from nothing is a configuration mistake, not a
 // quiet state.
 var ErrNoDocuments = errors.New("corpus: no documents (.md, .txt, .html, .pdf or .docx files)")
 
@@ -19,7 +19,7 @@ var ErrNoDocuments = errors.New("corpus: no documents (.md, .txt, .html, .pdf or
 // caller can show it: nothing is skipped silently.
 type LoadReport struct {
 	// Skipped lists, sorted, the paths of files that are not documents (their
-	// extension is none of Extensions) and of hidden directories (".git/"),
+	// extension is none FormatOf knows) and of hidden directories (".git/"),
 	// which are not descended into.
 	Skipped []string
 }
