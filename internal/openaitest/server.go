@@ -178,13 +178,12 @@ type Server struct {
 	onChat     func(ChatRequest) Reply
 	onEmbed    func(EmbeddingsRequest) Reply
 	models     []string
-	dim        int
 }
 
 // New starts a server on 127.0.0.1, closed when the test ends.
 func New(t testing.TB) *Server {
 	t.Helper()
-	s := &Server{dim: DefaultDim}
+	s := &Server{}
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /v1/chat/completions", s.handleChat)
 	mux.HandleFunc("POST /v1/embeddings", s.handleEmbeddings)
@@ -239,13 +238,6 @@ func (s *Server) SetModels(models ...string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.models = append([]string(nil), models...)
-}
-
-// SetEmbeddingDim sets the dimension of default vectors (default 64).
-func (s *Server) SetEmbeddingDim(n int) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.dim = n
 }
 
 // Requests returns every request received so far, in order.
@@ -468,7 +460,6 @@ func (s *Server) handleEmbeddings(w http.ResponseWriter, r *http.Request) {
 		reply = f(req)
 		s.mu.Lock()
 	}
-	dim := s.dim
 	s.mu.Unlock()
 	if !s.knownModel(req.Model) && reply.Status == 0 {
 		reply = UnknownModel(req.Model)
@@ -487,7 +478,7 @@ func (s *Server) handleEmbeddings(w http.ResponseWriter, r *http.Request) {
 	}
 	data := make([]any, len(req.Input))
 	for i, text := range req.Input {
-		v := Vector(text, dim)
+		v := Vector(text, DefaultDim)
 		if i < len(reply.Vectors) {
 			v = reply.Vectors[i]
 		}
