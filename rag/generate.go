@@ -78,7 +78,7 @@ func (e *Engine) check(s *snapshot, text, lang string, passages []corpus.Passage
 	if c.MostlyDropped() {
 		return g, c.Err()
 	}
-	if ground.IsRefusal(c.Text, lang) {
+	if ground.IsRefusal(c.Text) {
 		g.text, g.refused = c.Text, true
 	} else if ground.Unverifiable(c.Text, lang) {
 		return g, c.Err()

@@ -125,7 +125,7 @@ func (e *Engine) mapStep(ctx context.Context, topic, lang string, group []ground
 	// Uncited factual sentences go before the reduce step can pick them
 	// up and cite them.
 	c := ground.CheckSentences(clean, lang, nil)
-	if c.MostlyDropped() || ground.IsRefusal(c.Text, lang) || ground.Unverifiable(c.Text, lang) {
+	if c.MostlyDropped() || ground.IsRefusal(c.Text) || ground.Unverifiable(c.Text, lang) {
 		return "", nil
 	}
 	return c.Text, nil

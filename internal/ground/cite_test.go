@@ -111,7 +111,7 @@ func TestRefusalAndUnverifiable(t *testing.T) {
 		{"…", "en", false, true},
 	}
 	for _, tt := range tests {
-		if got := ground.IsRefusal(tt.text, tt.lang); got != tt.refusal {
+		if got := ground.IsRefusal(tt.text); got != tt.refusal {
 			t.Errorf("IsRefusal(%q) = %v, want %v", tt.text, got, tt.refusal)
 		}
 		if got := ground.Unverifiable(tt.text, tt.lang); got != tt.unverifiable {

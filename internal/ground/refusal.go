@@ -27,10 +27,8 @@ var refusalPhrases = []string{
 // it contains a refusal phrase (English or Italian, whatever lang says, since
 // models do not always obey the language rule) and no citation marker. An
 // answer that cites something ("The passages do not say when, but Kim went
-// [2].") is an answer, not a refusal. lang is accepted for symmetry with
-// NoAnswer and future languages.
-func IsRefusal(text, lang string) bool {
-	_ = lang
+// [2].") is an answer, not a refusal.
+func IsRefusal(text string) bool {
 	if len(ParseCitations(text)) > 0 {
 		return false
 	}
@@ -57,7 +55,7 @@ func Unverifiable(text, lang string) bool {
 	if len(ParseCitations(text)) > 0 {
 		return false
 	}
-	return !IsRefusal(text, lang)
+	return !IsRefusal(text)
 }
 
 // minFactualWords is the fewest words of a sentence that states a fact.
@@ -90,5 +88,5 @@ func Factual(s, lang string) bool {
 	if words < minFactualWords {
 		return false
 	}
-	return !IsRefusal(s, lang)
+	return !IsRefusal(s)
 }
