@@ -50,7 +50,7 @@ func NewMetrics() *Metrics {
 		}, []string{"kind"}),
 		reloads: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "briefing_reloads_total",
-			Help: "Corpus reloads, by result (ok, error, denied).",
+			Help: "Corpus reloads, by result (ok, error, denied, busy).",
 		}, []string{"result"}),
 		rateLimited: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "briefing_rate_limited_total",
