@@ -69,10 +69,11 @@ func passage(m map[string]any, i int) map[string]any {
 	return m["passages"].([]any)[i].(map[string]any)
 }
 
-// TestLyingIndexIsRebuilt covers hostile case 10 and point 7: a stored
-// index whose files were damaged, or whose manifest parses but holds wrong
-// data (out-of-range offsets, altered text, duplicate passage IDs), is
-// never trusted: one warning, a rebuild, and quotes that are verbatim.
+// TestLyingIndexIsRebuilt covers hostile case 10 and "Index integrity" in
+// docs/hardening.md: a stored index whose files were damaged, or whose
+// manifest parses but holds wrong data (out-of-range offsets, altered text,
+// duplicate passage IDs), is never trusted: one warning, a rebuild, and
+// quotes that are verbatim.
 func TestLyingIndexIsRebuilt(t *testing.T) {
 	t.Parallel()
 	docs := mustDefaultDocs(t)
