@@ -32,7 +32,10 @@ func TestHashedEmbedder(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, _ := h.EmbedDocuments(ctx, texts)
+	b, err := h.EmbedDocuments(ctx, texts)
+	if err != nil {
+		t.Fatal(err)
+	}
 	for i, v := range a {
 		if len(v) != 256 {
 			t.Fatalf("vector %d has %d dimensions, want 256", i, len(v))
