@@ -86,11 +86,7 @@ func reason(err error) string {
 	if errors.Is(err, context.DeadlineExceeded) && !strings.Contains(msg, "timed out") {
 		msg = "llm timeout: " + msg
 	}
-	msg = strings.Join(strings.Fields(msg), " ")
-	if utf8.RuneCountInString(msg) > maxReasonRunes {
-		msg = string([]rune(msg)[:maxReasonRunes]) + "…"
-	}
-	return msg
+	return clip(strings.Join(strings.Fields(msg), " "), maxReasonRunes)
 }
 
 // clip shortens s to at most n runes.

@@ -2,6 +2,9 @@ package rag
 
 import (
 	"context"
+	"errors"
+	"fmt"
+	"strings"
 	"testing"
 	"time"
 )
@@ -83,5 +86,26 @@ func TestWithinBudget(t *testing.T) {
 				t.Errorf("withinBudget deadline in %v, want %v", got, tt.want)
 			}
 		})
+	}
+}
+
+// TestReasonIsOneBoundedLine: a fallback reason is the error on one line,
+// clipped to maxReasonRunes runes (never mid-rune) with an ellipsis.
+func TestReasonIsOneBoundedLine(t *testing.T) {
+	t.Parallel()
+	long := strings.Repeat("è ", maxReasonRunes)
+	tests := []struct {
+		name string
+		err  error
+		want string
+	}{
+		{"short", errors.New("llm: 500\n  internal"), "llm: 500 internal"},
+		{"timeout", fmt.Errorf("generate: %w", context.DeadlineExceeded), "llm timeout: generate: context deadline exceeded"},
+		{"long", errors.New(long), string([]rune(strings.TrimSpace(long))[:maxReasonRunes]) + "…"},
+	}
+	for _, tt := range tests {
+		if got := reason(tt.err); got != tt.want {
+			t.Errorf("reason(%s) = %q, want %q", tt.name, got, tt.want)
+		}
 	}
 }
