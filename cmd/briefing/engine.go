@@ -210,7 +210,7 @@ func (a *app) engineOptions(cfg Config, logger *slog.Logger) (rag.Options, error
 	}
 	switch cfg.Retrieval.Translator {
 	case "apertium":
-		tr, err := translate.NewApertium(translate.Options{Logger: logger})
+		tr, err := translate.NewApertium(translate.Options{DataDir: a.getenv("APERTIUM_DATADIR"), Logger: logger})
 		if err != nil {
 			// Optional: English questions then reach Italian text through
 			// the glossary alone.

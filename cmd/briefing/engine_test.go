@@ -169,3 +169,18 @@ func TestLLMAnswerWiring(t *testing.T) {
 		t.Error("the API key was printed")
 	}
 }
+
+// TestApertiumDataDirFromEnvironment: the translator's data directory comes
+// from the injected environment's APERTIUM_DATADIR; one without mode files
+// turns translation off with a warning naming it.
+func TestApertiumDataDirFromEnvironment(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	r := cli(t, map[string]string{"APERTIUM_DATADIR": dir}, "", "search", "trattato")
+	if r.code != 0 {
+		t.Fatalf("exit %d, stderr:\n%s", r.code, r.stderr)
+	}
+	if !strings.Contains(r.stderr, "question translation off") || !strings.Contains(r.stderr, dir) {
+		t.Errorf("with APERTIUM_DATADIR=%s (empty), stderr lacks a warning naming it:\n%s", dir, r.stderr)
+	}
+}

@@ -38,8 +38,9 @@ const minChunk = 32
 
 // Options configure NewApertium. Zero values mean the defaults noted.
 type Options struct {
-	// DataDir holds modes/<pair>.mode (default $APERTIUM_DATADIR, else
-	// DefaultDataDir).
+	// DataDir holds modes/<pair>.mode (default DefaultDataDir). The
+	// package reads no environment: cmd/briefing sets it from
+	// $APERTIUM_DATADIR.
 	DataDir string
 	// Pairs are the Apertium modes run one after the other (default
 	// DefaultPairs).
@@ -82,9 +83,6 @@ type slot struct{ p *pipeline }
 // nothing; see Start. If any is missing the error wraps ErrUnavailable.
 func NewApertium(opts Options) (*Translator, error) {
 	dir := opts.DataDir
-	if dir == "" {
-		dir = os.Getenv("APERTIUM_DATADIR")
-	}
 	if dir == "" {
 		dir = DefaultDataDir
 	}
