@@ -15,6 +15,7 @@ import (
 
 	"github.com/briefing/briefing/bot"
 	"github.com/briefing/briefing/corpus"
+	"github.com/briefing/briefing/internal/atomicfile"
 	"github.com/briefing/briefing/internal/fetch"
 )
 
@@ -203,25 +204,10 @@ func (c *corpusAdmin) write(ctx context.Context, dir, base string, data []byte) 
 	return bot.Change{}, err
 }
 
-// writeFileAtomic writes data to a temporary file beside name and renames
-// it over name, so the corpus never holds half a file.
+// writeFileAtomic writes a corpus file so that the corpus never holds half
+// of one.
 func writeFileAtomic(name string, data []byte) error {
-	f, err := os.CreateTemp(filepath.Dir(name), ".corpus-add-*")
-	if err != nil {
-		return fmt.Errorf("write %s: %w", filepath.Base(name), err)
-	}
-	_, werr := f.Write(data)
-	serr := f.Sync()
-	cerr := f.Close()
-	if err := errors.Join(werr, serr, cerr); err != nil {
-		os.Remove(f.Name())
-		return fmt.Errorf("write %s: %w", filepath.Base(name), err)
-	}
-	if err := os.Rename(f.Name(), name); err != nil {
-		os.Remove(f.Name())
-		return fmt.Errorf("write %s: %w", filepath.Base(name), err)
-	}
-	return nil
+	return atomicfile.Write(name, data, 0o644)
 }
 
 // markdownOf renders a fetched document as a corpus Markdown file: its
