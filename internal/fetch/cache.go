@@ -4,12 +4,13 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"sync"
 	"time"
+
+	"github.com/briefing/briefing/internal/atomicfile"
 )
 
 // entry is what the cache keeps of one URL: the validators for the next
@@ -88,25 +89,10 @@ func (c *cache) put(e entry) error {
 		return fmt.Errorf("fetch cache: %w", err)
 	}
 	base := filepath.Join(c.dir, key(e.URL))
-	if err := writeAtomic(base+".body", e.Body); err != nil {
-		return err
-	}
-	return writeAtomic(base+".json", meta)
-}
-
-func writeAtomic(name string, data []byte) error {
-	f, err := os.CreateTemp(filepath.Dir(name), ".tmp-*")
-	if err != nil {
+	if err := atomicfile.Write(base+".body", e.Body, 0o644); err != nil {
 		return fmt.Errorf("fetch cache: %w", err)
 	}
-	_, werr := f.Write(data)
-	cerr := f.Close()
-	if err := errors.Join(werr, cerr); err != nil {
-		os.Remove(f.Name())
-		return fmt.Errorf("fetch cache: write %s: %w", name, err)
-	}
-	if err := os.Rename(f.Name(), name); err != nil {
-		os.Remove(f.Name())
+	if err := atomicfile.Write(base+".json", meta, 0o644); err != nil {
 		return fmt.Errorf("fetch cache: %w", err)
 	}
 	return nil
