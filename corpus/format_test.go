@@ -416,3 +416,26 @@ func TestLoadCachesPDFText(t *testing.T) {
 		t.Errorf("load of a changed PDF without poppler = %v, want ErrNoPDFTool", err)
 	}
 }
+
+// TestLoadReportsPDFCacheFailures: a PDF cache that cannot be written does
+// not fail the load, and is not dropped silently either.
+func TestLoadReportsPDFCacheFailures(t *testing.T) {
+	t.Parallel()
+	requirePoppler(t)
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "rapporto.pdf"), writePDF(t, "Il testo del rapporto sul vertice."), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	// The cache "directory" is a file: nothing can be kept under it.
+	cache := filepath.Join(t.TempDir(), "cache")
+	if err := os.WriteFile(cache, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	docs, rep, err := corpus.LoadDirWith(context.Background(), dir, corpus.LoadOptions{PDFCacheDir: cache})
+	if err != nil || len(docs) != 1 {
+		t.Fatalf("LoadDirWith with an unwritable PDF cache = %d documents, %v; want the PDF", len(docs), err)
+	}
+	if len(rep.CacheFailures) != 1 || !strings.Contains(rep.CacheFailures[0].Error(), "rapporto.pdf") {
+		t.Errorf("LoadReport.CacheFailures = %v, want one failure naming rapporto.pdf", rep.CacheFailures)
+	}
+}

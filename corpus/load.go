@@ -22,6 +22,10 @@ type LoadReport struct {
 	// extension is none FormatOf knows) and of hidden directories (".git/"),
 	// which are not descended into.
 	Skipped []string
+	// CacheFailures are the PDF texts that could not be kept in
+	// LoadOptions.PDFCacheDir: the documents loaded, but the next load
+	// extracts them again.
+	CacheFailures []error
 }
 
 // DefaultMaxDocumentBytes is the size limit of one document file when
@@ -106,7 +110,11 @@ func LoadWith(ctx context.Context, fsys fs.FS, opts LoadOptions) ([]Document, Lo
 		}
 		var doc Document
 		if f, _ := FormatOf(name); f == FormatPDF && opts.PDFCacheDir != "" {
-			doc, err = parsePDFCached(ctx, opts.PDFCacheDir, p, data)
+			var cacheErr error
+			doc, cacheErr, err = parsePDFCached(ctx, opts.PDFCacheDir, p, data)
+			if cacheErr != nil {
+				report.CacheFailures = append(report.CacheFailures, cacheErr)
+			}
 		} else {
 			doc, err = ParseFile(ctx, p, data)
 		}

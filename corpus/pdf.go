@@ -15,6 +15,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/briefing/briefing/internal/atomicfile"
 )
 
 // ErrNoPDFTool means pdftotext or pdfinfo is not on PATH. They come with
@@ -84,32 +86,37 @@ func (t pdfText) document(name string) Document {
 
 // parsePDFCached is ParsePDF with the extracted text kept in dir under the
 // PDF's content hash: poppler runs once per version of a file, not on every
-// load. A cache that cannot be read or written only costs an extraction.
-func parsePDFCached(ctx context.Context, dir, name string, data []byte) (Document, error) {
+// load. A cache that cannot be read only costs an extraction; one that
+// cannot be written is returned as cacheErr beside the document, for the
+// caller to report.
+func parsePDFCached(ctx context.Context, dir, name string, data []byte) (doc Document, cacheErr, err error) {
 	sum := sha256.Sum256(data)
 	file := filepath.Join(dir, hex.EncodeToString(sum[:16])+".json")
 	if b, err := os.ReadFile(file); err == nil {
 		var t pdfText
 		if json.Unmarshal(b, &t) == nil && t.Body != "" {
-			return t.document(name), nil
+			return t.document(name), nil, nil
 		}
 	}
 	t, err := extractPDF(ctx, data)
 	if err != nil {
-		return Document{}, &ParseError{File: name, Err: err}
+		return Document{}, nil, &ParseError{File: name, Err: err}
 	}
-	if b, err := json.Marshal(t); err == nil && os.MkdirAll(dir, 0o755) == nil {
-		if f, err := os.CreateTemp(dir, ".pdf-*"); err == nil {
-			_, werr := f.Write(b)
-			if cerr := f.Close(); werr == nil && cerr == nil {
-				werr = os.Rename(f.Name(), file)
-			}
-			if werr != nil {
-				os.Remove(f.Name())
-			}
-		}
+	if cacheErr = writePDFCache(dir, file, t); cacheErr != nil {
+		cacheErr = fmt.Errorf("corpus: pdf cache for %s: %w", name, cacheErr)
 	}
-	return t.document(name), nil
+	return t.document(name), cacheErr, nil
+}
+
+func writePDFCache(dir, file string, t pdfText) error {
+	b, err := json.Marshal(t)
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	return atomicfile.Write(file, b, 0o644)
 }
 
 // runPoppler runs one poppler tool with data on stdin and returns stdout.

@@ -149,6 +149,9 @@ func loadCorpus(ctx context.Context, cfg Config, logger *slog.Logger, fetcher *f
 	if len(report.Skipped) > 0 {
 		logger.Info("corpus: skipped files that are not documents", "files", report.Skipped)
 	}
+	if len(report.CacheFailures) > 0 {
+		logger.Warn("corpus: PDF texts not cached; they will be extracted again", "err", errors.Join(report.CacheFailures...))
+	}
 	if !remote {
 		return docs, nil, nil
 	}
