@@ -4,9 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
-	"os/signal"
-	"syscall"
 
 	"github.com/spf13/cobra"
 
@@ -31,8 +28,8 @@ On shutdown the bot stops taking new work, finishes replies in flight (within
 a deadline) and closes the gateway. See docs/discord.md.`,
 		Args: usageArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
-			defer stop()
+			// main cancels the command's ctx on SIGINT and SIGTERM.
+			ctx := cmd.Context()
 			cfg, err := a.loadConfig(cmd, nil)
 			if err != nil {
 				return err
