@@ -5,6 +5,7 @@ import (
 
 	"github.com/briefing/briefing/bot"
 	"github.com/briefing/briefing/corpus"
+	"github.com/briefing/briefing/internal/fetch"
 	"github.com/briefing/briefing/llm"
 	"github.com/briefing/briefing/rag"
 )
@@ -193,9 +194,9 @@ func DefaultConfig() Config {
 		Corpus: CorpusConfig{
 			Feeds:            []string{},
 			URLs:             []string{},
-			FetchTimeout:     20 * time.Second,
-			FetchMaxMB:       10,
-			FeedMaxItems:     30,
+			FetchTimeout:     fetch.DefaultTimeout,
+			FetchMaxMB:       fetch.DefaultMaxBytes >> 20,
+			FeedMaxItems:     fetch.DefaultMaxItems,
 			UploadMaxMB:      8,
 			MaxDocumentBytes: corpus.DefaultMaxDocumentBytes,
 		},
