@@ -265,9 +265,12 @@ func renderHits(query string, hits []briefing.Hit, lang string) []outMessage {
 		if rank == 0 {
 			rank = i + 1
 		}
+		// The passage gets what the metadata leaves of the field: outlet,
+		// date and URL can take up to about 470 characters between them.
+		meta := citeMeta(h.Passage, m)
 		f := &discordgo.MessageEmbedField{
 			Name:  trimText(fmt.Sprintf("%d. %s — %s %.2f", rank, oneLine(h.Passage.Title), m.Score, h.Score), maxFieldName),
-			Value: "> " + trimText(oneLine(h.Passage.Text), maxFieldValue-maxURLShown-60) + "\n" + citeMeta(h.Passage, m),
+			Value: "> " + trimText(oneLine(h.Passage.Text), max(80, maxFieldValue-runeLen("> \n")-runeLen(meta))) + "\n" + meta,
 		}
 		if len(e.Fields) >= maxFields || embedSize(e)+fieldSize(f) > maxEmbedTotal {
 			e = &discordgo.MessageEmbed{Color: colorAnswer}

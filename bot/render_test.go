@@ -253,21 +253,38 @@ func checkMessageLimits(t *testing.T, i int, m outMessage) {
 
 func discordLocale(s string) discordgo.Locale { return discordgo.Locale(s) }
 
+// TestLongMetadataStaysWithinLimits renders passages whose metadata (page
+// metadata, untrusted) is as long as a citation shows, or longer, and checks
+// every reply against Discord's limits: the quote, not the field, gives way.
 func TestLongMetadataStaysWithinLimits(t *testing.T) {
 	t.Parallel()
-	p := goldenPassage
-	p.Source = strings.Repeat("Very Long Outlet Name ", 60)
-	p.Date = strings.Repeat("giugno ", 100)
-	p.URL = "https://example.com/" + strings.Repeat("a", 900)
-	p.Text = strings.Repeat("Testo del passaggio. ", 80)
-	a := briefing.Answer{Lang: "it", Text: "Risposta [1].", Citations: []briefing.Citation{{N: 1, Passage: p, Quote: p.Text}}}
-	for i, m := range renderAnswer(a, answerView{ID: "x", Title: "Q", Lang: "it"}) {
-		checkMessageLimits(t, i, m)
+	tests := []struct {
+		name               string
+		source, date, link string
+	}{
+		{"over every bound", strings.Repeat("Very Long Outlet Name ", 60), strings.Repeat("giugno ", 100),
+			"https://example.com/" + strings.Repeat("a", 900)},
+		// Each part just within what citeMeta shows: about 470 characters
+		// of metadata under the passage.
+		{"at every bound", strings.Repeat("Istituto ", 9) + "ISPI", strings.Repeat("29 novembre ", 7) + "2024",
+			"https://www.ispi.example/it/pubblicazioni/" + strings.Repeat("a", maxURLShown-42)},
 	}
-	for i, m := range renderHits("q", []briefing.Hit{{Passage: p, Rank: 1}}, "it") {
-		checkMessageLimits(t, i, m)
-	}
-	for i, m := range renderFullSources(a, "it") {
-		checkMessageLimits(t, i, m)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			p := goldenPassage
+			p.Source, p.Date, p.URL = tt.source, tt.date, tt.link
+			p.Text = strings.Repeat("Testo del passaggio. ", 80)
+			a := briefing.Answer{Lang: "it", Text: "Risposta [1].", Citations: []briefing.Citation{{N: 1, Passage: p, Quote: p.Text}}}
+			for i, m := range renderAnswer(a, answerView{ID: "x", Title: "Q", Lang: "it"}) {
+				checkMessageLimits(t, i, m)
+			}
+			for i, m := range renderHits("q", []briefing.Hit{{Passage: p, Rank: 1}}, "it") {
+				checkMessageLimits(t, i, m)
+			}
+			for i, m := range renderFullSources(a, "it") {
+				checkMessageLimits(t, i, m)
+			}
+		})
 	}
 }
