@@ -100,7 +100,8 @@ func corpusCommand(manageGuild *int64, guildOnly *[]discordgo.InteractionContext
 
 // doCorpus runs /corpus: admins only, every reply private.
 func (b *Bot) doCorpus(ctx context.Context, log *slog.Logger, i *discordgo.Interaction, r responder) {
-	m := t(localeLang(i.Locale))
+	lang := localeLang(i.Locale)
+	m := t(lang)
 	if !b.isAdmin(i) {
 		log.Warn("corpus command denied: not an admin")
 		b.ephemeral(ctx, log, r, m.NotAdmin)
@@ -117,7 +118,7 @@ func (b *Bot) doCorpus(ctx context.Context, log *slog.Logger, i *discordgo.Inter
 		if !b.deferReply(ctx, log, r, true) {
 			return
 		}
-		b.send(ctx, log, r, renderDocuments(b.engine.Documents(), localeLang(i.Locale)), true)
+		b.send(ctx, log, r, lang, renderDocuments(b.engine.Documents(), lang), true)
 		return
 	}
 	if b.opts.CorpusAdmin == nil {
@@ -208,13 +209,13 @@ func (b *Bot) doCorpus(ctx context.Context, log *slog.Logger, i *discordgo.Inter
 	}()
 	if err != nil {
 		log.Warn("corpus change refused", "err", b.redact(err), "duration_ms", time.Since(start).Milliseconds())
-		b.send(ctx, log, r, []outMessage{{Content: trimText(fmt.Sprintf(m.CorpusFailed, b.redact(err)), maxContent)}}, true)
+		b.send(ctx, log, r, lang, []outMessage{{Content: trimText(fmt.Sprintf(m.CorpusFailed, b.redact(err)), maxContent)}}, true)
 		return
 	}
 	b.indexed.Store(time.Now().UnixNano())
 	log.Info("corpus changed", "added", c.Index.Added, "changed", c.Index.Changed, "removed", c.Index.Removed,
 		"passages", c.Index.Passages, "embedded", c.Index.Embedded, "duration_ms", time.Since(start).Milliseconds())
-	b.send(ctx, log, r, []outMessage{{Content: renderChange(c, m)}}, true)
+	b.send(ctx, log, r, lang, []outMessage{{Content: renderChange(c, m)}}, true)
 }
 
 // checkAttachment applies the type and size caps before any download.

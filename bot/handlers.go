@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"runtime/debug"
 	"strings"
 
@@ -120,9 +121,10 @@ func (b *Bot) answerPanic(ctx context.Context, log *slog.Logger, i *discordgo.In
 		}
 		return
 	}
-	text := fmt.Sprintf(t(localeLang(i.Locale)).Internal, ref)
+	lang := localeLang(i.Locale)
+	text := fmt.Sprintf(t(lang).Internal, ref)
 	if r.responded.Load() {
-		b.send(ctx, log, r, []outMessage{{Content: text}}, false)
+		b.send(ctx, log, r, lang, []outMessage{{Content: text}}, false)
 		return
 	}
 	b.ephemeral(ctx, log, r, text)
@@ -226,43 +228,67 @@ func (b *Bot) deferReply(ctx context.Context, log *slog.Logger, r responder, eph
 // others as follow-ups (ephemeral when the reply is). Delivery is bounded
 // by deliveryTimeout; the REST calls retry within it (delivery.go). When
 // the edit still fails, the first message goes out as a follow-up: a user
-// left on "thinking…" is the one outcome to avoid.
-func (b *Bot) send(ctx context.Context, log *slog.Logger, r responder, out []outMessage, ephemeral bool) {
+// left on "thinking…" is the one outcome to avoid. When Discord rejects a
+// message itself (payloadRejected), sending it again cannot help: a short
+// error in lang, with the reference the rejection is logged under, takes
+// its place and the rest of the reply is dropped.
+func (b *Bot) send(ctx context.Context, log *slog.Logger, r responder, lang string, out []outMessage, ephemeral bool) {
 	ctx, cancel := context.WithTimeout(ctx, b.deliveryTimeout)
 	defer cancel()
 	for n, msg := range out {
-		var err error
-		if n == 0 {
-			content := msg.Content
-			embeds := msg.Embeds
-			if embeds == nil {
-				embeds = []*discordgo.MessageEmbed{}
+		err := b.sendPart(ctx, log, r, n, msg, ephemeral)
+		if payloadRejected(err) {
+			ref := newRef()
+			b.metrics.Error()
+			log.Error("reply rejected by Discord; sending an error message instead", "part", n, "ref", ref, "err", b.redact(err))
+			err = b.sendPart(ctx, log, r, n, outMessage{Content: fmt.Sprintf(t(lang).Internal, ref)}, ephemeral)
+			if err == nil {
+				return
 			}
-			components := msg.Components
-			if components == nil {
-				components = []discordgo.MessageComponent{}
-			}
-			err = r.edit(ctx, &discordgo.WebhookEdit{Content: &content, Embeds: &embeds, Components: &components})
-			if err != nil && !errors.Is(err, errAbandoned) && ctx.Err() == nil {
-				b.logSendError(log, "edit failed; sending the reply as a follow-up", err)
-				p := &discordgo.WebhookParams{Content: msg.Content, Embeds: msg.Embeds, Components: msg.Components}
-				if ephemeral {
-					p.Flags = discordgo.MessageFlagsEphemeral
-				}
-				err = r.followup(ctx, p)
-			}
-		} else {
-			p := &discordgo.WebhookParams{Content: msg.Content, Embeds: msg.Embeds, Components: msg.Components}
-			if ephemeral {
-				p.Flags = discordgo.MessageFlagsEphemeral
-			}
-			err = r.followup(ctx, p)
 		}
 		if err != nil {
 			b.logSendError(log.With("part", n), "send reply failed", err)
 			return
 		}
 	}
+}
+
+// sendPart sends message n of a reply: the edit of the deferred response
+// (a follow-up when the edit fails, unless Discord rejected the message
+// itself) or a follow-up.
+func (b *Bot) sendPart(ctx context.Context, log *slog.Logger, r responder, n int, msg outMessage, ephemeral bool) error {
+	p := &discordgo.WebhookParams{Content: msg.Content, Embeds: msg.Embeds, Components: msg.Components}
+	if ephemeral {
+		p.Flags = discordgo.MessageFlagsEphemeral
+	}
+	if n > 0 {
+		return r.followup(ctx, p)
+	}
+	content := msg.Content
+	embeds := msg.Embeds
+	if embeds == nil {
+		embeds = []*discordgo.MessageEmbed{}
+	}
+	components := msg.Components
+	if components == nil {
+		components = []discordgo.MessageComponent{}
+	}
+	err := r.edit(ctx, &discordgo.WebhookEdit{Content: &content, Embeds: &embeds, Components: &components})
+	if err == nil || errors.Is(err, errAbandoned) || ctx.Err() != nil || payloadRejected(err) {
+		return err
+	}
+	b.logSendError(log, "edit failed; sending the reply as a follow-up", err)
+	return r.followup(ctx, p)
+}
+
+// payloadRejected reports whether err is Discord refusing a message as
+// such: 400 (Invalid Form Body: a limit exceeded, a malformed field) or 413
+// (too large). Other 4xx answers, such as 404 for an original response
+// the user deleted, say nothing against the message, which a follow-up
+// may still deliver.
+func payloadRejected(err error) bool {
+	var se *restStatusError
+	return errors.As(err, &se) && (se.status == http.StatusBadRequest || se.status == http.StatusRequestEntityTooLarge)
 }
 
 // redact hides the bot token and interaction tokens from an error text

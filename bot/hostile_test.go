@@ -366,6 +366,49 @@ func TestStartupAndFollowUpFaults(t *testing.T) {
 	})
 }
 
+// TestRejectedReplyBecomesAnError covers a message Discord refuses as
+// such (400 Invalid Form Body): sending the same message again would be
+// refused again, so a short error with a reference takes its place, the
+// edit's or the follow-up's, and the rejection is logged under it.
+func TestRejectedReplyBecomesAnError(t *testing.T) {
+	t.Parallel()
+	long := sampleAnswer("q")
+	long.Text = strings.Repeat("Lavrov arrived in Pyongyang for a visit, and the text goes on [1]. ", 110)
+	tests := []struct {
+		name   string
+		method string // of the call Discord rejects
+		path   func(in discordtest.Interaction) string
+	}{
+		{"the answer edit", http.MethodPatch, func(in discordtest.Interaction) string { return "/webhooks/100/" + in.Token + "/messages/@original" }},
+		{"a follow-up", http.MethodPost, func(in discordtest.Interaction) string { return "/webhooks/100/" + in.Token }},
+	}
+	for n, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			h := startBot(t, &fakeEngine{AnswerFn: func(context.Context, briefing.Request) (briefing.Answer, error) { return long, nil }}, nil, nil)
+			in := h.fake.Command(discordtest.Invoker{UserID: "7" + strconv.Itoa(n)}, "ask", discordtest.Option{Name: "question", Value: "Who went?"})
+			h.fake.FailNextStatus(tt.method, tt.path(in), 1, http.StatusBadRequest)
+			h.dispatch(t, in)
+			rejected := h.wait(t, func(r discordtest.Request) bool { return r.Status == http.StatusBadRequest && r.Path == tt.path(in) })
+			next := h.wait(t, func(r discordtest.Request) bool {
+				return r.Seq > rejected.Seq && r.Status < 300 && strings.HasPrefix(r.Path, "/webhooks/100/"+in.Token)
+			})
+			if next.Method != tt.method {
+				t.Fatalf("after the 400, %s %s, want %s of the internal error (the same message again?)", next.Method, next.Path, tt.method)
+			}
+			got := respContent(next.Object())
+			ref := refIn(got)
+			if ref == "" || len(embeds(next.Object())) > 0 {
+				t.Fatalf("after the 400, %s sent content %q and %d embeds, want the internal error with a ref", next.Method, got, len(embeds(next.Object())))
+			}
+			h.waitLog(t, "reply rejected by Discord")
+			if l := h.logs.String(); !strings.Contains(l, `"ref":"`+ref+`"`) {
+				t.Errorf("ref %s of the reply %q not in the logs:\n%s", ref, got, l)
+			}
+		})
+	}
+}
+
 // TestRateLimitsAreIsolated covers case 6: one interaction's 60s 429 on
 // its edit does not hold back another user's answer, and a global 429 does
 // not delay another user's acknowledgement past Discord's three seconds.

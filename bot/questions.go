@@ -34,7 +34,7 @@ func (b *Bot) ask(ctx context.Context, log *slog.Logger, i *discordgo.Interactio
 		a, err = b.answerInHaste(ctx, log, briefing.Request{Question: q}, err)
 	}
 	if err != nil {
-		b.send(ctx, log, r, []outMessage{{Content: b.userError(log, lang, q, err)}}, false)
+		b.send(ctx, log, r, lang, []outMessage{{Content: b.userError(log, lang, q, err)}}, false)
 		return
 	}
 	b.finishAnswer(ctx, log, r, "ask", id, q, withFilter(q, f), a, start)
@@ -51,7 +51,7 @@ func (b *Bot) finishAnswer(ctx context.Context, log *slog.Logger, r responder, k
 	log.Info("answered", "lang", lang, "refused", a.Refused, "fallback", a.Fallback, "fallback_reason", a.FallbackReason,
 		"generated", a.Generated, "citations", len(a.Citations), "question_chars", runeLen(question), "duration_ms", took.Milliseconds())
 	b.answers.Add(id, storedAnswer{Question: question, Answer: a})
-	b.send(ctx, log, r, renderAnswer(a, answerView{ID: id, Title: title, Lang: lang, Indexed: b.indexedAt()}), false)
+	b.send(ctx, log, r, lang, renderAnswer(a, answerView{ID: id, Title: title, Lang: lang, Indexed: b.indexedAt()}), false)
 }
 
 func (b *Bot) search(ctx context.Context, log *slog.Logger, i *discordgo.Interaction, r responder) {
@@ -75,12 +75,12 @@ func (b *Bot) search(ctx context.Context, log *slog.Logger, i *discordgo.Interac
 		hits, err = b.engine.Search(actx, q, 5)
 	}
 	if err != nil {
-		b.send(ctx, log, r, []outMessage{{Content: b.userError(log, lang, q, err)}}, false)
+		b.send(ctx, log, r, lang, []outMessage{{Content: b.userError(log, lang, q, err)}}, false)
 		return
 	}
 	b.metrics.Answered("search", time.Since(start), len(hits) == 0, false)
 	log.Info("searched", "hits", len(hits))
-	b.send(ctx, log, r, renderHits(withFilter(q, f), hits, lang), false)
+	b.send(ctx, log, r, lang, renderHits(withFilter(q, f), hits, lang), false)
 }
 
 func (b *Bot) summary(ctx context.Context, log *slog.Logger, i *discordgo.Interaction, r responder) {
@@ -122,7 +122,7 @@ func (b *Bot) summary(ctx context.Context, log *slog.Logger, i *discordgo.Intera
 	a, err := b.engine.Summarize(actx, briefing.SummaryRequest{DocID: doc, Topic: topic, OnDelta: st.delta, Filter: f})
 	st.stop()
 	if err != nil {
-		b.send(ctx, log, r, []outMessage{{Content: b.userError(log, lang, topic, err)}}, false)
+		b.send(ctx, log, r, lang, []outMessage{{Content: b.userError(log, lang, topic, err)}}, false)
 		return
 	}
 	if a.Lang == "" {
@@ -147,5 +147,6 @@ func (b *Bot) sources(ctx context.Context, log *slog.Logger, i *discordgo.Intera
 	if !b.deferReply(ctx, log, r, false) {
 		return
 	}
-	b.send(ctx, log, r, renderDocuments(b.engine.Documents(), localeLang(i.Locale)), false)
+	lang := localeLang(i.Locale)
+	b.send(ctx, log, r, lang, renderDocuments(b.engine.Documents(), lang), false)
 }

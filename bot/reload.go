@@ -30,7 +30,8 @@ func (b *Bot) isAdmin(i *discordgo.Interaction) bool {
 }
 
 func (b *Bot) doReload(ctx context.Context, log *slog.Logger, i *discordgo.Interaction, r responder) {
-	m := t(localeLang(i.Locale))
+	lang := localeLang(i.Locale)
+	m := t(lang)
 	if !b.isAdmin(i) {
 		log.Warn("reload denied: not an admin", "claims_manage_guild", i.Member != nil && i.Member.Permissions&discordgo.PermissionManageGuild != 0)
 		b.metrics.Reload("denied")
@@ -62,14 +63,14 @@ func (b *Bot) doReload(ctx context.Context, log *slog.Logger, i *discordgo.Inter
 		if timedOut {
 			text = fmt.Sprintf(m.ReloadTimedOut, b.opts.ReloadTimeout, ref)
 		}
-		b.send(ctx, log, r, []outMessage{{Content: trimText(text, maxContent)}}, true)
+		b.send(ctx, log, r, lang, []outMessage{{Content: trimText(text, maxContent)}}, true)
 		return
 	}
 	b.metrics.Reload("ok")
 	b.indexed.Store(time.Now().UnixNano())
 	log.Info("reload done", "added", rep.Added, "changed", rep.Changed, "removed", rep.Removed, "unchanged", rep.Unchanged,
 		"passages", rep.Passages, "embedded", rep.Embedded, "duration_ms", rep.Duration.Milliseconds())
-	b.send(ctx, log, r, []outMessage{{Content: renderChange(c, m)}}, true)
+	b.send(ctx, log, r, lang, []outMessage{{Content: renderChange(c, m)}}, true)
 }
 
 // runReload runs the reload under ReloadTimeout and reports whether that
