@@ -248,6 +248,47 @@ func TestHugeReplyIsBounded(t *testing.T) {
 	}
 }
 
+// TestDocumentListIsBounded: /sources is public and not rate limited, so
+// a corpus of a thousand documents must not flood the channel: the list is
+// cut to the messages of an answer, and the last says how many are left.
+func TestDocumentListIsBounded(t *testing.T) {
+	t.Parallel()
+	docs := make([]briefing.DocumentInfo, 1000)
+	for i := range docs {
+		docs[i] = briefing.DocumentInfo{ID: fmt.Sprintf("doc-%04d", i), Title: fmt.Sprintf("Article number %d about the treaty", i),
+			Date: "2025-06-01", Source: "ANSA", URL: fmt.Sprintf("https://www.ansa.example/esteri/article-%d", i), Passages: 10}
+	}
+	h := startBot(t, &fakeEngine{DocumentsFn: func() []briefing.DocumentInfo { return docs }}, nil, nil)
+	in := h.fake.Command(discordtest.Invoker{}, "sources")
+	h.dispatch(t, in)
+	// The note travels on the last message: once it is recorded the reply
+	// is complete.
+	last, err := h.fake.WaitFor(h.ctx(t), func(r discordtest.Request) bool {
+		return strings.Contains(r.Path, in.Token) && strings.Contains(string(r.Raw), "more documents not shown")
+	})
+	if err != nil {
+		t.Fatalf("after %d requests no message of /sources says how many documents are not shown: %v", len(forToken(h, in.Token)), err)
+	}
+	msgs, shown := 0, 0
+	for _, r := range forToken(h, in.Token) {
+		if strings.HasSuffix(r.Path, "/callback") || r.Status >= 300 {
+			continue
+		}
+		msgs++
+		checkLimits(t, r.Raw)
+		for _, e := range embeds(r.Object()) {
+			fields, _ := e["fields"].([]any)
+			shown += len(fields)
+		}
+	}
+	if msgs > 4 {
+		t.Errorf("/sources sent %d messages, want at most 4 (the reply and 3 follow-ups)", msgs)
+	}
+	if want := fmt.Sprintf("%d more documents not shown", len(docs)-shown); !strings.Contains(string(last.Raw), want) {
+		t.Errorf("%d of %d documents shown, the last message does not say %q", shown, len(docs), want)
+	}
+}
+
 // TestDeliveryFaults covers cases 6 and 7 and the Discord faults of the
 // hostile suite: 5xx answers and dropped connections are retried on every
 // call the bot makes, an edit that keeps failing falls back to a

@@ -148,5 +148,6 @@ func (b *Bot) sources(ctx context.Context, log *slog.Logger, i *discordgo.Intera
 		return
 	}
 	lang := localeLang(i.Locale)
-	b.send(ctx, log, r, lang, renderDocuments(b.engine.Documents(), lang), false)
+	docs := b.engine.Documents()
+	b.send(ctx, log, r, lang, capDocuments(renderDocuments(docs, lang), len(docs), lang), false)
 }

@@ -322,6 +322,29 @@ func renderDocuments(docs []briefing.DocumentInfo, lang string) []outMessage {
 	return pack(embeds)
 }
 
+// capDocuments is capMessages for a list of total documents (/sources is
+// public: a big corpus would flood the channel): the note on the last
+// message kept says how many are not shown.
+func capDocuments(out []outMessage, total int, lang string) []outMessage {
+	if len(out) <= maxReplyMessages {
+		return out
+	}
+	// Room is made for the note with the largest count it can say; then
+	// it says the count of the fields that were not kept.
+	m := t(lang)
+	out = capMessages(out, fmt.Sprintf(m.MoreDocuments, total))
+	shown := 0
+	for _, msg := range out {
+		for _, e := range msg.Embeds {
+			shown += len(e.Fields)
+		}
+	}
+	if last := out[len(out)-1].Embeds; len(last) > 0 && last[len(last)-1].Footer != nil {
+		last[len(last)-1].Footer.Text = trimText(fmt.Sprintf(m.MoreDocuments, total-shown), maxFooter)
+	}
+	return out
+}
+
 // renderHelp is the /help text.
 func renderHelp(lang string) []outMessage {
 	m := t(lang)

@@ -21,7 +21,7 @@ type msgs struct {
 	ChangeAdded, ChangeChanged, ChangeRemoved, ChangeStale            string
 	ChangeNewFrom, BadFilter                                          string
 	ReloadBusy, ReloadTimedOut                                        string
-	Draft, DraftNote, AnswerCut, MoreSources                          string
+	Draft, DraftNote, AnswerCut, MoreSources, MoreDocuments           string
 }
 
 var texts = map[string]msgs{
@@ -89,6 +89,7 @@ var texts = map[string]msgs{
 		DraftNote:      "Draft: not yet verified against the sources. The checked answer replaces it.",
 		AnswerCut:      "(The answer was too long and has been cut.)",
 		MoreSources:    "more sources under Show sources",
+		MoreDocuments:  "%d more documents not shown",
 	},
 	"it": {
 		Sources:      "Fonti",
@@ -154,6 +155,7 @@ var texts = map[string]msgs{
 		DraftNote:      "Bozza: non ancora verificata sulle fonti. La risposta controllata la sostituirà.",
 		AnswerCut:      "(La risposta era troppo lunga ed è stata tagliata.)",
 		MoreSources:    "altre fonti con Mostra fonti",
+		MoreDocuments:  "altri %d documenti non mostrati",
 	},
 }
 
