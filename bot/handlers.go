@@ -366,6 +366,11 @@ func (b *Bot) component(ctx context.Context, log *slog.Logger, i *discordgo.Inte
 		out := renderFullSources(sa.Answer, lang)
 		log.Info("sources shown", "question_id", qid)
 		b.reply(ctx, log, r, out[0], true)
+		// The follow-ups are bounded like any reply's (send): a long
+		// retry_after fails them at once rather than holding this
+		// interaction, and a shutdown, for its length.
+		ctx, cancel := context.WithTimeout(ctx, b.deliveryTimeout)
+		defer cancel()
 		for _, msg := range out[1:] {
 			if err := r.followup(ctx, &discordgo.WebhookParams{Embeds: msg.Embeds, Flags: discordgo.MessageFlagsEphemeral}); err != nil {
 				b.logSendError(log, "send sources failed", err)

@@ -376,6 +376,43 @@ func TestDeliveryFaults(t *testing.T) {
 	}
 }
 
+// TestShowSourcesFollowUpsHaveADeadline: the follow-ups of "Show sources"
+// are bounded by the delivery timeout like any reply's, so a 60s
+// retry_after fails them at once instead of being slept out.
+func TestShowSourcesFollowUpsHaveADeadline(t *testing.T) {
+	t.Parallel()
+	long := strings.Repeat("Il ministro degli Esteri russo è arrivato a Pyongyang. ", 70) // a full embed each
+	eng := &fakeEngine{AnswerFn: func(ctx context.Context, req briefing.Request) (briefing.Answer, error) {
+		a := sampleAnswer(req.Question)
+		p1, p2 := samplePassage, samplePassage
+		p1.Text, p2.Text = long, long
+		a.Citations = []briefing.Citation{{N: 1, Passage: p1}, {N: 2, Passage: p2}}
+		a.Text = "Lavrov arrived [1] [2]."
+		return a, nil
+	}}
+	h := startBotWith(t, eng, nil, func(o *bot.Options) { o.ShutdownTimeout = time.Second },
+		func(b *bot.Bot) { bot.SetDeliveryTimeout(b, 500*time.Millisecond) })
+	in := h.fake.Command(discordtest.Invoker{}, "ask", discordtest.Option{Name: "question", Value: "Who went?"})
+	h.dispatch(t, in)
+	var src string
+	for _, row := range h.final(t, in)["components"].([]any) {
+		for _, c := range row.(map[string]any)["components"].([]any) {
+			if id := c.(map[string]any)["custom_id"].(string); strings.HasPrefix(id, "src:") {
+				src = id
+			}
+		}
+	}
+	click := h.fake.Button(discordtest.Invoker{}, src)
+	h.fake.FailNext(http.MethodPost, "/webhooks/100/"+click.Token, 1, time.Minute)
+	h.dispatch(t, click)
+	h.callback(t, click)
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+	defer cancel()
+	if _, err := h.logs.waitFor(ctx, "send sources failed"); err != nil {
+		t.Errorf("a follow-up of Show sources still waits out a 60s retry_after after 3s (delivery timeout 500ms): %v", err)
+	}
+}
+
 // TestStartupAndFollowUpFaults covers 500s and drops on the two calls the
 // delivery tests above do not reach: command registration at start-up and
 // the follow-up messages of a long answer.
