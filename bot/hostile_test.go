@@ -602,7 +602,8 @@ func TestStreamingShowsOnlyMarkedDrafts(t *testing.T) {
 // its user to get the extractive answer (asked again in haste: an engine
 // given a short deadline answers extractively) or, when even that fails,
 // the notice that the bot is restarting, within ShutdownTimeout; a
-// streamed message is finalised (no cursor left).
+// streamed message is finalised (no cursor left). The question asked again
+// keeps the user's filter.
 func TestShutdownTellsUsersInFlight(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
@@ -622,7 +623,12 @@ func TestShutdownTellsUsersInFlight(t *testing.T) {
 			t.Parallel()
 			entered := make(chan struct{})
 			var calls atomic.Int32
+			var mu sync.Mutex
+			var filters []string // of each request, in order
 			eng := &fakeEngine{AnswerFn: func(ctx context.Context, req briefing.Request) (briefing.Answer, error) {
+				mu.Lock()
+				filters = append(filters, fmt.Sprintf("%+v", req.Filter))
+				mu.Unlock()
 				if calls.Add(1) == 1 {
 					if tt.stream {
 						req.OnDelta("Lavrov arrived")
@@ -638,7 +644,8 @@ func TestShutdownTellsUsersInFlight(t *testing.T) {
 			}}
 			const deadline = 2 * time.Second
 			h := startBot(t, eng, nil, func(o *bot.Options) { o.ShutdownTimeout = deadline })
-			in := h.fake.Command(discordtest.Invoker{}, "ask", discordtest.Option{Name: "question", Value: "Who went?"})
+			in := h.fake.Command(discordtest.Invoker{}, "ask", discordtest.Option{Name: "question", Value: "Who went?"},
+				discordtest.Option{Name: "source", Value: "ANSA"})
 			h.dispatch(t, in)
 			<-entered
 			if tt.stream {
@@ -668,6 +675,16 @@ func TestShutdownTellsUsersInFlight(t *testing.T) {
 			}
 			if strings.Contains(text, "▌") || strings.Contains(text, "Draft") {
 				t.Errorf("streamed message left unfinished: %s", last.Raw)
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			if tt.extractive && len(filters) < 2 {
+				t.Errorf("engine asked %d times, want 2 (again in haste)", len(filters))
+			}
+			for i, f := range filters[1:] {
+				if f != filters[0] {
+					t.Errorf("request %d has filter %s, the user's was %s", i+2, f, filters[0])
+				}
 			}
 		})
 	}

@@ -28,10 +28,12 @@ func (b *Bot) ask(ctx context.Context, log *slog.Logger, i *discordgo.Interactio
 	defer cancel()
 	st := b.newStreamer(ctx, log, r, q, lang)
 	defer st.stop() // on a panic in Answer; a no-op after the stop below
-	a, err := b.engine.Answer(actx, briefing.Request{Question: q, OnDelta: st.delta, Filter: f})
+	req := briefing.Request{Question: q, OnDelta: st.delta, Filter: f}
+	a, err := b.engine.Answer(actx, req)
 	st.stop()
 	if err != nil {
-		a, err = b.answerInHaste(ctx, log, briefing.Request{Question: q}, err)
+		// The same request, filter included; answerInHaste drops OnDelta.
+		a, err = b.answerInHaste(ctx, log, req, err)
 	}
 	if err != nil {
 		b.send(ctx, log, r, lang, []outMessage{{Content: b.userError(log, lang, q, err)}}, false)
