@@ -149,13 +149,15 @@ func (b *Bot) doCorpus(ctx context.Context, log *slog.Logger, i *discordgo.Inter
 			b.ephemeral(ctx, log, r, m.CorpusAddUsage)
 			return
 		case att != nil:
+			// Every reason shown goes through safe, as /reload's does: it
+			// may quote a file name, an address or a remote page.
 			if err := b.checkAttachment(att); err != nil {
-				b.ephemeral(ctx, log, r, fmt.Sprintf(m.CorpusFailed, err))
+				b.ephemeral(ctx, log, r, fmt.Sprintf(m.CorpusFailed, safe(b.redact(err))))
 				return
 			}
 		default:
 			if u, err := url.Parse(raw); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-				b.ephemeral(ctx, log, r, fmt.Sprintf(m.CorpusFailed, fmt.Sprintf("%q is not an http(s) URL", raw)))
+				b.ephemeral(ctx, log, r, fmt.Sprintf(m.CorpusFailed, safe(fmt.Sprintf("%q is not an http(s) URL", raw))))
 				return
 			}
 		}
@@ -209,7 +211,7 @@ func (b *Bot) doCorpus(ctx context.Context, log *slog.Logger, i *discordgo.Inter
 	}()
 	if err != nil {
 		log.Warn("corpus change refused", "err", b.redact(err), "duration_ms", time.Since(start).Milliseconds())
-		b.send(ctx, log, r, lang, []outMessage{{Content: trimText(fmt.Sprintf(m.CorpusFailed, b.redact(err)), maxContent)}}, true)
+		b.send(ctx, log, r, lang, []outMessage{{Content: trimText(fmt.Sprintf(m.CorpusFailed, safe(b.redact(err))), maxContent)}}, true)
 		return
 	}
 	b.indexed.Store(time.Now().UnixNano())

@@ -145,6 +145,49 @@ func TestCorpusRefusals(t *testing.T) {
 	}
 }
 
+// hostileAdmin refuses every URL with what a fetch or parse error may quote
+// from a remote page.
+type hostileAdmin struct{ fakeAdmin }
+
+func (*hostileAdmin) AddURL(context.Context, string) (bot.Change, error) {
+	return bot.Change{}, errors.New(`corpus: front matter id "[verify here](https://evil.example/login) <@&1> @everyone": bad id`)
+}
+
+// TestCorpusRefusalsAreInert: the reason a /corpus change is refused may
+// quote a remote page, an address or a file name; like /reload's it is made
+// inert, masked links and mentions included.
+func TestCorpusRefusalsAreInert(t *testing.T) {
+	t.Parallel()
+	h := startBot(t, &fakeEngine{}, nil, func(o *bot.Options) { o.CorpusAdmin = &hostileAdmin{} })
+	exe := h.fake.Attach("[gift](https:⁄⁄evil.example) @everyone.exe", "application/octet-stream", []byte("MZ"))
+	tests := []struct {
+		name     string
+		opt      discordtest.Option
+		deferred bool // refused after the deferral, by the CorpusAdmin
+	}{
+		{"the admin's error", add(discordtest.Option{Name: "url", Value: "https://ispi.example/nota"}), true},
+		{"not a URL", add(discordtest.Option{Name: "url", Value: "ftp://x [verify here](https://evil.example/login) <@&1> @here"}), false},
+		{"unsupported type", add(discordtest.Option{Name: "file", Type: discordtest.OptAttachment, Value: exe.ID}), false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			in := h.fake.Command(discordtest.Invoker{UserID: adminUser}, "corpus", tt.opt)
+			h.dispatch(t, in)
+			reply := h.callback(t, in)
+			if tt.deferred {
+				reply = h.final(t, in)
+			}
+			got := respContent(reply)
+			if !strings.Contains(got, "Nothing changed:") {
+				t.Fatalf("reply = %q, want the refusal", got)
+			}
+			if bad := live(got); bad != "" {
+				t.Errorf("refusal holds live %q: %q", bad, got)
+			}
+		})
+	}
+}
+
 func TestCorpusURLRemoveAndList(t *testing.T) {
 	t.Parallel()
 	admin := &fakeAdmin{}
