@@ -533,6 +533,39 @@ func TestMentionThreadAndFollowUp(t *testing.T) {
 	}
 }
 
+// TestMentionWithoutThreadIsAnsweredInPlace: when the thread cannot be
+// created (the channel is a thread already, or the bot lacks Create Public
+// Threads: a 400 or 403), the answer is a reply to the mention, which pings
+// no one, its author included.
+func TestMentionWithoutThreadIsAnsweredInPlace(t *testing.T) {
+	t.Parallel()
+	h := startBot(t, &fakeEngine{}, nil, nil)
+	h.fake.FailNextStatus(http.MethodPost, "/channels/20/messages/", 1, http.StatusBadRequest)
+	msg := h.fake.Message("10", "20", "31", "<@"+h.fake.BotUserID()+"> who went to Pyongyang?", h.fake.BotUserID())
+	if err := h.fake.Dispatch(h.ctx(t), "MESSAGE_CREATE", msg); err != nil {
+		t.Fatal(err)
+	}
+	h.waitLog(t, "create thread failed")
+	posted, err := h.fake.WaitFor(h.ctx(t), func(r discordtest.Request) bool {
+		return r.Method == http.MethodPost && r.Status == http.StatusOK && r.Path == "/channels/20/messages"
+	})
+	if err != nil {
+		t.Fatalf("no answer in the channel after the thread failed: %v", err)
+	}
+	body := posted.Object()
+	if !strings.Contains(allText(body), "Lavrov arrived") {
+		t.Errorf("message in the channel lacks the answer: %s", posted.Raw)
+	}
+	ref, _ := body["message_reference"].(map[string]any)
+	if ref["message_id"] != msg["id"] {
+		t.Errorf("message_reference = %v, want a reply to message %v", body["message_reference"], msg["id"])
+	}
+	am, _ := body["allowed_mentions"].(map[string]any)
+	if parse, ok := am["parse"].([]any); !ok || len(parse) != 0 || am["replied_user"] != false {
+		t.Errorf("allowed_mentions = %v, want parse [] and replied_user false", body["allowed_mentions"])
+	}
+}
+
 func TestMentionWithoutContentDegrades(t *testing.T) {
 	t.Parallel()
 	h := startBot(t, &fakeEngine{}, nil, func(o *bot.Options) { o.MessageContentIntent = false })

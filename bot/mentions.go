@@ -52,7 +52,8 @@ func stripMentions(content, botID string) string {
 }
 
 // onMessage answers a mention in an allowed channel in a new thread on that
-// message, and any message in a thread the bot created as a follow-up with
+// message (in the channel, as a reply to it, when no thread can be
+// created), and any message in a thread the bot created as a follow-up with
 // the thread's recent turns as history. A panic while answering is logged
 // with its stack under a reference, which a reply to the message carries.
 func (b *Bot) onMessage(ctx context.Context, m *discordgo.Message) {
@@ -112,7 +113,9 @@ func (b *Bot) answerMessage(ctx context.Context, log *slog.Logger, m *discordgo.
 	}
 	defer b.limits.release()
 
-	channel := m.ChannelID
+	// replyTo is set when the answer goes in the channel, as a reply to
+	// the message, instead of in a new thread.
+	channel, replyTo := m.ChannelID, ""
 	if !inThread {
 		var th *discordgo.Channel
 		tctx, cancel := context.WithTimeout(ctx, b.deliveryTimeout)
@@ -124,14 +127,17 @@ func (b *Bot) answerMessage(ctx context.Context, log *slog.Logger, m *discordgo.
 			return err
 		})
 		cancel()
-		if err != nil {
-			log.Error("create thread failed", "err", b.redact(err))
-			return
-		}
-		channel = th.ID
 		conv = &conversation{}
-		b.threads.Add(th.ID, conv)
-		log = log.With("thread_id", th.ID)
+		if err != nil {
+			// In a thread already, without Create Public Threads, or a
+			// fault past the retries: an answer in place beats silence.
+			log.Error("create thread failed; answering in the channel", "err", b.redact(err))
+			replyTo = m.ID
+		} else {
+			channel = th.ID
+			b.threads.Add(th.ID, conv)
+			log = log.With("thread_id", th.ID)
+		}
 	}
 	id := newRef()
 	log = log.With("question_id", id)
@@ -145,7 +151,7 @@ func (b *Bot) answerMessage(ctx context.Context, log *slog.Logger, m *discordgo.
 		a, err = b.answerInHaste(ctx, log, req, err)
 	}
 	if err != nil {
-		b.post(ctx, log, channel, "", outMessage{Content: b.userError(log, lang, q, err)})
+		b.post(ctx, log, channel, replyTo, outMessage{Content: b.userError(log, lang, q, err)})
 		return
 	}
 	conv.add(briefing.Turn{Question: q, Answer: a.Text}, b.opts.ThreadHistory)
@@ -156,8 +162,12 @@ func (b *Bot) answerMessage(ctx context.Context, log *slog.Logger, m *discordgo.
 	b.metrics.Answered("mention", took, a.Refused, a.Fallback)
 	log.Info("answered", "lang", a.Lang, "refused", a.Refused, "fallback", a.Fallback, "citations", len(a.Citations), "duration_ms", took.Milliseconds())
 	b.answers.Add(id, storedAnswer{Question: q, Answer: a})
-	for _, msg := range renderAnswer(a, answerView{ID: id, Title: q, Lang: a.Lang, Indexed: b.indexedAt()}) {
-		if !b.post(ctx, log, channel, "", msg) {
+	for n, msg := range renderAnswer(a, answerView{ID: id, Title: q, Lang: a.Lang, Indexed: b.indexedAt()}) {
+		ref := replyTo
+		if n > 0 {
+			ref = "" // the first message is the reply; the rest follow it
+		}
+		if !b.post(ctx, log, channel, ref, msg) {
 			return
 		}
 	}
