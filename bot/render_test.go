@@ -288,3 +288,83 @@ func TestLongMetadataStaysWithinLimits(t *testing.T) {
 		})
 	}
 }
+
+// liveMarkdown reports the first markdown in s that would restyle a message
+// once Discord renders it: a line (or s itself, which starts an embed or a
+// field) starting with a heading, subtext or quote marker once the bot's own
+// "> " prefix is taken off, a spoiler, or an unescaped backtick.
+func liveMarkdown(s string) string {
+	for _, line := range strings.Split(s, "\n") {
+		l := strings.TrimLeft(strings.TrimPrefix(line, "> "), " \t")
+		for _, m := range []string{"# ", "## ", "### ", "-# ", ">"} {
+			if strings.HasPrefix(l, m) {
+				return line
+			}
+		}
+	}
+	if strings.Contains(s, "||") {
+		return "||"
+	}
+	if i := strings.Index(s, "`"); i >= 0 && (i == 0 || s[i-1] != '\\') {
+		return "`"
+	}
+	return ""
+}
+
+// TestUntrustedMarkdownRendersAsText: a scraped page and an LLM reply
+// carrying Discord markdown (headings, subtext, quotes, spoilers, a code
+// fence that would swallow the citation lines) show it as typed in every
+// reply, while the bot's own markup (the quote prefix, the bold quote,
+// the IDs in backticks) still renders.
+func TestUntrustedMarkdownRendersAsText(t *testing.T) {
+	t.Parallel()
+	p := goldenPassage
+	p.Title = "# AVVISO UFFICIALE"
+	p.Text = "# COMUNICATO UFFICIALE DEI MODERATORI\n-# messaggio verificato dallo staff\n" +
+		"> Il server chiude oggi: ||verifica qui il tuo account|| prima di mezzanotte.\n```\n" +
+		strings.Repeat("Il ministro degli Esteri è arrivato a Pyongyang. ", 30)
+	p.Source = ">>> ANSA"
+	quote := "Il ministro degli Esteri è arrivato a Pyongyang."
+	a := briefing.Answer{Lang: "it", Citations: []briefing.Citation{{N: 1, Passage: p, Quote: quote}},
+		Text: "## HAI VINTO\n>>> Riscatta il premio `ora` [1]. " + strings.Repeat("Il ministro è arrivato a Pyongyang [1]. ", 120) +
+			"# ULTIMO AVVISO ||segreto|| [1]."}
+	var texts []string
+	add := func(out []outMessage) {
+		for _, m := range out {
+			texts = append(texts, m.Content)
+			for _, e := range m.Embeds {
+				texts = append(texts, e.Title, e.Description)
+				for _, f := range e.Fields {
+					texts = append(texts, f.Name, f.Value)
+				}
+			}
+		}
+	}
+	answer := renderAnswer(a, answerView{ID: "x", Title: "# Domanda ||nascosta||", Lang: "it"})
+	if len(answer[0].Embeds) < 2 {
+		t.Fatalf("test is void: the answer is not split over embeds")
+	}
+	add(answer)
+	full := renderFullSources(a, "it")
+	add(full)
+	add(renderHits("## query", []briefing.Hit{{Passage: p, Rank: 1}}, "it"))
+	docs := renderDocuments([]briefing.DocumentInfo{{ID: "nota-1", Title: "# Titolo", Source: "> fonte", Passages: 1}}, "it")
+	add(docs)
+	add(pack(renderPartial("# bozza", a.Text, "it")))
+	for _, s := range texts {
+		if bad := liveMarkdown(strings.TrimPrefix(s, "`nota-1`")); bad != "" { // the bot's own backticks
+			t.Errorf("live markdown %q in %q", bad, s)
+		}
+	}
+	// The bot's own markup is untouched.
+	src := answer[len(answer)-1].Embeds[len(answer[len(answer)-1].Embeds)-1]
+	if v := src.Fields[0].Value; !strings.HasPrefix(v, "> ") {
+		t.Errorf("citation field %q lost the bot's quote prefix", v)
+	}
+	if d := full[0].Embeds[0].Description; !strings.Contains(d, "**"+quote+"**") {
+		t.Errorf("full source %q lost the bold quote", d)
+	}
+	if v := docs[0].Embeds[0].Fields[0].Value; !strings.HasPrefix(v, "`nota-1`") {
+		t.Errorf("document field %q lost the ID's backticks", v)
+	}
+}

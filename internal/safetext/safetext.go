@@ -2,7 +2,8 @@
 // error messages quoting them) safe to show: on a terminal, where control
 // sequences would clear the screen, retitle the window or hide hyperlinks,
 // and on Discord, where masked links and mention syntax would render as
-// clickable lies or highlighted pings.
+// clickable lies or highlighted pings, and headings, quotes, spoilers and
+// code blocks would restyle the bot's message.
 //
 // Each function is total and idempotent: applying it twice gives the same
 // text as applying it once, so layers that each sanitise do not double
@@ -13,6 +14,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -132,7 +134,15 @@ var discordMention = regexp.MustCompile(`<(@[!&]?|#)(\d+)>|@(everyone|here)`)
 // so the real address is shown (and, in angle brackets, not previewed); any
 // other "](" left is split so no link can form; @everyone, @here and
 // user, role and channel mentions get a zero-width space so they render as
-// plain text, whatever allowed_mentions says.
+// plain text, whatever allowed_mentions says. Markdown that would change
+// the message's layout shows as typed: a heading, subtext or quote marker
+// gets a zero-width space before it, so does the second bar of a spoiler
+// (||), and a backtick (inline code, a code fence that would swallow the
+// rest of the message) is escaped with a backslash. Emphasis (**, _, ~~)
+// is left as it is: it changes no layout.
+//
+// Markup the caller adds afterwards (a "> " quote prefix, ** around a
+// quote, backticks around an ID) is the caller's and renders.
 func Discord(s string) string {
 	s = StripEscapes(s)
 	if strings.Contains(s, "](") {
@@ -157,5 +167,82 @@ func Discord(s string) string {
 			return "<" + zwsp + m[1:]
 		})
 	}
+	if strings.ContainsAny(s, "#>") {
+		s = escapeBlockMarkers(s)
+	}
+	for strings.Contains(s, "||") {
+		s = strings.ReplaceAll(s, "||", "|"+zwsp+"|")
+	}
+	if strings.Contains(s, "`") {
+		s = escapeBackticks(s)
+	}
 	return s
+}
+
+// escapeBlockMarkers puts a zero-width space before each marker Discord
+// renders as a block when it starts a line: a heading (#, ##, ###), subtext
+// (-#) and a block quote (>, >>>), no-break spaces counted as spaces. It
+// does so after any space, not only at a line start, because the bot
+// splits long text at spaces and each piece starts a new embed; a
+// zero-width space there is invisible, and is no space, so a marker it
+// precedes is not escaped again.
+func escapeBlockMarkers(s string) string {
+	var b strings.Builder
+	b.Grow(len(s) + 8)
+	afterSpace := true // the start of s is a line start
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if afterSpace && isBlockMarker(s[i:]) {
+			b.WriteString(zwsp)
+		}
+		b.WriteString(s[i : i+size]) // invalid bytes kept as they are
+		afterSpace = isSpace(r)
+		i += size
+	}
+	return b.String()
+}
+
+// isBlockMarker reports whether s starts with a heading, subtext or quote
+// marker.
+func isBlockMarker(s string) bool {
+	if strings.HasPrefix(s, ">") {
+		return true
+	}
+	if rest, ok := strings.CutPrefix(s, "-#"); ok {
+		return startsWithSpace(rest)
+	}
+	n := 0
+	for n < len(s) && s[n] == '#' {
+		n++
+	}
+	return n >= 1 && n <= 3 && startsWithSpace(s[n:])
+}
+
+func isSpace(r rune) bool { return unicode.IsSpace(r) || unicode.Is(unicode.Zs, r) }
+
+func startsWithSpace(s string) bool {
+	r, _ := utf8.DecodeRuneInString(s)
+	return s != "" && isSpace(r)
+}
+
+// escapeBackticks puts a backslash before every backtick that is not
+// escaped already (preceded by an odd number of backslashes), so that
+// applying it twice changes nothing more.
+func escapeBackticks(s string) string {
+	var b strings.Builder
+	b.Grow(len(s) + 8)
+	slashes := 0
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c == '`' && slashes%2 == 0 {
+			b.WriteByte('\\')
+		}
+		b.WriteByte(c)
+		if c == '\\' {
+			slashes++
+		} else {
+			slashes = 0
+		}
+	}
+	return b.String()
 }

@@ -118,11 +118,56 @@ func TestDiscordNeutralisesLinksAndMentions(t *testing.T) {
 	}
 }
 
+// TestDiscordShowsMarkdownAsTyped: markdown that would restyle a message,
+// from a scraped page or an LLM, shows as the characters typed.
+func TestDiscordShowsMarkdownAsTyped(t *testing.T) {
+	t.Parallel()
+	const z = "\u200b"
+	tests := []struct{ name, in, want string }{
+		{"heading", "# COMUNICATO UFFICIALE DEI MODERATORI\nIl server chiude.", z + "# COMUNICATO UFFICIALE DEI MODERATORI\nIl server chiude."},
+		{"headings 2 and 3", "Intro\n## Sezione\n### Sotto", "Intro\n" + z + "## Sezione\n" + z + "### Sotto"},
+		{"heading after a sentence", "Fine. # YOU WON", "Fine. " + z + "# YOU WON"},
+		{"subtext", "-# messaggio verificato dallo staff", z + "-# messaggio verificato dallo staff"},
+		{"quote", "> Il ministro ha detto\n>>> tutto il resto", z + "> Il ministro ha detto\n" + z + ">>> tutto il resto"},
+		{"spoiler", "||verifica qui il tuo account||", "|" + z + "|verifica qui il tuo account|" + z + "|"},
+		{"three bars", "a|||b", "a|" + z + "|" + z + "|b"},
+		{"code fence", "```\nrm -rf /\n```", "\\`\\`\\`\nrm -rf /\n\\`\\`\\`"},
+		{"inline code", "premi `Invio`", "premi \\`Invio\\`"},
+		{"escaped backslash before a backtick", `a\\` + "`b", `a\\\` + "`b"},
+		{"hashtag and numbers kept", "#ucraina è il tema n. #1; 3 > 2", "#ucraina è il tema n. #1; 3 " + z + "> 2"},
+		{"emphasis kept", "**grassetto** e _corsivo_", "**grassetto** e _corsivo_"},
+		{"four hashes kept", "#### non è un titolo", "#### non è un titolo"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			got := safetext.Discord(tt.in)
+			if got != tt.want {
+				t.Errorf("Discord(%q) = %q, want %q", tt.in, got, tt.want)
+			}
+			if again := safetext.Discord(got); again != got {
+				t.Errorf("Discord is not idempotent: %q then %q", got, again)
+			}
+		})
+	}
+}
+
 func FuzzDiscord(f *testing.F) {
 	f.Add("[a](https://x.example) @everyone <@&1>")
 	f.Add("[[x](y)](z)")
+	f.Add("# title\n-# sub\n> quote ||spoiler|| ```code```")
+	f.Add("\\\\`x` |||")
 	f.Fuzz(func(t *testing.T, s string) {
 		got := safetext.Discord(s)
+		if strings.Contains(got, "||") {
+			t.Errorf("Discord(%q) = %q holds a spoiler", s, got)
+		}
+		for _, line := range strings.Split(got, "\n") {
+			if l := strings.TrimLeft(line, " \t"); strings.HasPrefix(l, ">") || strings.HasPrefix(l, "-# ") ||
+				strings.HasPrefix(l, "# ") || strings.HasPrefix(l, "## ") || strings.HasPrefix(l, "### ") {
+				t.Errorf("Discord(%q) = %q has a line starting with live markdown: %q", s, got, line)
+			}
+		}
 		if strings.Contains(got, "](") {
 			t.Errorf("Discord(%q) = %q holds a link", s, got)
 		}
