@@ -219,7 +219,7 @@ func writeAnswer(w io.Writer, a briefing.Answer, indexed time.Time) error {
 	if len(a.Citations) > 0 {
 		b.WriteString("\n" + note.sources + "\n")
 		for _, c := range a.Citations {
-			fmt.Fprintf(&b, "[%d] %s — “%s”\n    %s\n", c.N, c.Passage.Title, oneLine(c.Quote), metaLine(c.Passage, a.Lang))
+			fmt.Fprintf(&b, "[%d] %s — “%s”\n    %s\n", c.N, c.Passage.Title, corpus.Inline(c.Quote), metaLine(c.Passage, a.Lang))
 		}
 	}
 	asOf, kind := answerAsOf(a, indexed)

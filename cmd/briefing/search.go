@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/briefing/briefing"
+	"github.com/briefing/briefing/corpus"
 	"github.com/briefing/briefing/internal/safetext"
 	"github.com/spf13/cobra"
 )
@@ -109,7 +110,7 @@ func writeHits(w io.Writer, hits []briefing.Hit) error {
 		}
 		fmt.Fprintf(&b, "%d. relevance %.3f  fused %.4f  dense %.3f  lexical %.3f  %s\n", h.Rank, h.Score, h.Fused, h.Dense, h.Lexical, passageRef(h.Passage))
 		fmt.Fprintf(&b, "   %s — %s\n", h.Passage.Title, metaLine(h.Passage, "en"))
-		fmt.Fprintf(&b, "   %s\n", oneLine(h.Passage.Text))
+		fmt.Fprintf(&b, "   %s\n", corpus.Inline(h.Passage.Text))
 	}
 	_, err := io.WriteString(w, safetext.Terminal(b.String()))
 	return err

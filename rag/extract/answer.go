@@ -73,7 +73,7 @@ func Quote(docs Docs, lang string, uncertain bool, hits []briefing.Hit, picks []
 		for _, sp := range joinAdjacent(p.Text, pk.Spans) {
 			// Line breaks inside a quote (one over two paragraphs) would
 			// break the answer's flow; the citation keeps the verbatim text.
-			fmt.Fprintf(&b, " “%s” [%d]", strings.Join(strings.Fields(p.Text[sp.Start:sp.End]), " "), n)
+			fmt.Fprintf(&b, " “%s” [%d]", corpus.Inline(p.Text[sp.Start:sp.End]), n)
 		}
 	}
 	return b.String(), cits
