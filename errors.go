@@ -15,4 +15,7 @@ var (
 	ErrNoIndex = errors.New("no index: run index first")
 	// ErrUnknownDocument: a summary asked for a document ID the index lacks.
 	ErrUnknownDocument = errors.New("unknown document")
+	// ErrNoMatch: a request's filter (dates, outlets) leaves no document in
+	// scope, so nothing could answer it whatever it asks.
+	ErrNoMatch = errors.New("no document matches the filter")
 )

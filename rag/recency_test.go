@@ -2,6 +2,7 @@ package rag_test
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"testing"
 
@@ -111,6 +112,17 @@ func TestFilters(t *testing.T) {
 				t.Fatal(err)
 			}
 			hits, err := e.SearchFilter(ctx, "soldati nordcoreani Kursk", 10, f)
+			if len(tt.want) == 0 {
+				// Nothing could answer: the user is told the filter is
+				// why, not that the corpus lacks the subject.
+				if !errors.Is(err, briefing.ErrNoMatch) {
+					t.Errorf("SearchFilter(%s) = %v, %v; want ErrNoMatch", f, docIDs(hits), err)
+				}
+				if _, err := e.Answer(ctx, briefing.Request{Question: "Quanti soldati nordcoreani sono a Kursk?", Filter: f}); !errors.Is(err, briefing.ErrNoMatch) {
+					t.Errorf("Answer with %s: err %v, want ErrNoMatch", f, err)
+				}
+				return
+			}
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -128,9 +140,6 @@ func TestFilters(t *testing.T) {
 					t.Errorf("Answer with %s cites %s (%s)", f, c.Passage.DocID, c.Passage.Date)
 				}
 			}
-			if len(tt.want) == 0 && !a.Refused {
-				t.Errorf("Answer with nothing in range = %q, want a refusal", a.Text)
-			}
 		})
 	}
 }
@@ -146,12 +155,21 @@ func TestSummaryFilter(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(a.Citations) == 0 {
-		t.Fatalf("summary since 2025 cites nothing: %q", a.Text)
+	if len(a.Citations) == 0 || a.State != briefing.StateAnswer {
+		t.Fatalf("summary since 2025: state %q, text %q; want a cited answer", a.State, a.Text)
 	}
 	for _, c := range a.Citations {
 		if !f.Match(c.Passage) {
 			t.Errorf("summary since 2025 cites %s of %s", c.Passage.DocID, c.Passage.Date)
+		}
+	}
+	future, err := corpus.ParseFilter("2030-01-01", "", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, topic := range []string{"", "soldati nordcoreani"} {
+		if a, err := e.Summarize(context.Background(), briefing.SummaryRequest{Topic: topic, Filter: future}); !errors.Is(err, briefing.ErrNoMatch) {
+			t.Errorf("summary of %q since 2030 = %q, %v; want ErrNoMatch", topic, a.Text, err)
 		}
 	}
 }

@@ -90,6 +90,9 @@ func (e *Engine) retrieve(ctx context.Context, s *snapshot, q, rewrite string, e
 
 // rank runs the answer model for one reading of a question.
 func (e *Engine) rank(ctx context.Context, s *snapshot, q, lang, rewrite string, f corpus.Filter) (*retrieval, error) {
+	if !s.inScope("", f) {
+		return nil, fmt.Errorf("rag: %w (%s)", briefing.ErrNoMatch, f)
+	}
 	aq := e.analyzer.Query(q, lang)
 	r := &retrieval{snap: s, lang: lang, query: aq, concepts: s.lex.Resolve(aq), state: briefing.StateRefused}
 	texts := []string{q}

@@ -2,6 +2,7 @@ package rag
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -102,6 +103,17 @@ func (s *snapshot) ScopeLang(docID string) string {
 		}
 	}
 	return best
+}
+
+// inScope reports whether any passage of document docID (any document when
+// "") passes f.
+func (s *snapshot) inScope(docID string, f corpus.Filter) bool {
+	if f.IsZero() && docID == "" {
+		return true
+	}
+	return slices.ContainsFunc(s.passages, func(p corpus.Passage) bool {
+		return (docID == "" || p.DocID == docID) && f.Match(p)
+	})
 }
 
 // key identifies the snapshot's index version: build time and passage

@@ -46,7 +46,10 @@ func (e *Engine) Summarize(ctx context.Context, req briefing.SummaryRequest) (br
 			return briefing.Answer{}, fmt.Errorf("%w: %q", briefing.ErrUnknownDocument, req.DocID)
 		}
 	}
-	a := briefing.Answer{Question: req.Topic, Lang: req.Lang}
+	if !s.inScope(req.DocID, req.Filter) {
+		return briefing.Answer{}, fmt.Errorf("rag: %w (%s)", briefing.ErrNoMatch, req.Filter)
+	}
+	a := briefing.Answer{Question: req.Topic, Lang: req.Lang, State: briefing.StateAnswer}
 	var passages []corpus.Passage
 	var focus *extract.Question
 	if strings.TrimSpace(req.Topic) != "" {
@@ -82,7 +85,7 @@ func (e *Engine) Summarize(ctx context.Context, req briefing.SummaryRequest) (br
 		}
 		if !e.policy.Covered(scores) {
 			a.Hits = nil
-			a.Refused = true
+			a.Refused, a.State = true, briefing.StateRefused
 			a.Text = answerable.Refusal(a.Lang)
 			a.Timings.Total = time.Since(start)
 			return a, nil

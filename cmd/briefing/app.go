@@ -179,7 +179,8 @@ func exitCode(err error) int {
 		errors.Is(err, briefing.ErrEmptyQuestion),
 		errors.Is(err, briefing.ErrQuestionTooLong),
 		errors.Is(err, briefing.ErrInvalidText),
-		errors.Is(err, briefing.ErrUnknownDocument):
+		errors.Is(err, briefing.ErrUnknownDocument),
+		errors.Is(err, briefing.ErrNoMatch):
 		return exitUsage
 	default:
 		return exitRuntime

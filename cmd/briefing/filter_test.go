@@ -75,6 +75,13 @@ func TestTimeFilters(t *testing.T) {
 		}
 	}
 
+	for _, args := range [][]string{{"ask", "--since", "2030-01-01", "trattato"}, {"summary", "--until", "2000-01-01"}} {
+		r = cli(t, quiet, "", append([]string{"--corpus", dir}, args...)...)
+		if r.code != exitUsage || !strings.Contains(r.stderr, "no document matches the filter") {
+			t.Errorf("%v = exit %d, %q; want a usage error saying the filter leaves no document", args, r.code, r.stderr)
+		}
+	}
+
 	r = cli(t, quiet, "", "--corpus", dir, "search", "--since", "last week", "trattato")
 	if r.code != exitUsage || !strings.Contains(r.stderr, `since "last week" is not a date`) {
 		t.Errorf("search --since 'last week' = exit %d, %q; want a usage error naming the date", r.code, r.stderr)
