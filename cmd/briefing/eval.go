@@ -108,9 +108,17 @@ func writeReport(w io.Writer, r eval.Report) error {
 		fmt.Fprintf(&b, "%-10s %10d %8.3f %10.3f\n", l, s.Questions, s.MRR, s.RecallAtK)
 	}
 	fmt.Fprintf(&b, "\n%-10s %9s %9s %9s %9s %9s %8s\n", "answers", "answer_ok", "citations", "answered", "precision", "refusal", "refused")
+	// A share over no question is shown as "—", not as a score of 0.
+	share := func(v float64, over int) string {
+		if over == 0 {
+			return "        —" // padded by hand: %9s counts bytes
+		}
+		return fmt.Sprintf("%9.3f", v)
+	}
 	row := func(name string, a eval.Answers) {
-		fmt.Fprintf(&b, "%-10s %9.3f %9.3f %9.3f %9.3f %9.3f %8d\n", name, a.KeywordAccuracy, a.CitationHitRate,
-			a.AnsweredShare, a.ConfidentPrecision, a.RefusalAccuracy, a.FalseRefusals)
+		fmt.Fprintf(&b, "%-10s %s %s %s %s %s %8d\n", name, share(a.KeywordAccuracy, a.Answerable),
+			share(a.CitationHitRate, a.Answerable), share(a.AnsweredShare, a.Answerable),
+			share(a.ConfidentPrecision, a.Confident), share(a.RefusalAccuracy, a.Unanswerable), a.FalseRefusals)
 	}
 	row("all", r.Answers)
 	alangs := make([]string, 0, len(r.Answers.ByLang))

@@ -13,6 +13,7 @@ import (
 
 	"github.com/briefing/briefing"
 	"github.com/briefing/briefing/corpus"
+	"github.com/briefing/briefing/internal/eval"
 	"github.com/briefing/briefing/rag"
 	"github.com/google/go-cmp/cmp"
 )
@@ -642,5 +643,22 @@ func TestSummary(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestReportShowsUndefinedSharesAsDashes: a share over no question (no
+// answer in state answer, no unanswerable question) is shown as "—", not as
+// a score of 0 that reads as a failure.
+func TestReportShowsUndefinedSharesAsDashes(t *testing.T) {
+	t.Parallel()
+	var b strings.Builder
+	rep := eval.Report{Questions: 2, Answerable: 2, K: 3,
+		Answers: eval.Answers{KeywordAccuracy: 0.5, CitationHitRate: 1, Answerable: 2}}
+	if err := writeReport(&b, rep); err != nil {
+		t.Fatal(err)
+	}
+	want := "all            0.500     1.000     0.000         —         —        0\n"
+	if !strings.Contains(b.String(), want) {
+		t.Errorf("report lacks the row %q:\n%s", want, b.String())
 	}
 }

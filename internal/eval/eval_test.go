@@ -229,9 +229,13 @@ func TestRunMetrics(t *testing.T) {
 			FalseRefusals:      1,       // q2
 			AnsweredShare:      1.0 / 3, // q1 (q3 uncertain)
 			ConfidentPrecision: 0.5,     // q1 of q1, q5
+			Answerable:         3,       // q1, q2, q3
+			Unanswerable:       3,       // q4, q5, q6
+			Confident:          2,       // q1, q5
 			ByLang: map[string]Answers{
-				"it": {KeywordAccuracy: 1, CitationHitRate: 1, RefusalAccuracy: 1, AnsweredShare: 1, ConfidentPrecision: 1},
-				"en": {KeywordAccuracy: 0.5, FalseRefusals: 1},
+				"it": {KeywordAccuracy: 1, CitationHitRate: 1, RefusalAccuracy: 1, AnsweredShare: 1, ConfidentPrecision: 1,
+					Answerable: 1, Unanswerable: 2, Confident: 1},
+				"en": {KeywordAccuracy: 0.5, FalseRefusals: 1, Answerable: 2, Unanswerable: 1, Confident: 1},
 			},
 		},
 		LatencyMS: Latency{RetrievalP50: 3, RetrievalP95: 6, AnswerP50: 30, AnswerP95: 60},

@@ -46,5 +46,8 @@ func (a *answerAcc) answers() Answers {
 		FalseRefusals:      a.refused,
 		AnsweredShare:      ratio(float64(a.answered), a.answerable),
 		ConfidentPrecision: ratio(float64(a.confidentOK), a.confident),
+		Answerable:         a.answerable,
+		Unanswerable:       a.unanswerable,
+		Confident:          a.confident,
 	}
 }

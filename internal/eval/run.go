@@ -79,6 +79,12 @@ type Answers struct {
 	// ConfidentPrecision: of all questions in state answer, the share that
 	// are answerable and answer_ok.
 	ConfidentPrecision float64 `json:"confident_precision"`
+	// Answerable, Unanswerable and Confident (questions in state answer)
+	// are the denominators of the shares above: a share over none is
+	// reported as 0 and means nothing.
+	Answerable   int `json:"answerable"`
+	Unanswerable int `json:"unanswerable"`
+	Confident    int `json:"confident"`
 	// ByLang has the same metrics per question language.
 	ByLang map[string]Answers `json:"by_lang,omitempty"`
 }
