@@ -213,6 +213,12 @@ func decodeNode(n *yaml.Node, v reflect.Value, path string, errs *[]error) {
 			v.SetString(n.Value) // numbers such as IDs are fine as strings
 			return
 		}
+		// The YAML library truncates a float into an integer field
+		// (top_k: 1.5 → 1); the environment rejects it, and so does this.
+		if isInteger(t.Kind()) && n.ShortTag() != "!!int" {
+			at("want %s, got %q", kindName(t), n.Value)
+			return
+		}
 		target := reflect.New(t)
 		if err := n.Decode(target.Interface()); err != nil {
 			at("want %s, got %q", kindName(t), n.Value)
@@ -220,6 +226,16 @@ func decodeNode(n *yaml.Node, v reflect.Value, path string, errs *[]error) {
 		}
 		v.Set(target.Elem())
 	}
+}
+
+// isInteger reports whether k is a signed or unsigned integer kind.
+func isInteger(k reflect.Kind) bool {
+	switch k {
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return true
+	}
+	return false
 }
 
 // removedKeys are keys earlier versions read, with what became of them.

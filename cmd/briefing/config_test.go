@@ -278,6 +278,11 @@ func TestDecodeYAMLReportsEveryProblem(t *testing.T) {
 			},
 		},
 		{
+			name: "a fraction for an integer is not truncated",
+			yaml: "retrieval:\n  top_k: 1.5\n",
+			want: []string{`retrieval.top_k (line 2): want an integer, got "1.5"`},
+		},
+		{
 			name: "section given a scalar",
 			yaml: "llm: on\n",
 			want: []string{`llm (line 1): want a mapping of keys, got "on"`},
