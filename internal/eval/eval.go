@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"reflect"
 	"strings"
 )
 
@@ -60,7 +61,7 @@ func Load(r io.Reader) ([]Question, error) {
 		dec := json.NewDecoder(bytes.NewReader(text))
 		dec.DisallowUnknownFields()
 		if err := dec.Decode(&raw); err != nil {
-			errs = append(errs, fmt.Errorf("line %d: %w", line, err))
+			errs = append(errs, fmt.Errorf("line %d: %s", line, jsonProblem(err)))
 			continue
 		}
 		if dec.More() {
@@ -86,6 +87,10 @@ func Load(r io.Reader) ([]Question, error) {
 			continue
 		}
 		q.Answerable = *raw.Answerable
+		if q.Lang != "it" && q.Lang != "en" {
+			errs = append(errs, fmt.Errorf("line %d: lang %q: want \"it\" or \"en\"", line, q.Lang))
+			continue
+		}
 		if first, dup := ids[q.ID]; dup {
 			errs = append(errs, fmt.Errorf("line %d: duplicate id %q (first on line %d)", line, q.ID, first))
 			continue
@@ -117,4 +122,56 @@ func nonEmpty(ss []string) []string {
 		}
 	}
 	return out
+}
+
+// jsonProblem says what is wrong with a question line in the file format's
+// terms (a field and the kind of value it takes), not in Go's.
+func jsonProblem(err error) string {
+	var te *json.UnmarshalTypeError
+	if errors.As(err, &te) {
+		field := te.Field
+		if i := strings.LastIndexByte(field, '.'); i >= 0 {
+			field = field[i+1:] // the embedded Question's path
+		}
+		if field == "" {
+			return fmt.Sprintf("want a JSON object (one question), got %s", jsonKind(te.Value))
+		}
+		return fmt.Sprintf("field %q: want %s, got %s", field, wantOf(te.Type), jsonKind(te.Value))
+	}
+	var se *json.SyntaxError
+	if errors.As(err, &se) {
+		return fmt.Sprintf("not valid JSON at character %d: %s", se.Offset, se.Error())
+	}
+	return err.Error() // unknown field, truncated line: already in these terms
+}
+
+// wantOf names the JSON value a Go type takes.
+func wantOf(t reflect.Type) string {
+	switch t.Kind() {
+	case reflect.Bool:
+		return "true or false"
+	case reflect.String:
+		return "a string"
+	case reflect.Slice:
+		return "a list of " + strings.TrimPrefix(strings.TrimPrefix(wantOf(t.Elem()), "a "), "an ") + "s"
+	case reflect.Struct, reflect.Map:
+		return "an object"
+	}
+	return "a " + t.Kind().String()
+}
+
+// jsonKind is the kind of JSON value json.UnmarshalTypeError.Value names
+// ("string", "number", "array", "object", "bool").
+func jsonKind(v string) string {
+	switch {
+	case v == "array":
+		return "a list"
+	case v == "object":
+		return "an object"
+	case v == "bool":
+		return "true or false"
+	case strings.HasPrefix(v, "number"):
+		return "a number"
+	}
+	return "a " + v
 }
