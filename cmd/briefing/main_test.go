@@ -178,6 +178,8 @@ func TestBadInput(t *testing.T) {
 		{"blank question", nil, "", []string{"ask", "  "}, 2, []string{"empty question"}},
 		{"empty stdin", nil, "", []string{"ask", "-"}, 2, []string{"empty question"}},
 		{"punctuation and emoji only", nil, "", []string{"ask", "?!… 🤔🎉 —"}, 2, []string{"empty question", "no letters or digits"}},
+		{"mentions only", nil, "", []string{"ask", "@everyone <@123>"}, 2, []string{"empty question", "only mentions"}},
+		{"over the stdin cap", nil, strings.Repeat("a", 1<<20+1), []string{"ask", "-"}, 2, []string{"question too long", "more than 1048576 bytes on stdin"}},
 		{"10 KB question", nil, "", []string{"ask", strings.Repeat("trattato ", 1200)}, 2, []string{"question too long", "10799 characters, the limit is 2000"}},
 		{"over a lowered limit", map[string]string{"BRIEFING_RETRIEVAL_MAX_QUESTION_CHARS": "10"}, "", []string{"ask", "quando è stato firmato"}, 2, []string{"question too long"}},
 		{"invalid UTF-8 on stdin", nil, "trattato \xff\xfe firmato", []string{"ask", "-"}, 2, []string{"not valid UTF-8"}},

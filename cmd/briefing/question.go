@@ -17,16 +17,25 @@ import (
 const maxStdinBytes = 1 << 20
 
 // readQuestion joins args into one question, or reads it from stdin when the
-// only argument is "-", and cleans it with cleanQuestion.
+// only argument is "-", and cleans it with cleanQuestion. A question that
+// cleaning empties is named for what it held.
 func readQuestion(args []string, stdin io.Reader) (string, error) {
+	raw := strings.Join(args, " ")
 	if len(args) == 1 && args[0] == "-" {
-		data, err := io.ReadAll(io.LimitReader(stdin, maxStdinBytes))
+		data, err := io.ReadAll(io.LimitReader(stdin, maxStdinBytes+1))
 		if err != nil {
 			return "", fmt.Errorf("read question from stdin: %w", err)
 		}
-		return cleanQuestion(string(data)), nil
+		if len(data) > maxStdinBytes {
+			return "", fmt.Errorf("%w: more than %d bytes on stdin", briefing.ErrQuestionTooLong, maxStdinBytes)
+		}
+		raw = string(data)
 	}
-	return cleanQuestion(strings.Join(args, " ")), nil
+	q := cleanQuestion(raw)
+	if q == "" && strings.TrimSpace(raw) != "" && utf8.ValidString(raw) {
+		return "", fmt.Errorf("%w: it holds only mentions (@everyone, <@id>) or control sequences, which are not searched", briefing.ErrEmptyQuestion)
+	}
+	return q, nil
 }
 
 // cleanQuestion removes escape sequences, control characters and Discord
