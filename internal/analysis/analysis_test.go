@@ -26,8 +26,13 @@ func TestTokenize(t *testing.T) {
 		{"nel 1948. Durante", []string{"nel", "1948", "durante"}},
 		{"🤔 ?!", nil},
 		// Another script's digits are a word (they once looped forever:
-		// a number token of no length).
-		{"۶ soldati ６", []string{"۶", "soldati", "６"}},
+		// a number token of no length); a fullwidth one reads as its
+		// ASCII form.
+		{"۶ soldati ６", []string{"۶", "soldati", "6"}},
+		// Compatibility forms and invisible characters of pasted text.
+		{"ＱＵＡＮＤＯ il trattato", []string{"quando", "il", "trattato"}},
+		{"trup\u200bpe e sol\u00addati \u200b \ufeffKursk", []string{"truppe", "e", "soldati", "kursk"}},
+		{"ﬁne", []string{"fine"}},
 	}
 	for _, tt := range tests {
 		var got []string

@@ -47,22 +47,33 @@ func Fold(s string) string {
 	b.Grow(len(s))
 	for _, r := range s {
 		switch {
+		case isInvisible(r):
+			// pasted text's soft hyphens and zero-width spaces
 		case r < 0x250:
 			b.WriteRune(foldTable[r])
 		case unicode.Is(unicode.Mn, r):
 			// combining marks of decomposed input
 		default:
-			if d := []rune(norm.NFD.String(string(r))); len(d) > 0 {
-				r = d[0]
+			// Compatibility forms read as what they show: fullwidth
+			// "Ｑ" as "q", "６" as "6", the ligature "ﬁ" as "fi".
+			for _, d := range norm.NFKD.String(string(r)) {
+				if !unicode.Is(unicode.Mn, d) {
+					b.WriteRune(unicode.ToLower(d))
+				}
 			}
-			b.WriteRune(unicode.ToLower(r))
 		}
 	}
 	return b.String()
 }
 
 func isWordRune(r rune) bool {
-	return unicode.IsLetter(r) || unicode.IsDigit(r)
+	return unicode.IsLetter(r) || unicode.IsDigit(r) || isInvisible(r)
+}
+
+// isInvisible reports whether r is a soft hyphen or a zero-width character:
+// inside a word ("trup\u00adpe") it is part of the word, and Fold drops it.
+func isInvisible(r rune) bool {
+	return r == '\u00ad' || r == '\u200b' || r == '\u200c' || r == '\u200d' || r == '\u2060' || r == '\ufeff'
 }
 
 // Tokenize splits text into word and number tokens. Apostrophes and hyphens
@@ -115,7 +126,9 @@ func Tokenize(text string) []Token {
 			}
 			i += s2
 		}
-		toks = append(toks, Token{Text: Fold(text[start:i]), Start: start, End: i})
+		if t := Fold(text[start:i]); t != "" { // not invisible runes alone
+			toks = append(toks, Token{Text: t, Start: start, End: i})
+		}
 	}
 	return toks
 }
