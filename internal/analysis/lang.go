@@ -65,7 +65,10 @@ func detect(text string, spelling bool, tie string) string {
 		// A capitalised word inside the text is a name ("Kursk",
 		// "Pyongyang"): its spelling is its own language's, not the text's.
 		name := i > 0 && unicode.IsUpper([]rune(rw)[0])
-		if !spelling || name || italianWords[w] || englishWords[w] {
+		// A single letter has no spelling to speak of: the "b" of a
+		// pasted "<b>" tag, an initial.
+		letter := utf8.RuneCountInString(w) < 2
+		if !spelling || name || letter || italianWords[w] || englishWords[w] {
 			continue
 		}
 		s := defaultSpelling().Score(w)

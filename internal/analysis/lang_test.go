@@ -214,3 +214,19 @@ func TestDetectLangAcronyms(t *testing.T) {
 		}
 	}
 }
+
+// TestDetectLangMarkupAndForms: pasted markup's single letters ("<b>") and
+// compatibility forms (fullwidth capitals) do not decide the language.
+func TestDetectLangMarkupAndForms(t *testing.T) {
+	t.Parallel()
+	tests := []struct{ text, want string }{
+		{"truppe nordcoreane <b>Kursk</b>", "it"},
+		{"<i>nordcoreane</i> <b>truppe</b>", "it"},
+		{"<b>troops</b> sent to Kursk", "en"},
+	}
+	for _, tt := range tests {
+		if got := analysis.DetectLang(tt.text); got != tt.want {
+			t.Errorf("DetectLang(%q) = %q, want %q", tt.text, got, tt.want)
+		}
+	}
+}
