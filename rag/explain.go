@@ -82,8 +82,19 @@ func (e *Engine) Explain(ctx context.Context, question string, k int) (Explanati
 	x := Explanation{Question: q, Lang: r.lang, Kind: r.query.Kind.String(), Concepts: []ExplainedConcept{}, Passages: []ExplainedPassage{}}
 	for _, c := range r.concepts {
 		ec := ExplainedConcept{Text: c.Text, Weight: c.Weight, Passages: c.N, Alts: []string{}}
+		// Alternatives of one spelling in several fields (word, stem,
+		// prefix) read the same: each is shown once, at its best weight.
+		best := map[string]float64{}
+		var keys []string
 		for _, a := range c.Alts {
-			ec.Alts = append(ec.Alts, fmt.Sprintf("%s(%.1f)", a.Key(), a.Weight))
+			w, seen := best[a.Key()]
+			if !seen {
+				keys = append(keys, a.Key())
+			}
+			best[a.Key()] = max(w, a.Weight)
+		}
+		for _, k := range keys {
+			ec.Alts = append(ec.Alts, fmt.Sprintf("%s(%.1f)", k, best[k]))
 		}
 		x.Concepts = append(x.Concepts, ec)
 	}
@@ -109,6 +120,24 @@ func (e *Engine) Explain(ctx context.Context, question string, k int) (Explanati
 // explainedFeatures is how many features Explain lists for a passage.
 const explainedFeatures = 6
 
+// excerptChars bounds the passage excerpt Format shows.
+const excerptChars = 100
+
+// excerpt is text on one line, cut at a word boundary near n characters
+// with "…" when it is longer.
+func excerpt(text string, n int) string {
+	text = corpus.Inline(text)
+	r := []rune(text)
+	if len(r) <= n {
+		return text
+	}
+	cut := n
+	for cut > n/2 && r[cut] != ' ' {
+		cut--
+	}
+	return strings.TrimRight(string(r[:cut]), " ,;:") + "…"
+}
+
 // Format writes the explanation for reading (not parsing).
 func (x Explanation) Format(w io.Writer) error {
 	var b strings.Builder
@@ -122,8 +151,8 @@ func (x Explanation) Format(w io.Writer) error {
 		if p.Evidence {
 			answer = " (the answer's passage)"
 		}
-		fmt.Fprintf(&b, "  #%d score=%.2f dense=%.3f lex=%.2f %s[%d]%s %s\n     %.70q\n", h.Rank, h.Score, h.Dense, h.Lexical,
-			h.Passage.DocID, h.Passage.Paragraph, answer, p.Why, h.Passage.Text)
+		fmt.Fprintf(&b, "  #%d score=%.2f dense=%.3f lex=%.2f %s ¶%d%s %s\n     “%s”\n", h.Rank, h.Score, h.Dense, h.Lexical,
+			h.Passage.DocID, h.Passage.Paragraph, answer, p.Why, excerpt(h.Passage.Text, excerptChars))
 	}
 	fmt.Fprintf(&b, "state=%s: P(answerable)=%.3f (answer at >= %.3f), P(covered)=%.3f (refused below %.3f)\n",
 		x.State, x.Confidence, x.AnswerAt, x.Coverage, x.RefuseBelow)

@@ -300,9 +300,23 @@ func TestSearchExplain(t *testing.T) {
 	if r.code != 0 {
 		t.Fatalf("exit %d, stderr:\n%s", r.code, r.stderr)
 	}
-	for _, w := range []string{"kind=number", `"soldati"`, "weight=", "#1 score=", "troops[0]", "p=", "bm25", "state=", "P(answerable)=", "P(covered)="} {
+	for _, w := range []string{"kind=number", `"soldati"`, "weight=", "#1 score=", "troops ¶0", "p=", "bm25", "state=", "P(answerable)=", "P(covered)="} {
 		if !strings.Contains(r.stdout, w) {
 			t.Errorf("search --explain output lacks %q:\n%s", w, r.stdout)
+		}
+	}
+	for _, line := range strings.Split(r.stdout, "\n") {
+		_, alts, ok := strings.Cut(line, "alts=")
+		if !ok {
+			continue
+		}
+		seen := map[string]bool{}
+		for _, a := range strings.Fields(alts) {
+			key, _, _ := strings.Cut(a, "(")
+			if seen[key] {
+				t.Errorf("alternative %q is listed twice: %s", key, line)
+			}
+			seen[key] = true
 		}
 	}
 

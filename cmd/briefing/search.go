@@ -77,7 +77,13 @@ answer or refuse.`,
 					}
 					return writeJSON(a.stdout, map[string]any{"query": q, "hits": toHitsJSON(hits), "explanation": x})
 				}
-				return x.Format(a.stdout)
+				// Passage texts are the documents': through safetext.Terminal.
+				var b strings.Builder
+				if err := x.Format(&b); err != nil {
+					return err
+				}
+				_, err = io.WriteString(a.stdout, safetext.Terminal(b.String()))
+				return err
 			}
 			hits, err := s.eng.SearchFilter(ctx, q, k, f)
 			if err != nil {
