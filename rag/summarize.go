@@ -86,7 +86,7 @@ func (e *Engine) Summarize(ctx context.Context, req briefing.SummaryRequest) (br
 		if !e.policy.Covered(scores) {
 			a.Hits = nil
 			a.Refused, a.State = true, briefing.StateRefused
-			a.Text = answerable.Refusal(a.Lang)
+			a.Text = answerable.TopicRefusal(a.Lang, req.DocID != "")
 			a.Timings.Total = time.Since(start)
 			return a, nil
 		}

@@ -21,12 +21,16 @@ func TestSummaries(t *testing.T) {
 		refused bool
 		inDoc   string
 		lang    string
+		// text: what a refusal says (a topic, not a question; the
+		// document, not the corpus, when one is summarised)
+		text string
 	}{
 		{name: "corpus", req: briefing.SummaryRequest{}, lang: "it"},
 		{name: "document", req: briefing.SummaryRequest{DocID: "lavrov-pyongyang-visit"}, inDoc: "lavrov-pyongyang-visit", lang: "it"},
 		{name: "document in english", req: briefing.SummaryRequest{DocID: "russia-north-korea-alliance", Lang: "en"}, inDoc: "russia-north-korea-alliance", lang: "en"},
 		{name: "topic", req: briefing.SummaryRequest{Topic: "artillery shells"}, lang: "en"},
-		{name: "uncovered topic", req: briefing.SummaryRequest{Topic: "Japanese economy"}, refused: true, lang: "en"},
+		{name: "uncovered topic", req: briefing.SummaryRequest{Topic: "Japanese economy"}, refused: true, lang: "en", text: "The corpus does not cover this topic"},
+		{name: "topic the document lacks", req: briefing.SummaryRequest{Topic: "economia giapponese", DocID: "lavrov-pyongyang-visit"}, refused: true, lang: "it", text: "Questo documento non tratta questo argomento"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -41,6 +45,9 @@ func TestSummaries(t *testing.T) {
 			if tt.refused {
 				if len(a.Citations) != 0 {
 					t.Errorf("refused summary cites %d passages", len(a.Citations))
+				}
+				if !strings.HasPrefix(a.Text, tt.text) || a.State != briefing.StateRefused {
+					t.Errorf("refused summary: state %q, text %q; want refused, starting %q", a.State, a.Text, tt.text)
 				}
 				return
 			}

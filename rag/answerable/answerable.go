@@ -29,3 +29,17 @@ func Refusal(lang string) string {
 	}
 	return "The corpus does not cover this: no passage of the documents answers the question."
 }
+
+// TopicRefusal is the refusal of a summary topic the corpus (or, inDoc,
+// the one document summarised) does not cover, in lang.
+func TopicRefusal(lang string, inDoc bool) string {
+	switch {
+	case lang == "it" && inDoc:
+		return "Questo documento non tratta questo argomento: nessuno dei suoi passaggi ne parla."
+	case lang == "it":
+		return "Il corpus non tratta questo argomento: nessun passaggio dei documenti ne parla."
+	case inDoc:
+		return "This document does not cover this topic: none of its passages is about it."
+	}
+	return "The corpus does not cover this topic: no passage of the documents is about it."
+}
