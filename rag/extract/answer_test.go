@@ -61,3 +61,18 @@ func TestQuoteFramingNamesForeignQuotes(t *testing.T) {
 		})
 	}
 }
+
+// TestQuoteSetsHeadingsApart: a heading quoted with the sentence after it
+// reads as a line of its own, not as the sentence's first words.
+func TestQuoteSetsHeadingsApart(t *testing.T) {
+	t.Parallel()
+	h := hitIn("it-a", "Il trattato di difesa\n\nIl parlamento ha ratificato il trattato.")
+	text, cits := Quote(langDocs{}, "it", false, []briefing.Hit{h}, whole([]briefing.Hit{h}))
+	want := "Secondo le fonti: “Il trattato di difesa — Il parlamento ha ratificato il trattato.” [1]"
+	if text != want {
+		t.Errorf("answer %q, want %q", text, want)
+	}
+	if len(cits) != 1 || cits[0].Quote != h.Passage.Text {
+		t.Errorf("citations %+v, want the verbatim passage", cits)
+	}
+}
