@@ -429,6 +429,8 @@ func TestValidate(t *testing.T) {
 			c.Embedder.Provider, c.Embedder.Model, c.LLM.BaseURL = "openai", "m", "http://127.0.0.1:1/v1"
 		}, nil},
 		{"top_k zero", func(c *Config) { c.Retrieval.TopK = 0 }, []string{"retrieval.top_k: 0 is out of range"}},
+		{"reload outliving the interaction token", func(c *Config) { c.Discord.ReloadTimeout = 20 * time.Minute }, []string{"discord.reload_timeout: 20m0s is longer than 14m0s"}},
+		{"answer outliving the interaction token", func(c *Config) { c.Discord.AnswerTimeout = time.Hour }, []string{"discord.answer_timeout: 1h0m0s is longer than 14m0s"}},
 		{"min_score above 1", func(c *Config) { c.Retrieval.MinScore = 1.5 }, []string{"retrieval.min_score: 1.5 is out of range [0, 1]"}},
 		{"answer_threshold above 1", func(c *Config) { c.Retrieval.AnswerThreshold = 1.5 }, []string{"retrieval.answer_threshold: 1.5 is out of range [0, 1]"}},
 		{"empty glossary path", func(c *Config) { c.Retrieval.GlossaryFiles = []string{" "} }, []string{"retrieval.glossary_files[0]: empty path"}},

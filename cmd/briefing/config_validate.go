@@ -21,6 +21,10 @@ var (
 
 // Validate reports every invalid setting at once (errors.Join), each naming
 // its key.
+// maxInteractionWork bounds the deadlines of work that reports through an
+// interaction's token (valid 15 minutes), with a minute to spare.
+const maxInteractionWork = 14 * time.Minute
+
 func (c Config) Validate() error {
 	var errs []error
 	bad := func(key, format string, args ...any) {
@@ -175,10 +179,18 @@ func (c Config) Validate() error {
 	intRange("discord.rate_burst", c.Discord.RateBurst, 1, 10000)
 	intRange("discord.max_concurrent", c.Discord.MaxConcurrent, 1, 10000)
 	intRange("discord.max_question_chars", c.Discord.MaxQuestionChars, 1, 6000) // Discord's option limit
-	positive("discord.answer_timeout", c.Discord.AnswerTimeout)
+	// A reply edits the interaction's response, whose token Discord
+	// honours for 15 minutes: a deadline past it could never report.
+	tokenBound := func(key string, d time.Duration) {
+		positive(key, d)
+		if d > maxInteractionWork {
+			bad(key, "%s is longer than %s: the interaction's token expires after 15 minutes, so the reply could not be sent", d, maxInteractionWork)
+		}
+	}
+	tokenBound("discord.answer_timeout", c.Discord.AnswerTimeout)
 	intRange("discord.thread_history", c.Discord.ThreadHistory, 0, 100)
 	positive("discord.stream_edit_interval", c.Discord.StreamEditInterval)
-	positive("discord.reload_timeout", c.Discord.ReloadTimeout)
+	tokenBound("discord.reload_timeout", c.Discord.ReloadTimeout)
 
 	// ops
 	if c.Ops.Listen != "" {
