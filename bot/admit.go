@@ -34,6 +34,8 @@ func (b *Bot) userError(log *slog.Logger, lang, question string, err error) stri
 		return m.NoIndex
 	case errors.Is(err, briefing.ErrUnknownDocument):
 		return m.UnknownDoc
+	case errors.Is(err, briefing.ErrNoMatch):
+		return m.NoMatch
 	}
 	ref := newRef()
 	b.metrics.Error()

@@ -140,6 +140,7 @@ func TestAskErrors(t *testing.T) {
 		{"punctuation only is private", "???", nil, true, "Please write a question"},
 		{"engine says empty", "the of and", briefing.ErrEmptyQuestion, false, "Please write a question"},
 		{"no index", "What happened?", briefing.ErrNoIndex, false, "not indexed yet"},
+		{"filter leaves nothing", "What happened?", fmt.Errorf("rag: %w (since 2030-01-01)", briefing.ErrNoMatch), false, "No document matches those dates or outlets"},
 		{"internal error has a ref", "What happened?", errBoom, false, "Something went wrong (ref "},
 	}
 	for _, tt := range tests {

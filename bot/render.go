@@ -184,7 +184,7 @@ func renderAnswer(a briefing.Answer, v answerView) []outMessage {
 			meta := citeMeta(c.Passage, m)
 			f := &discordgo.MessageEmbedField{
 				Name:  trimText(fmt.Sprintf("[%d] %s", c.N, oneLine(c.Passage.Title)), maxFieldName),
-				Value: "> " + trimText(oneLine(quote), max(80, quoteMax-runeLen(meta)-1)) + "\n" + meta,
+				Value: "> " + trimText(corpus.Inline(quote), max(80, quoteMax-runeLen(meta)-1)) + "\n" + meta,
 			}
 			if len(src.Fields) >= maxFields || embedSize(src)+fieldSize(f) > maxEmbedTotal-runeLen(footer) {
 				src = &discordgo.MessageEmbed{Title: m.SourcesCont, Color: color}
@@ -270,7 +270,7 @@ func renderHits(query string, hits []briefing.Hit, lang string) []outMessage {
 		meta := citeMeta(h.Passage, m)
 		f := &discordgo.MessageEmbedField{
 			Name:  trimText(fmt.Sprintf("%d. %s — %s %.2f", rank, oneLine(h.Passage.Title), m.Score, h.Score), maxFieldName),
-			Value: "> " + trimText(oneLine(h.Passage.Text), max(80, maxFieldValue-runeLen("> \n")-runeLen(meta))) + "\n" + meta,
+			Value: "> " + trimText(corpus.Inline(h.Passage.Text), max(80, maxFieldValue-runeLen("> \n")-runeLen(meta))) + "\n" + meta,
 		}
 		if len(e.Fields) >= maxFields || embedSize(e)+fieldSize(f) > maxEmbedTotal {
 			e = &discordgo.MessageEmbed{Color: colorAnswer}

@@ -368,3 +368,25 @@ func TestUntrustedMarkdownRendersAsText(t *testing.T) {
 		t.Errorf("document field %q lost the ID's backticks", v)
 	}
 }
+
+// TestRenderedQuoteSetsHeadingApart: a quote that starts with its
+// section's heading shows the heading as a line of its own (" — "), not as
+// the first words of the sentence after it.
+func TestRenderedQuoteSetsHeadingApart(t *testing.T) {
+	t.Parallel()
+	p := goldenPassage
+	p.Text = "Il trattato di difesa\n\nIl parlamento ha ratificato il trattato."
+	a := briefing.Answer{Lang: "it", Text: "Il 6 novembre [1].", Citations: []briefing.Citation{{N: 1, Passage: p, Quote: p.Text}}}
+	var values []string
+	for _, m := range renderAnswer(a, answerView{ID: "x", Title: "Q", Lang: "it"}) {
+		for _, e := range m.Embeds {
+			for _, f := range e.Fields {
+				values = append(values, f.Value)
+			}
+		}
+	}
+	want := "> Il trattato di difesa — Il parlamento ha ratificato il trattato."
+	if len(values) == 0 || !strings.HasPrefix(values[0], want) {
+		t.Errorf("quote fields %q, want the first to start %q", values, want)
+	}
+}

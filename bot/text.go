@@ -19,7 +19,7 @@ type msgs struct {
 	AsOf, AsOfReload, Undated                                         string
 	CorpusUsage, CorpusAddUsage, NoCorpusAdmin, CorpusFailed          string
 	ChangeAdded, ChangeChanged, ChangeRemoved, ChangeStale            string
-	ChangeNewFrom, BadFilter                                          string
+	ChangeNewFrom, BadFilter, NoMatch                                 string
 	ReloadBusy, ReloadTimedOut                                        string
 	Draft, DraftNote, AnswerCut, MoreSources, MoreDocuments           string
 }
@@ -82,6 +82,7 @@ var texts = map[string]msgs{
 		ChangeStale:    "kept its last good copy",
 		ChangeNewFrom:  "New from %s",
 		BadFilter:      "I could not use that filter: %s.",
+		NoMatch:        "No document matches those dates or outlets, so there is nothing to answer from. Try a wider filter.",
 
 		ReloadBusy:     "Already reloading: a reload or /corpus change is under way and reports to whoever started it. Try again when it is done.",
 		ReloadTimedOut: "Reload stopped after %s, its time limit (ref %s); the previous index keeps answering.",
@@ -148,6 +149,7 @@ var texts = map[string]msgs{
 		ChangeStale:    "tenuta l'ultima copia valida",
 		ChangeNewFrom:  "Nuovi da %s",
 		BadFilter:      "Non posso usare quel filtro: %s.",
+		NoMatch:        "Nessun documento corrisponde a quelle date o fonti, quindi non c'è nulla da cui rispondere. Prova un filtro più ampio.",
 
 		ReloadBusy:     "Ricarica già in corso: una ricarica o una modifica con /corpus riferirà a chi l'ha avviata. Riprova quando avrà finito.",
 		ReloadTimedOut: "Ricarica interrotta dopo %s, il suo limite di tempo (rif. %s); l'indice precedente continua a rispondere.",
