@@ -132,6 +132,9 @@ func (b *Bot) InteractionsHandler() http.Handler {
 			}
 			b.handle(ctx, &i, resp)
 		}()
+		// Edits and follow-ups wait until the first response is written
+		// or the interaction abandoned (deferred: after the write below).
+		defer resp.settle()
 		timer := time.NewTimer(b.firstResponseTimeout)
 		defer timer.Stop()
 		select {
@@ -166,4 +169,7 @@ func writeResponse(w http.ResponseWriter, resp *discordgo.InteractionResponse) {
 	}
 	w.Header().Set("Content-Type", "application/json")
 	_, _ = w.Write(buf.Bytes())
+	if f, ok := w.(http.Flusher); ok {
+		f.Flush() // on the wire before edits and follow-ups may go
+	}
 }

@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -143,10 +144,29 @@ type httpState struct {
 	mu        sync.Mutex
 	sent      bool // respond was called: a response is in first
 	abandoned bool // the handler stopped waiting before one was
+	// settled is closed once the handler has written (and flushed) the
+	// first response or abandoned the interaction: Discord refuses an
+	// edit or a follow-up of an interaction it has not yet seen answered.
+	settled chan struct{}
+	once    sync.Once
 }
 
 func newHTTPResponder(b *Bot, i *discordgo.Interaction) httpResponder {
-	return httpResponder{b: b, i: i, first: make(chan *discordgo.InteractionResponse, 1), st: &httpState{}}
+	return httpResponder{b: b, i: i, first: make(chan *discordgo.InteractionResponse, 1), st: &httpState{settled: make(chan struct{})}}
+}
+
+// settle marks the HTTP reply written or given up (see httpState.settled).
+func (h httpResponder) settle() { h.st.once.Do(func() { close(h.st.settled) }) }
+
+// ready waits until the first response is on the wire (or abandoned), then
+// reports whether the interaction can still be answered.
+func (h httpResponder) ready(ctx context.Context) error {
+	select {
+	case <-h.st.settled:
+	case <-ctx.Done():
+		return fmt.Errorf("wait for the interaction response to be sent: %w", ctx.Err())
+	}
+	return h.live()
 }
 
 // abandon marks the interaction abandoned unless a first response is
@@ -186,14 +206,14 @@ func (h httpResponder) respond(_ context.Context, resp *discordgo.InteractionRes
 }
 
 func (h httpResponder) edit(ctx context.Context, e *discordgo.WebhookEdit) error {
-	if err := h.live(); err != nil {
+	if err := h.ready(ctx); err != nil {
 		return err
 	}
 	return restEdit(ctx, h.b.rest, h.i, e)
 }
 
 func (h httpResponder) followup(ctx context.Context, p *discordgo.WebhookParams) error {
-	if err := h.live(); err != nil {
+	if err := h.ready(ctx); err != nil {
 		return err
 	}
 	return restFollowup(ctx, h.b.rest, h.i, p)

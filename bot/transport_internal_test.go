@@ -1,10 +1,13 @@
 package bot
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/url"
 	"testing"
+
+	"github.com/bwmarrin/discordgo"
 )
 
 func TestRedactErr(t *testing.T) {
@@ -42,5 +45,36 @@ func TestRedactErr(t *testing.T) {
 	}
 	if redactErr(nil) != nil {
 		t.Errorf("redactErr(nil) != nil")
+	}
+}
+
+// TestHTTPEditWaitsForTheResponse: in HTTP mode an edit or a follow-up
+// waits until the handler has written the first response (Discord refuses
+// them for an interaction it has not seen answered), and after an
+// abandoned interaction they fail at once.
+func TestHTTPEditWaitsForTheResponse(t *testing.T) {
+	t.Parallel()
+	h := newHTTPResponder(&Bot{}, &discordgo.Interaction{ID: "1", Token: "tok"})
+	if err := h.respond(context.Background(), &discordgo.InteractionResponse{Type: discordgo.InteractionResponseDeferredChannelMessageWithSource}); err != nil {
+		t.Fatal(err)
+	}
+	// Not yet written: with a done context both give up without any REST
+	// call (the Bot has no REST client: a call would panic).
+	done, cancel := context.WithCancel(context.Background())
+	cancel()
+	if err := h.edit(done, &discordgo.WebhookEdit{}); !errors.Is(err, context.Canceled) {
+		t.Errorf("edit before the response is written = %v, want it to wait (context.Canceled)", err)
+	}
+	if err := h.followup(done, &discordgo.WebhookParams{}); !errors.Is(err, context.Canceled) {
+		t.Errorf("follow-up before the response is written = %v, want it to wait (context.Canceled)", err)
+	}
+
+	a := newHTTPResponder(&Bot{}, &discordgo.Interaction{ID: "2", Token: "tok"})
+	if !a.abandon() {
+		t.Fatal("abandon before any response = false")
+	}
+	a.settle()
+	if err := a.edit(context.Background(), &discordgo.WebhookEdit{}); !errors.Is(err, errAbandoned) {
+		t.Errorf("edit of an abandoned interaction = %v, want errAbandoned", err)
 	}
 }
