@@ -116,7 +116,7 @@ func writePDFCache(dir, file string, t pdfText) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
-	return atomicfile.Write(file, b, 0o644)
+	return atomicfile.Write(file, b, 0o600)
 }
 
 // runPoppler runs one poppler tool with data on stdin and returns stdout.

@@ -88,11 +88,13 @@ func (c *cache) put(e entry) error {
 	if err != nil {
 		return fmt.Errorf("fetch cache: %w", err)
 	}
+	// Private, as the temporary files were: an entry records the URL it
+	// came from, which may be a signed one.
 	base := filepath.Join(c.dir, key(e.URL))
-	if err := atomicfile.Write(base+".body", e.Body, 0o644); err != nil {
+	if err := atomicfile.Write(base+".body", e.Body, 0o600); err != nil {
 		return fmt.Errorf("fetch cache: %w", err)
 	}
-	if err := atomicfile.Write(base+".json", meta, 0o644); err != nil {
+	if err := atomicfile.Write(base+".json", meta, 0o600); err != nil {
 		return fmt.Errorf("fetch cache: %w", err)
 	}
 	return nil
