@@ -170,15 +170,18 @@ func (o Options) withDefaults() Options {
 
 // Bot answers questions on Discord. Create it with New and start it with Run.
 type Bot struct {
-	opts    Options
-	engine  Engine
-	reload  ReloadFunc
-	log     *slog.Logger
-	api     discordAPIClient
-	rest    *interactionREST
-	session *discordgo.Session
-	pubKey  ed25519.PublicKey
-	metrics *ops.Metrics
+	opts   Options
+	engine Engine
+	reload ReloadFunc
+	log    *slog.Logger
+	api    discordAPIClient
+	rest   *interactionREST
+	// channels sends the channel messages and threads of mentions, with
+	// the bot token.
+	channels *interactionREST
+	session  *discordgo.Session
+	pubKey   ed25519.PublicKey
+	metrics  *ops.Metrics
 
 	// firstResponseTimeout bounds the HTTP handler's wait for the first
 	// response: the package constant, shortened only by tests.
@@ -274,18 +277,19 @@ func New(opts Options, engine Engine, reload ReloadFunc, logger *slog.Logger) (*
 	s.Identify.Intents = intents(opts)
 	s.LogLevel = -1 // discordgo logs through the global log package; we log ourselves
 	b := &Bot{
-		opts:    opts,
-		engine:  engine,
-		reload:  reload,
-		log:     opts.Logger,
-		api:     s,
-		rest:    rest,
-		session: s,
-		pubKey:  pub,
-		metrics: ops.NewMetrics(),
-		limits:  newLimiter(opts.RatePerMinute, opts.RateBurst, opts.MaxConcurrent),
-		answers: lrucache.New[string, storedAnswer](512),
-		threads: lrucache.New[string, *conversation](1024),
+		opts:     opts,
+		engine:   engine,
+		reload:   reload,
+		log:      opts.Logger,
+		api:      s,
+		rest:     rest,
+		channels: &interactionREST{client: &http.Client{Timeout: 30 * time.Second}, base: opts.APIBaseURL, auth: token},
+		session:  s,
+		pubKey:   pub,
+		metrics:  ops.NewMetrics(),
+		limits:   newLimiter(opts.RatePerMinute, opts.RateBurst, opts.MaxConcurrent),
+		answers:  lrucache.New[string, storedAnswer](512),
+		threads:  lrucache.New[string, *conversation](1024),
 
 		firstResponseTimeout: firstResponseTimeout,
 		// No redirects: an attachment is served where Discord says.

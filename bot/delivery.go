@@ -51,10 +51,14 @@ const (
 
 // interactionREST sends the REST calls of interactions: they are
 // authenticated by the interaction token in the URL, not by the bot token,
-// which therefore is not sent.
+// which therefore is not sent. With auth set (the bot token, "Bot …") it
+// sends the channel calls of mentions the same way, for the same reasons:
+// discordgo sleeps out a global 429 before a request, holding the
+// bucket's lock, whatever the caller's context says.
 type interactionREST struct {
 	client *http.Client
 	base   string // the API base URL, without a trailing slash
+	auth   string // Authorization header; "" for interaction calls
 }
 
 // restStatusError is a non-2xx answer. Its text names the method, the
@@ -85,22 +89,43 @@ func (c *interactionREST) callback(ctx context.Context, i *discordgo.Interaction
 	ctx, cancel := context.WithTimeout(ctx, ackTimeout)
 	defer cancel()
 	return c.do(ctx, http.MethodPost, "/interactions/"+url.PathEscape(i.ID)+"/"+url.PathEscape(i.Token)+"/callback",
-		"interaction callback", resp)
+		"interaction callback", resp, nil)
 }
 
 func (c *interactionREST) editOriginal(ctx context.Context, i *discordgo.Interaction, e *discordgo.WebhookEdit) error {
 	return c.do(ctx, http.MethodPatch, "/webhooks/"+url.PathEscape(i.AppID)+"/"+url.PathEscape(i.Token)+"/messages/@original",
-		"edit original response", e)
+		"edit original response", e, nil)
 }
 
 func (c *interactionREST) followup(ctx context.Context, i *discordgo.Interaction, p *discordgo.WebhookParams) error {
 	return c.do(ctx, http.MethodPost, "/webhooks/"+url.PathEscape(i.AppID)+"/"+url.PathEscape(i.Token)+"?wait=true",
-		"follow-up message", p)
+		"follow-up message", p, nil)
 }
 
-// do sends body as JSON and retries as described above. Every attempt and
-// every wait ends with ctx.
-func (c *interactionREST) do(ctx context.Context, method, path, route string, body any) error {
+// channelMessage posts a message to a channel (bot token required).
+func (c *interactionREST) channelMessage(ctx context.Context, channelID string, m *discordgo.MessageSend) error {
+	return c.do(ctx, http.MethodPost, "/channels/"+url.PathEscape(channelID)+"/messages", "channel message", m, nil)
+}
+
+// startThread starts a thread from a channel's message (bot token
+// required) and returns it.
+func (c *interactionREST) startThread(ctx context.Context, channelID, messageID string, ts *discordgo.ThreadStart) (*discordgo.Channel, error) {
+	var th discordgo.Channel
+	err := c.do(ctx, http.MethodPost, "/channels/"+url.PathEscape(channelID)+"/messages/"+url.PathEscape(messageID)+"/threads",
+		"start thread", ts, &th)
+	if err != nil {
+		return nil, err
+	}
+	if th.ID == "" {
+		return nil, errors.New("start thread: the reply names no thread")
+	}
+	return &th, nil
+}
+
+// do sends body as JSON and retries as described above; a 2xx reply is
+// decoded into out when out is not nil. Every attempt and every wait ends
+// with ctx.
+func (c *interactionREST) do(ctx context.Context, method, path, route string, body, out any) error {
 	data, err := json.Marshal(body)
 	if err != nil {
 		return fmt.Errorf("%s: encode: %w", route, err)
@@ -108,8 +133,14 @@ func (c *interactionREST) do(ctx context.Context, method, path, route string, bo
 	var last error
 	for attempt := 0; attempt < maxDeliveryAttempts; attempt++ {
 		var wait time.Duration
-		wait, last = c.once(ctx, method, path, route, data)
+		var raw []byte
+		wait, raw, last = c.once(ctx, method, path, route, data)
 		if last == nil {
+			if out != nil {
+				if err := json.Unmarshal(raw, out); err != nil {
+					return fmt.Errorf("%s: decode the reply: %w", route, err)
+				}
+			}
 			return nil
 		}
 		if wait < 0 || ctx.Err() != nil {
@@ -122,33 +153,36 @@ func (c *interactionREST) do(ctx context.Context, method, path, route string, bo
 	return last
 }
 
-// once makes one attempt. wait is how long to wait before retrying: -1 for
-// an error not worth retrying, 0 for the backoff's choice, else the
-// server's retry_after.
-func (c *interactionREST) once(ctx context.Context, method, path, route string, data []byte) (wait time.Duration, err error) {
+// once makes one attempt, returning the reply's body. wait is how long to
+// wait before retrying: -1 for an error not worth retrying, 0 for the
+// backoff's choice, else the server's retry_after.
+func (c *interactionREST) once(ctx context.Context, method, path, route string, data []byte) (wait time.Duration, raw []byte, err error) {
 	req, err := http.NewRequestWithContext(ctx, method, c.base+path, bytes.NewReader(data))
 	if err != nil {
-		return -1, fmt.Errorf("%s: %w", route, err)
+		return -1, nil, fmt.Errorf("%s: %w", route, err)
 	}
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("User-Agent", "DiscordBot (https://github.com/briefing/briefing, 1)")
+	if c.auth != "" {
+		req.Header.Set("Authorization", c.auth)
+	}
 	resp, err := c.client.Do(req)
 	if err != nil {
 		// A dropped connection or a refused one: worth another try.
-		return 0, fmt.Errorf("%s: %w", route, err)
+		return 0, nil, fmt.Errorf("%s: %w", route, err)
 	}
 	defer resp.Body.Close()
-	raw, _ := io.ReadAll(io.LimitReader(resp.Body, maxResponseBody))
+	raw, _ = io.ReadAll(io.LimitReader(resp.Body, maxResponseBody))
 	switch {
 	case resp.StatusCode < 300:
-		return 0, nil
+		return 0, raw, nil
 	case resp.StatusCode == http.StatusTooManyRequests:
 		ra := retryAfter(resp, raw)
-		return max(ra, time.Millisecond), &restStatusError{method: method, route: route, status: resp.StatusCode, retryAfter: ra}
+		return max(ra, time.Millisecond), nil, &restStatusError{method: method, route: route, status: resp.StatusCode, retryAfter: ra}
 	case resp.StatusCode >= 500:
-		return 0, &restStatusError{method: method, route: route, status: resp.StatusCode}
+		return 0, nil, &restStatusError{method: method, route: route, status: resp.StatusCode}
 	}
-	return -1, &restStatusError{method: method, route: route, status: resp.StatusCode, body: trimText(string(raw), 200)}
+	return -1, nil, &restStatusError{method: method, route: route, status: resp.StatusCode, body: trimText(string(raw), 200)}
 }
 
 // retryAfter reads a 429's wait from its JSON body (seconds, fractional) or
@@ -166,8 +200,8 @@ func retryAfter(resp *http.Response, raw []byte) time.Duration {
 	return time.Second
 }
 
-// retryDiscordgo runs call, a REST call made through discordgo (channel
-// messages and threads, for mentions), retrying 5xx answers, network
+// retryDiscordgo runs call, a REST call made through discordgo (the
+// registration of commands at start-up), retrying 5xx answers, network
 // errors and 429s like interactionREST does, within ctx's deadline. call
 // must pass discordgo.WithRetryOnRatelimit(false), so that discordgo
 // reports a 429 instead of sleeping it out.

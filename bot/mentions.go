@@ -117,14 +117,9 @@ func (b *Bot) answerMessage(ctx context.Context, log *slog.Logger, m *discordgo.
 	// the message, instead of in a new thread.
 	channel, replyTo := m.ChannelID, ""
 	if !inThread {
-		var th *discordgo.Channel
 		tctx, cancel := context.WithTimeout(ctx, b.deliveryTimeout)
-		err := retryDiscordgo(tctx, func() error {
-			var err error
-			th, err = b.api.MessageThreadStartComplex(m.ChannelID, m.ID, &discordgo.ThreadStart{
-				Name: trimText(oneLine(q), maxThreadName), AutoArchiveDuration: 1440, Type: discordgo.ChannelTypeGuildPublicThread,
-			}, discordgo.WithContext(tctx), discordgo.WithRetryOnRatelimit(false))
-			return err
+		th, err := b.channels.startThread(tctx, m.ChannelID, m.ID, &discordgo.ThreadStart{
+			Name: trimText(oneLine(q), maxThreadName), AutoArchiveDuration: 1440, Type: discordgo.ChannelTypeGuildPublicThread,
 		})
 		cancel()
 		conv = &conversation{}
@@ -198,7 +193,7 @@ func (b *Bot) admitMessage(ctx context.Context, log *slog.Logger, m *discordgo.M
 
 // post sends msg to a channel, as a reply to replyTo when set; allowed
 // mentions are always none. 5xx answers, dropped connections and rate
-// limits are retried within deliveryTimeout (retryDiscordgo).
+// limits are retried within deliveryTimeout (interactionREST.do).
 func (b *Bot) post(ctx context.Context, log *slog.Logger, channelID, replyTo string, msg outMessage) bool {
 	ctx, cancel := context.WithTimeout(ctx, b.deliveryTimeout)
 	defer cancel()
@@ -211,11 +206,7 @@ func (b *Bot) post(ctx context.Context, log *slog.Logger, channelID, replyTo str
 	if replyTo != "" {
 		send.Reference = &discordgo.MessageReference{MessageID: replyTo, ChannelID: channelID}
 	}
-	err := retryDiscordgo(ctx, func() error {
-		_, err := b.api.ChannelMessageSendComplex(channelID, send, discordgo.WithContext(ctx), discordgo.WithRetryOnRatelimit(false))
-		return err
-	})
-	if err != nil {
+	if err := b.channels.channelMessage(ctx, channelID, send); err != nil {
 		log.Error("send message failed", "err", b.redact(err))
 		return false
 	}

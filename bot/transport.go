@@ -46,12 +46,10 @@ func (t *rewriteTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 }
 
 // discordAPIClient is the part of *discordgo.Session the bot calls over REST.
-// Interaction callbacks, edits and follow-ups go through interactionREST
-// instead (see delivery.go).
+// Interaction callbacks, edits and follow-ups, and the channel messages and
+// threads of mentions, go through interactionREST instead (see delivery.go).
 type discordAPIClient interface {
 	ApplicationCommandBulkOverwrite(appID, guildID string, cmds []*discordgo.ApplicationCommand, options ...discordgo.RequestOption) ([]*discordgo.ApplicationCommand, error)
-	ChannelMessageSendComplex(channelID string, data *discordgo.MessageSend, options ...discordgo.RequestOption) (*discordgo.Message, error)
-	MessageThreadStartComplex(channelID, messageID string, data *discordgo.ThreadStart, options ...discordgo.RequestOption) (*discordgo.Channel, error)
 }
 
 var _ discordAPIClient = (*discordgo.Session)(nil)
