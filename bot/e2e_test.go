@@ -636,6 +636,29 @@ func TestRateLimits(t *testing.T) {
 	}
 }
 
+// TestSourcesIsRateLimited: /sources posts a public list of up to four
+// messages, so a user repeating it is turned away like one asking fast.
+func TestSourcesIsRateLimited(t *testing.T) {
+	t.Parallel()
+	h := startBot(t, &fakeEngine{}, nil, func(o *bot.Options) { o.RatePerMinute = 1; o.RateBurst = 2 })
+	var ins []discordtest.Interaction
+	for range 3 {
+		in := h.fake.Command(discordtest.Invoker{UserID: "44"}, "sources")
+		ins = append(ins, in)
+		h.dispatch(t, in)
+		h.callback(t, in)
+	}
+	for _, in := range ins[:2] {
+		if cb := h.callback(t, in); respType(cb) != 5 {
+			t.Errorf("/sources within the burst: response type %d, want deferred", respType(cb))
+		}
+	}
+	last := h.callback(t, ins[2])
+	if respType(last) != 4 || respFlags(last) != int(discordgo.MessageFlagsEphemeral) || !strings.Contains(respContent(last), "asking a little fast") {
+		t.Errorf("third /sources = %v, want an ephemeral slow-down", last)
+	}
+}
+
 func TestRESTRateLimitIsRetried(t *testing.T) {
 	t.Parallel()
 	h := startBot(t, &fakeEngine{}, nil, nil)

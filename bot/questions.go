@@ -146,10 +146,18 @@ func (b *Bot) docTitle(id string) string {
 }
 
 func (b *Bot) sources(ctx context.Context, log *slog.Logger, i *discordgo.Interaction, r responder) {
+	lang := localeLang(i.Locale)
+	// The list is public and up to four messages long: it counts against
+	// the user's rate like a question, so it cannot flood a channel.
+	if !b.limits.allow(userOf(i).ID, time.Now()) {
+		log.Info("rate limited", "reason", "user")
+		b.metrics.RateLimited("user")
+		b.ephemeral(ctx, log, r, t(lang).SlowDown)
+		return
+	}
 	if !b.deferReply(ctx, log, r, false) {
 		return
 	}
-	lang := localeLang(i.Locale)
 	docs := b.engine.Documents()
 	b.send(ctx, log, r, lang, capDocuments(renderDocuments(docs, lang), len(docs), lang), false)
 }
