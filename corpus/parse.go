@@ -225,7 +225,14 @@ func decodeFrontMatter(fm string, doc *Document) (int, error) {
 	if doc.ID != "" && slugify(doc.ID) != doc.ID {
 		return lineOf(m, "id"), fmt.Errorf("front matter id %q: want lower-case letters, digits and '-' (e.g. %q)", doc.ID, slugify(doc.ID))
 	}
-	doc.Lang = strings.ToLower(doc.Lang)
+	// A tag such as "it-IT" is read as its language, as in HTML.
+	if doc.Lang != "" {
+		code := langCode(doc.Lang)
+		if code == "" {
+			return lineOf(m, "lang"), fmt.Errorf("front matter lang %q: want a language code such as \"it\" or \"en\"", doc.Lang)
+		}
+		doc.Lang = code
+	}
 	return 0, nil
 }
 

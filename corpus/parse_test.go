@@ -31,6 +31,15 @@ func TestParse(t *testing.T) {
 			},
 		},
 		{
+			name: "a language tag is read as its language",
+			file: "t.md",
+			data: "---\nlang: it-IT\n---\nIl ministro è a Pyongyang.",
+			want: corpus.Document{
+				ID: "t", Title: "Il ministro è a Pyongyang.", Lang: "it", Format: "markdown", Path: "t.md",
+				Body: "Il ministro è a Pyongyang.", BodyLine: 4,
+			},
+		},
+		{
 			name: "no front matter: title from first line, id from file name, lang detected",
 			file: "dir/La Città Proibita.txt",
 			data: "# La città\n\nIl trattato è stato firmato a Pyongyang dal leader della Corea del Nord.\n",
@@ -164,6 +173,10 @@ func TestParseErrors(t *testing.T) {
 		{
 			name: "list value", data: "---\nauthor: [a, b]\n---\nbody",
 			wantLine: 2, wantMsg: `front matter key "author"`,
+		},
+		{
+			name: "not a language code", data: "---\nid: a\nlang: klingon\n---\nbody",
+			wantLine: 3, wantMsg: `front matter lang "klingon": want a language code`,
 		},
 		{
 			name: "bad id", data: "---\n\nid: Not A Slug\n---\nbody",
