@@ -34,7 +34,7 @@ type snapshot struct {
 // settings names everything that changes the stored vectors or passages.
 func (e *Engine) settings() string {
 	c := e.opts.Chunk
-	return fmt.Sprintf("%s|chunk=%d/%d|v%d", e.embedder.Name(), c.MaxChars, c.Overlap, vecstore.FormatVersion)
+	return fmt.Sprintf("%s|chunk=%d/%d|v%d|tokens=%d", e.embedder.Name(), c.MaxChars, c.Overlap, vecstore.FormatVersion, analysis.Version)
 }
 
 func (e *Engine) newSnapshot(m *vecstore.Manifest, vs *vecstore.Store) *snapshot {

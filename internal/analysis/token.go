@@ -9,6 +9,11 @@ import (
 	"golang.org/x/text/unicode/norm"
 )
 
+// Version names the way this package reads text into tokens. An index
+// built under another version is rebuilt: its stored vectors came from the
+// old tokens. Bump it with any change to Fold or Tokenize.
+const Version = 2
+
 // Token is a word or number of a text.
 type Token struct {
 	// Text is the folded form: lower case, no diacritics, numbers normalised.

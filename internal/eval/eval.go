@@ -37,8 +37,9 @@ const maxLine = 1 << 20
 
 // Load reads questions, one JSON object a line; blank lines are skipped.
 // Every problem is reported at once, each with its line number: malformed
-// JSON, unknown fields, a missing id, lang, question or answerable, a
-// duplicate id, and an answerable question without evidence.
+// JSON, a value of the wrong kind, unknown fields, a missing id, lang,
+// question or answerable, a lang other than "it" or "en", a duplicate id,
+// and an answerable question without evidence.
 func Load(r io.Reader) ([]Question, error) {
 	var (
 		qs   []Question
@@ -136,13 +137,30 @@ func jsonProblem(err error) string {
 		if field == "" {
 			return fmt.Sprintf("want a JSON object (one question), got %s", jsonKind(te.Value))
 		}
-		return fmt.Sprintf("field %q: want %s, got %s", field, wantOf(te.Type), jsonKind(te.Value))
+		want, ok := fieldType(field)
+		if !ok || want == te.Type {
+			return fmt.Sprintf("field %q: want %s, got %s", field, wantOf(te.Type), jsonKind(te.Value))
+		}
+		// The error is about an item inside the field.
+		return fmt.Sprintf("field %q: want %s; an item in it is %s", field, wantOf(want), jsonKind(te.Value))
 	}
 	var se *json.SyntaxError
 	if errors.As(err, &se) {
 		return fmt.Sprintf("not valid JSON at character %d: %s", se.Offset, se.Error())
 	}
 	return err.Error() // unknown field, truncated line: already in these terms
+}
+
+// fieldType is the Go type of the question field with JSON name name.
+func fieldType(name string) (reflect.Type, bool) {
+	t := reflect.TypeFor[Question]()
+	for i := range t.NumField() {
+		f := t.Field(i)
+		if tag, _, _ := strings.Cut(f.Tag.Get("json"), ","); tag == name {
+			return f.Type, true
+		}
+	}
+	return nil, false
 }
 
 // wantOf names the JSON value a Go type takes.
@@ -153,11 +171,26 @@ func wantOf(t reflect.Type) string {
 	case reflect.String:
 		return "a string"
 	case reflect.Slice:
-		return "a list of " + strings.TrimPrefix(strings.TrimPrefix(wantOf(t.Elem()), "a "), "an ") + "s"
+		return "a list of " + plural(t.Elem())
 	case reflect.Struct, reflect.Map:
 		return "an object"
 	}
 	return "a " + t.Kind().String()
+}
+
+// plural names many JSON values of a Go type.
+func plural(t reflect.Type) string {
+	switch t.Kind() {
+	case reflect.Bool:
+		return "true or false values"
+	case reflect.String:
+		return "strings"
+	case reflect.Slice:
+		return "lists of " + plural(t.Elem())
+	case reflect.Struct, reflect.Map:
+		return "objects"
+	}
+	return t.Kind().String() + "s"
 }
 
 // jsonKind is the kind of JSON value json.UnmarshalTypeError.Value names
