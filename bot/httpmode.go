@@ -168,8 +168,12 @@ func writeResponse(w http.ResponseWriter, resp *discordgo.InteractionResponse) {
 		return
 	}
 	w.Header().Set("Content-Type", "application/json")
+	// A length, so that the flushed reply is complete (not a chunked one
+	// whose end goes out when the handler returns) before edits and
+	// follow-ups may go.
+	w.Header().Set("Content-Length", strconv.Itoa(buf.Len()))
 	_, _ = w.Write(buf.Bytes())
 	if f, ok := w.(http.Flusher); ok {
-		f.Flush() // on the wire before edits and follow-ups may go
+		f.Flush()
 	}
 }

@@ -1,6 +1,7 @@
 package bot_test
 
 import (
+	"context"
 	"crypto/ed25519"
 	"encoding/hex"
 	"encoding/json"
@@ -9,9 +10,11 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
+	"github.com/briefing/briefing"
 	"github.com/briefing/briefing/bot"
 	"github.com/briefing/briefing/internal/discordtest"
 )
@@ -126,5 +129,83 @@ func TestNewValidates(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), tt.want) {
 			t.Errorf("%s: New() = %v, want an error about %q", tt.name, err, tt.want)
 		}
+	}
+}
+
+// blockingWriter is an http.ResponseWriter whose Write waits for release,
+// so that a test can hold the HTTP reply while the command's work goes on.
+type blockingWriter struct {
+	header  http.Header
+	entered chan struct{} // closed when Write starts
+	release chan struct{}
+	body    []byte
+}
+
+func (w *blockingWriter) Header() http.Header { return w.header }
+func (w *blockingWriter) WriteHeader(int)     {}
+func (w *blockingWriter) Flush()              {}
+func (w *blockingWriter) Write(p []byte) (int, error) {
+	close(w.entered)
+	<-w.release
+	w.body = append(w.body, p...)
+	return len(p), nil
+}
+
+// TestHTTPEditFollowsTheReply: in HTTP mode the edit that fills a deferred
+// reply goes out only once the HTTP reply deferring it is written: Discord
+// refuses an edit of an interaction it has not seen answered.
+func TestHTTPEditFollowsTheReply(t *testing.T) {
+	t.Parallel()
+	pub, priv, err := ed25519.GenerateKey(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fake := discordtest.New(t, discordtest.Options{Token: "Bot " + testToken})
+	listed := make(chan struct{})
+	var once sync.Once
+	eng := &fakeEngine{DocumentsFn: func() []briefing.DocumentInfo {
+		once.Do(func() { close(listed) }) // the command has deferred and edits next
+		return sampleDocs
+	}}
+	b, err := bot.New(bot.Options{
+		Token: testToken, AppID: fake.AppID(), APIBaseURL: fake.APIBase(),
+		HTTPListen: "127.0.0.1:0", PublicKey: hex.EncodeToString(pub), ReplayWindow: time.Minute,
+	}, eng, nil, slog.New(slog.NewJSONHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := fake.Command(discordtest.Invoker{}, "sources")
+	body, _ := json.Marshal(in.Payload)
+	req, err := discordtest.SignedRequest("http://127.0.0.1/interactions", priv, time.Now(), body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := &blockingWriter{header: http.Header{}, entered: make(chan struct{}), release: make(chan struct{})}
+	served := make(chan struct{})
+	go func() {
+		defer close(served)
+		b.InteractionsHandler().ServeHTTP(w, req)
+	}()
+	<-w.entered
+	<-listed
+	isEdit := func(r discordtest.Request) bool {
+		return r.Method == http.MethodPatch && strings.Contains(r.Path, in.Token)
+	}
+	// The reply is held: the edit must not go. (Waiting a moment for a
+	// request that must not come is the only way to see it does not.)
+	early, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+	if r, err := fake.WaitFor(early, isEdit); err == nil {
+		t.Errorf("the edit %s went out before the HTTP reply deferring it was written", r.Path)
+	}
+	cancel()
+	close(w.release)
+	<-served
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if _, err := fake.WaitFor(ctx, isEdit); err != nil {
+		t.Fatalf("no edit after the reply was written: %v", err)
+	}
+	if !strings.Contains(string(w.body), `"type":5`) {
+		t.Errorf("HTTP reply = %s, want a deferral", w.body)
 	}
 }

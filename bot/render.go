@@ -340,9 +340,17 @@ func capDocuments(out []outMessage, total int, lang string) []outMessage {
 		}
 	}
 	if last := out[len(out)-1].Embeds; len(last) > 0 && last[len(last)-1].Footer != nil {
-		last[len(last)-1].Footer.Text = trimText(fmt.Sprintf(m.MoreDocuments, total-shown), maxFooter)
+		last[len(last)-1].Footer.Text = trimText(moreDocuments(m, total-shown), maxFooter)
 	}
 	return out
+}
+
+// moreDocuments says that n documents are not shown.
+func moreDocuments(m msgs, n int) string {
+	if n == 1 {
+		return m.OneMoreDocument
+	}
+	return fmt.Sprintf(m.MoreDocuments, n)
 }
 
 // renderHelp is the /help text.

@@ -305,8 +305,10 @@ func liveMarkdown(s string) string {
 	if strings.Contains(s, "||") {
 		return "||"
 	}
-	if i := strings.Index(s, "`"); i >= 0 && (i == 0 || s[i-1] != '\\') {
-		return "`"
+	for i := range len(s) {
+		if s[i] == '`' && (i == 0 || s[i-1] != '\\') {
+			return "`"
+		}
 	}
 	return ""
 }
@@ -388,5 +390,39 @@ func TestRenderedQuoteSetsHeadingApart(t *testing.T) {
 	want := "> Il trattato di difesa — Il parlamento ha ratificato il trattato."
 	if len(values) == 0 || !strings.HasPrefix(values[0], want) {
 		t.Errorf("quote fields %q, want the first to start %q", values, want)
+	}
+}
+
+// TestDocumentListSaysHowManyAreLeft: the note under a cut /sources list
+// counts the documents not shown, in the singular for one.
+func TestDocumentListSaysHowManyAreLeft(t *testing.T) {
+	t.Parallel()
+	docs := make([]briefing.DocumentInfo, 1000)
+	for i := range docs {
+		docs[i] = briefing.DocumentInfo{ID: fmt.Sprintf("doc-%04d", i), Title: fmt.Sprintf("Article number %d about the treaty", i), Passages: 3}
+	}
+	shownOf := func(out []outMessage) (shown int, note string) {
+		for _, m := range out {
+			for _, e := range m.Embeds {
+				shown += len(e.Fields)
+				if e.Footer != nil {
+					note = e.Footer.Text
+				}
+			}
+		}
+		return shown, note
+	}
+	shown, note := shownOf(capDocuments(renderDocuments(docs, "it"), len(docs), "it"))
+	if want := fmt.Sprintf("altri %d documenti non mostrati", len(docs)-shown); !strings.Contains(note, want) {
+		t.Fatalf("note %q, want it to say %q", note, want)
+	}
+	for _, tt := range []struct {
+		lang string
+		n    int
+		want string
+	}{{"it", 1, "un altro documento non mostrato"}, {"it", 7, "altri 7 documenti non mostrati"}, {"en", 1, "1 more document not shown"}, {"en", 2, "2 more documents not shown"}} {
+		if got := moreDocuments(texts[tt.lang], tt.n); got != tt.want {
+			t.Errorf("moreDocuments(%s, %d) = %q, want %q", tt.lang, tt.n, got, tt.want)
+		}
 	}
 }

@@ -22,6 +22,7 @@ type msgs struct {
 	ChangeNewFrom, BadFilter, NoMatch                                 string
 	ReloadBusy, ReloadTimedOut                                        string
 	Draft, DraftNote, AnswerCut, MoreSources, MoreDocuments           string
+	OneMoreDocument                                                   string
 }
 
 var texts = map[string]msgs{
@@ -84,13 +85,14 @@ var texts = map[string]msgs{
 		BadFilter:      "I could not use that filter: %s.",
 		NoMatch:        "No document matches those dates or outlets, so there is nothing to answer from. Try a wider filter.",
 
-		ReloadBusy:     "Already reloading: a reload or /corpus change is under way and reports to whoever started it. Try again when it is done.",
-		ReloadTimedOut: "Reload stopped after %s, its time limit (ref %s); the previous index keeps answering.",
-		Draft:          "Draft",
-		DraftNote:      "Draft: not yet verified against the sources. The checked answer replaces it.",
-		AnswerCut:      "(The answer was too long and has been cut.)",
-		MoreSources:    "more sources under Show sources",
-		MoreDocuments:  "%d more documents not shown",
+		ReloadBusy:      "Already reloading: a reload or /corpus change is under way and reports to whoever started it. Try again when it is done.",
+		ReloadTimedOut:  "Reload stopped after %s, its time limit (ref %s); the previous index keeps answering.",
+		Draft:           "Draft",
+		DraftNote:       "Draft: not yet verified against the sources. The checked answer replaces it.",
+		AnswerCut:       "(The answer was too long and has been cut.)",
+		MoreSources:     "more sources under Show sources",
+		MoreDocuments:   "%d more documents not shown",
+		OneMoreDocument: "1 more document not shown",
 	},
 	"it": {
 		Sources:      "Fonti",
@@ -149,15 +151,16 @@ var texts = map[string]msgs{
 		ChangeStale:    "tenuta l'ultima copia valida",
 		ChangeNewFrom:  "Nuovi da %s",
 		BadFilter:      "Non posso usare quel filtro: %s.",
-		NoMatch:        "Nessun documento corrisponde a quelle date o fonti, quindi non c'è nulla da cui rispondere. Prova un filtro più ampio.",
+		NoMatch:        "Nessun documento corrisponde a quelle date o testate, quindi non c'è nulla da cui rispondere. Prova un filtro più ampio.",
 
-		ReloadBusy:     "Ricarica già in corso: una ricarica o una modifica con /corpus riferirà a chi l'ha avviata. Riprova quando avrà finito.",
-		ReloadTimedOut: "Ricarica interrotta dopo %s, il suo limite di tempo (rif. %s); l'indice precedente continua a rispondere.",
-		Draft:          "Bozza",
-		DraftNote:      "Bozza: non ancora verificata sulle fonti. La risposta controllata la sostituirà.",
-		AnswerCut:      "(La risposta era troppo lunga ed è stata tagliata.)",
-		MoreSources:    "altre fonti con Mostra fonti",
-		MoreDocuments:  "altri %d documenti non mostrati",
+		ReloadBusy:      "Ricarica già in corso: una ricarica o una modifica con /corpus riferirà a chi l'ha avviata. Riprova quando avrà finito.",
+		ReloadTimedOut:  "Ricarica interrotta dopo %s, il suo limite di tempo (rif. %s); l'indice precedente continua a rispondere.",
+		Draft:           "Bozza",
+		DraftNote:       "Bozza: non ancora verificata sulle fonti. La risposta controllata la sostituirà.",
+		AnswerCut:       "(La risposta era troppo lunga ed è stata tagliata.)",
+		MoreSources:     "altre fonti con Mostra fonti",
+		MoreDocuments:   "altri %d documenti non mostrati",
+		OneMoreDocument: "un altro documento non mostrato",
 	},
 }
 

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -394,6 +395,19 @@ func TestLoadCachesPDFText(t *testing.T) {
 	first, _, err := corpus.LoadDirWith(ctx, dir, opts)
 	if err != nil {
 		t.Fatalf("LoadDirWith: %v", err)
+	}
+	// The cache is private: it holds the documents' text.
+	err = filepath.WalkDir(cache, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		if fi, err := d.Info(); err != nil || fi.Mode().Perm() != 0o600 {
+			t.Errorf("PDF cache file %s: mode %v, want 0600", d.Name(), fi.Mode().Perm())
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
 
 	// Without poppler the cached text still loads, under the file's

@@ -135,6 +135,9 @@ func excerpt(text string, n int) string {
 	for cut > n/2 && r[cut] != ' ' {
 		cut--
 	}
+	if r[cut] != ' ' {
+		cut = n // one long word (a URL): cut it at n
+	}
 	return strings.TrimRight(string(r[:cut]), " ,;:") + "…"
 }
 

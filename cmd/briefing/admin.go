@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"net/url"
 	"os"
 	"path"
@@ -166,12 +167,13 @@ func (c *corpusAdmin) Remove(ctx context.Context, id string) (bot.Change, error)
 	if err != nil {
 		return bot.Change{}, fmt.Errorf("read %s: %w", d.Path, err)
 	}
+	mode := modeOf(file)
 	if err := os.Remove(file); err != nil {
 		return bot.Change{}, fmt.Errorf("remove %s: %w", d.Path, err)
 	}
 	ch, err := c.s.reloadLocked(ctx)
 	if err != nil {
-		if rerr := writeFileAtomic(file, old); rerr != nil {
+		if rerr := atomicfile.Write(file, old, mode); rerr != nil {
 			return bot.Change{}, errors.Join(err, fmt.Errorf("restore %s: %w", d.Path, rerr))
 		}
 		return bot.Change{}, err
@@ -185,7 +187,8 @@ func (c *corpusAdmin) write(ctx context.Context, dir, base string, data []byte) 
 	file := filepath.Join(dir, base)
 	old, readErr := os.ReadFile(file)
 	existed := readErr == nil
-	if err := writeFileAtomic(file, data); err != nil {
+	mode := modeOf(file)
+	if err := atomicfile.Write(file, data, mode); err != nil {
 		return bot.Change{}, err
 	}
 	ch, err := c.s.reloadLocked(ctx)
@@ -194,7 +197,7 @@ func (c *corpusAdmin) write(ctx context.Context, dir, base string, data []byte) 
 	}
 	var rerr error
 	if existed {
-		rerr = writeFileAtomic(file, old)
+		rerr = atomicfile.Write(file, old, mode)
 	} else {
 		rerr = os.Remove(file)
 	}
@@ -204,10 +207,14 @@ func (c *corpusAdmin) write(ctx context.Context, dir, base string, data []byte) 
 	return bot.Change{}, err
 }
 
-// writeFileAtomic writes a corpus file so that the corpus never holds half
-// of one.
-func writeFileAtomic(name string, data []byte) error {
-	return atomicfile.Write(name, data, 0o644)
+// modeOf is the permission bits of an existing corpus file, kept when it is
+// replaced or put back; 0644 (readable, as an operator's files usually are)
+// for a new one.
+func modeOf(name string) fs.FileMode {
+	if fi, err := os.Stat(name); err == nil {
+		return fi.Mode().Perm()
+	}
+	return 0o644
 }
 
 // markdownOf renders a fetched document as a corpus Markdown file: its

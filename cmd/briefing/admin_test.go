@@ -120,6 +120,23 @@ func TestServeCorpusAdmin(t *testing.T) {
 		t.Errorf("corpus files = %v, want the page beside treaty.md", files())
 	}
 
+	// A new file is readable (0644); a replaced one keeps the mode the
+	// operator gave it.
+	pagePath := filepath.Join(dir, "esercitazioni.html")
+	if fi, err := os.Stat(pagePath); err != nil || fi.Mode().Perm() != 0o644 {
+		t.Errorf("added file: mode %v (%v), want 0644", fi.Mode().Perm(), err)
+	}
+	if err := os.Chmod(pagePath, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	again := fake.Attach("esercitazioni.html", "text/html", []byte(strings.Replace(adminPage, "</p>", " Aggiornato.</p>", 1)))
+	if got := reply(admin, "corpus", sub("add", discordtest.Option{Name: "file", Type: discordtest.OptAttachment, Value: again.ID})); !strings.Contains(got, "1 changed") {
+		t.Fatalf("/corpus add of a changed file = %q", got)
+	}
+	if fi, err := os.Stat(pagePath); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Errorf("replaced file: mode %v (%v), want the operator's 0600", fi.Mode().Perm(), err)
+	}
+
 	// The new document answers, cited with its outlet and date.
 	in := fake.Command(discordtest.Invoker{}, "ask", discordtest.Option{Name: "question", Value: "Quante navi hanno partecipato alle esercitazioni nel Mar del Giappone?"})
 	if err := fake.Dispatch(ctx, "INTERACTION_CREATE", in.Payload); err != nil {

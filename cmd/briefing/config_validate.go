@@ -19,12 +19,12 @@ var (
 	snowflakeRE = regexp.MustCompile(`^[0-9]{1,20}$`)
 )
 
-// Validate reports every invalid setting at once (errors.Join), each naming
-// its key.
 // maxInteractionWork bounds the deadlines of work that reports through an
 // interaction's token (valid 15 minutes), with a minute to spare.
 const maxInteractionWork = 14 * time.Minute
 
+// Validate reports every invalid setting at once (errors.Join), each naming
+// its key.
 func (c Config) Validate() error {
 	var errs []error
 	bad := func(key, format string, args ...any) {

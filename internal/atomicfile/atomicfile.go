@@ -9,7 +9,8 @@ import (
 	"path/filepath"
 )
 
-// Write puts data at name with mode perm through a temporary file in the
+// Write puts data at name with mode perm (exactly: the umask does not
+// apply, as the temporary file is chmodded) through a temporary file in the
 // same directory: written, synced, closed, then renamed over name, so a
 // reader sees the old content or the new, never part of either. On error
 // the temporary file is removed and name is as it was. The directory is

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"slices"
 	"strings"
 	"sync"
@@ -154,6 +155,16 @@ func TestFetchCachePersists(t *testing.T) {
 	ctx := context.Background()
 	if _, err := fetch.New(fetch.Options{CacheDir: dir}).Fetch(ctx, nil, []string{s.URL + "/a"}); err != nil {
 		t.Fatal(err)
+	}
+	// Entries are private: one records its URL, which may be signed.
+	entries, err := os.ReadDir(dir)
+	if err != nil || len(entries) == 0 {
+		t.Fatalf("cache dir: %v, %d entries", err, len(entries))
+	}
+	for _, e := range entries {
+		if fi, err := e.Info(); err != nil || fi.Mode().Perm() != 0o600 {
+			t.Errorf("cache entry %s: mode %v (%v), want 0600", e.Name(), fi.Mode().Perm(), err)
+		}
 	}
 	// A new process (a new Fetcher on the same directory) asks conditionally.
 	res, err := fetch.New(fetch.Options{CacheDir: dir}).Fetch(ctx, nil, []string{s.URL + "/a"})
