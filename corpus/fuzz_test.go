@@ -2,6 +2,7 @@ package corpus_test
 
 import (
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 	"unicode"
@@ -124,6 +125,29 @@ func FuzzParseHTML(f *testing.F) {
 			if doc.Body[p.Start:p.End] != p.Text {
 				t.Fatalf("passage [%d:%d] is not verbatim", p.Start, p.End)
 			}
+		}
+	})
+}
+
+// FuzzInline: Inline gives one line, keeps every word in order, and is
+// stable (inlining its output changes nothing).
+func FuzzInline(f *testing.F) {
+	for _, s := range []string{"Titolo\n\nTesto della notizia.", "a\nb", "Di Luke Coffey\n\n \nLuke Coffey è.", "", " \n\n\t", "x — y\n\nz"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		got := corpus.Inline(s)
+		if strings.ContainsAny(got, "\n\r\t") || strings.Contains(got, "  ") || got != strings.TrimSpace(got) {
+			t.Fatalf("Inline(%q) = %q: not one trimmed line with single spaces", s, got)
+		}
+		// The words, but for the dashes Inline sets between paragraphs.
+		notDash := func(w string) bool { return w == "—" }
+		words := slices.DeleteFunc(strings.Fields(got), notDash)
+		if want := slices.DeleteFunc(strings.Fields(s), notDash); !slices.Equal(words, want) {
+			t.Fatalf("Inline(%q) = %q: words %q, want %q", s, got, words, want)
+		}
+		if again := corpus.Inline(got); again != got {
+			t.Fatalf("Inline is not stable: %q → %q → %q", s, got, again)
 		}
 	})
 }
