@@ -154,10 +154,10 @@ func (o Options) withDefaults() Options {
 		o.ShutdownTimeout = def.ShutdownTimeout
 	}
 	if o.MaxUploadBytes <= 0 {
-		o.MaxUploadBytes = defaultMaxUpload
+		o.MaxUploadBytes = def.MaxUploadBytes
 	}
 	if o.DownloadTimeout <= 0 {
-		o.DownloadTimeout = defaultDownloadTimeout
+		o.DownloadTimeout = def.DownloadTimeout
 	}
 	if o.ReloadTimeout <= 0 {
 		o.ReloadTimeout = def.ReloadTimeout

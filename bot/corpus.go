@@ -50,11 +50,6 @@ type CorpusAdmin interface {
 	Remove(ctx context.Context, id string) (Change, error)
 }
 
-// Defaults of the /corpus add limits.
-const (
-	defaultMaxUpload       = 8 << 20
-	defaultDownloadTimeout = 30 * time.Second
-)
 
 // corpusCommand is /corpus with its add, remove and list subcommands.
 func corpusCommand(manageGuild *int64, guildOnly *[]discordgo.InteractionContextType) *discordgo.ApplicationCommand {

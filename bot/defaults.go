@@ -17,5 +17,7 @@ func DefaultOptions() Options {
 		StreamEditInterval: time.Second,
 		ShutdownTimeout:    10 * time.Second,
 		ReloadTimeout:      10 * time.Minute,
+		MaxUploadBytes:     8 << 20,
+		DownloadTimeout:    30 * time.Second,
 	}
 }

@@ -197,7 +197,7 @@ func DefaultConfig() Config {
 			FetchTimeout:     fetch.DefaultTimeout,
 			FetchMaxMB:       fetch.DefaultMaxBytes >> 20,
 			FeedMaxItems:     fetch.DefaultMaxItems,
-			UploadMaxMB:      8,
+			UploadMaxMB:      int(b.MaxUploadBytes >> 20),
 			MaxDocumentBytes: corpus.DefaultMaxDocumentBytes,
 		},
 		Index: IndexConfig{ChunkChars: eng.Chunk.MaxChars, ChunkOverlap: eng.Chunk.Overlap},
