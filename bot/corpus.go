@@ -50,7 +50,6 @@ type CorpusAdmin interface {
 	Remove(ctx context.Context, id string) (Change, error)
 }
 
-
 // corpusCommand is /corpus with its add, remove and list subcommands.
 func corpusCommand(manageGuild *int64, guildOnly *[]discordgo.InteractionContextType) *discordgo.ApplicationCommand {
 	return &discordgo.ApplicationCommand{
