@@ -47,7 +47,7 @@ func (e *Engine) generateAnswer(ctx context.Context, r *retrieval, q string, req
 	if err != nil {
 		return generated{}, fmt.Errorf("generate answer: %w", err)
 	}
-	return e.check(r.snap, text, r.lang, passages)
+	return e.check(r.snap, text, passages)
 }
 
 // source is passage p numbered n for a prompt, with its document's title
@@ -70,17 +70,17 @@ func (e *Engine) source(s *snapshot, n int, p corpus.Passage) ground.Source {
 // The completion is errUnverifiable when the removed sentences are more
 // than half of it, or when what is left has no citation and is not a
 // refusal.
-func (e *Engine) check(s *snapshot, text, lang string, passages []corpus.Passage) (generated, error) {
+func (e *Engine) check(s *snapshot, text string, passages []corpus.Passage) (generated, error) {
 	valid := func(n int) bool { return n >= 1 && n <= len(passages) }
 	clean, _, removed := ground.Verify(strings.TrimSpace(text), valid)
-	c := ground.CheckSentences(clean, lang, func(claim string, n int) bool { return e.plausible(s, claim, passages[n-1]) })
+	c := ground.CheckSentences(clean, func(claim string, n int) bool { return e.plausible(s, claim, passages[n-1]) })
 	g := generated{removed: len(removed) + c.Implausible}
 	if c.MostlyDropped() {
 		return g, c.Err()
 	}
 	if ground.IsRefusal(c.Text) {
 		g.text, g.refused = c.Text, true
-	} else if ground.Unverifiable(c.Text, lang) {
+	} else if ground.Unverifiable(c.Text) {
 		return g, c.Err()
 	}
 	if c.Dropped > 0 {

@@ -97,7 +97,7 @@ func (e *Engine) generateSummary(ctx context.Context, s *snapshot, req briefing.
 			return generated{}, fmt.Errorf("summary reduce step: %w", err)
 		}
 	}
-	g, err := e.check(s, text, lang, sent)
+	g, err := e.check(s, text, sent)
 	if err != nil {
 		return generated{}, fmt.Errorf("summary: %w", err)
 	}
@@ -124,8 +124,8 @@ func (e *Engine) mapStep(ctx context.Context, topic, lang string, group []ground
 	clean, _, _ := ground.Verify(strings.TrimSpace(text), valid)
 	// Uncited factual sentences go before the reduce step can pick them
 	// up and cite them.
-	c := ground.CheckSentences(clean, lang, nil)
-	if c.MostlyDropped() || ground.IsRefusal(c.Text) || ground.Unverifiable(c.Text, lang) {
+	c := ground.CheckSentences(clean, nil)
+	if c.MostlyDropped() || ground.IsRefusal(c.Text) || ground.Unverifiable(c.Text) {
 		return "", nil
 	}
 	return c.Text, nil

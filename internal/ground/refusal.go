@@ -24,8 +24,9 @@ var refusalPhrases = []string{
 }
 
 // IsRefusal reports whether text says the passages do not hold the answer:
-// it contains a refusal phrase (English or Italian, whatever lang says, since
-// models do not always obey the language rule) and no citation marker. An
+// it contains a refusal phrase (English or Italian, whatever the question's
+// language, since models do not always obey the language rule) and no
+// citation marker. An
 // answer that cites something ("The passages do not say when, but Kim went
 // [2].") is an answer, not a refusal.
 func IsRefusal(text string) bool {
@@ -48,7 +49,7 @@ func IsRefusal(text string) bool {
 // first removes invalid and implausible markers and uncited factual
 // sentences (see Factual), then asks whether what is left can be checked
 // at all.
-func Unverifiable(text, lang string) bool {
+func Unverifiable(text string) bool {
 	if !strings.ContainsFunc(text, unicode.IsLetter) {
 		return true
 	}
@@ -70,7 +71,7 @@ const minFactualWords = 3
 // say."), a heading ("# Risposta", "**Sintesi**") nor a lead-in ending in a
 // colon ("Ecco cosa dicono i documenti:"). An answer's factual sentences
 // without a valid marker are removed before it is shown.
-func Factual(s, lang string) bool {
+func Factual(s string) bool {
 	s = strings.TrimSpace(StripMarkers(s))
 	if !strings.ContainsFunc(s, unicode.IsLetter) {
 		return false

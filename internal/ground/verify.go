@@ -92,7 +92,7 @@ func leadingMarkers(s string) int {
 // passage is removed when plausible is set and says so, and a factual
 // sentence (Factual) left without a marker is removed. Refusals,
 // headings and short connectives need no citation and stay.
-func CheckSentences(text, lang string, plausible func(claim string, n int) bool) SentenceCheck {
+func CheckSentences(text string, plausible func(claim string, n int) bool) SentenceCheck {
 	var c SentenceCheck
 	var b strings.Builder
 	for _, s := range splitAnswer(text) {
@@ -108,7 +108,7 @@ func CheckSentences(text, lang string, plausible func(claim string, n int) bool)
 		}
 		if len(ParseCitations(seg)) == 0 {
 			c.Uncited++
-			if Factual(seg, lang) {
+			if Factual(seg) {
 				c.Dropped++
 				c.droppedRunes += runes
 				continue
