@@ -52,20 +52,34 @@ func hasWord(q string) bool {
 	return strings.ContainsFunc(q, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) })
 }
 
-// admit applies, in order, the question length limit, the user's rate limit
-// and the concurrency cap. When it returns true the caller holds a slot and
-// must release it.
-func (b *Bot) admit(ctx context.Context, log *slog.Logger, r responder, user, question, lang string) bool {
+// rateLimited applies the user's and the channel's rate limits: it returns
+// the message for a request turned away, or "" when it may go on.
+func (b *Bot) rateLimited(log *slog.Logger, user, channel string, m msgs) string {
+	switch b.limits.allow(user, channel, time.Now()) {
+	case userLimited:
+		log.Info("rate limited", "reason", "user")
+		b.metrics.RateLimited("user")
+		return m.SlowDown
+	case channelLimited:
+		log.Info("rate limited", "reason", "channel")
+		b.metrics.RateLimited("channel")
+		return m.ChannelBusy
+	}
+	return ""
+}
+
+// admit applies, in order, the question length limit, the user's and the
+// channel's rate limits and the concurrency cap. When it returns true the
+// caller holds a slot and must release it.
+func (b *Bot) admit(ctx context.Context, log *slog.Logger, r responder, user, channel, question, lang string) bool {
 	m := t(lang)
 	if n := runeLen(question); n > b.opts.MaxQuestionChars {
 		log.Info("question too long", "chars", n)
 		b.ephemeral(ctx, log, r, fmt.Sprintf(m.TooLong, n, b.opts.MaxQuestionChars))
 		return false
 	}
-	if !b.limits.allow(user, time.Now()) {
-		log.Info("rate limited", "reason", "user")
-		b.metrics.RateLimited("user")
-		b.ephemeral(ctx, log, r, m.SlowDown)
+	if msg := b.rateLimited(log, user, channel, m); msg != "" {
+		b.ephemeral(ctx, log, r, msg)
 		return false
 	}
 	if !b.limits.acquire() {
@@ -91,7 +105,7 @@ func (b *Bot) beginQuestion(ctx context.Context, log *slog.Logger, i *discordgo.
 		b.ephemeral(ctx, log, r, t(lang).Empty)
 		return "", "", false
 	}
-	if !b.admit(ctx, log, r, userOf(i).ID, q, lang) {
+	if !b.admit(ctx, log, r, userOf(i).ID, i.ChannelID, q, lang) {
 		return "", "", false
 	}
 	if !b.deferReply(ctx, log, r, false) {

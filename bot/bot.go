@@ -79,6 +79,11 @@ type Options struct {
 	// RatePerMinute and RateBurst bound each user's questions; defaults 6
 	// and 3.
 	RatePerMinute, RateBurst int
+	// ChannelRatePerMinute and ChannelRateBurst bound the questions of
+	// everyone in one channel together (mentions and commands, with
+	// /sources); defaults 20 and 10: many users cannot flood a channel
+	// between them.
+	ChannelRatePerMinute, ChannelRateBurst int
 	// MaxConcurrent caps questions being answered at once; default 8.
 	MaxConcurrent int
 	// MaxQuestionChars bounds a question in characters; default 500.
@@ -134,6 +139,12 @@ func (o Options) withDefaults() Options {
 	}
 	if o.RateBurst <= 0 {
 		o.RateBurst = def.RateBurst
+	}
+	if o.ChannelRatePerMinute <= 0 {
+		o.ChannelRatePerMinute = def.ChannelRatePerMinute
+	}
+	if o.ChannelRateBurst <= 0 {
+		o.ChannelRateBurst = def.ChannelRateBurst
 	}
 	if o.MaxConcurrent <= 0 {
 		o.MaxConcurrent = def.MaxConcurrent
@@ -287,7 +298,7 @@ func New(opts Options, engine Engine, reload ReloadFunc, logger *slog.Logger) (*
 		session:  s,
 		pubKey:   pub,
 		metrics:  ops.NewMetrics(),
-		limits:   newLimiter(opts.RatePerMinute, opts.RateBurst, opts.MaxConcurrent),
+		limits:   newLimiter(rates{opts.RatePerMinute, opts.RateBurst, opts.ChannelRatePerMinute, opts.ChannelRateBurst}, opts.MaxConcurrent),
 		answers:  lrucache.New[string, storedAnswer](512),
 		threads:  lrucache.New[string, *conversation](1024),
 

@@ -603,6 +603,7 @@ func TestRateLimits(t *testing.T) {
 	}{
 		{"per user", func(o *bot.Options) { o.RatePerMinute = 1; o.RateBurst = 2 }, []string{"41", "41", "41"}, "asking a little fast"},
 		{"concurrency cap", func(o *bot.Options) { o.MaxConcurrent = 1 }, []string{"42", "43"}, "many questions right now"},
+		{"per channel, across users", func(o *bot.Options) { o.ChannelRatePerMinute = 1; o.ChannelRateBurst = 2 }, []string{"51", "52", "53"}, "This channel is asking a lot"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

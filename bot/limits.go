@@ -8,14 +8,21 @@ import (
 	"golang.org/x/time/rate"
 )
 
-// limiter applies the per-user rate limit and the global concurrency cap.
+// limiter applies the per-user and per-channel rate limits and the global
+// concurrency cap.
 type limiter struct {
+	users, channels *buckets
+	slots           chan struct{}
+}
+
+// buckets is one token bucket per key (a user, a channel), the least
+// recently seen forgotten past a bound.
+type buckets struct {
 	every time.Duration
 	burst int
-	slots chan struct{}
 
-	mu    sync.Mutex // guards users (simplelru is not safe for concurrent use)
-	users *simplelru.LRU[string, *rate.Limiter]
+	mu   sync.Mutex // guards lru (simplelru is not safe for concurrent use)
+	keys *simplelru.LRU[string, *rate.Limiter]
 }
 
 // maxTrackedUsers bounds how many users' rate limiters are kept. Beyond it
@@ -25,42 +32,77 @@ type limiter struct {
 // time their own bucket would usually be full again anyway.
 const maxTrackedUsers = 10000
 
-func newLimiter(perMinute, burst, concurrent int) *limiter {
-	return newLimiterSize(perMinute, burst, concurrent, maxTrackedUsers)
+// maxTrackedChannels bounds the channels' rate limiters likewise.
+const maxTrackedChannels = 10000
+
+// rates are the per-minute rates and bursts of a limiter.
+type rates struct {
+	userPerMinute, userBurst       int
+	channelPerMinute, channelBurst int
+}
+
+func newLimiter(r rates, concurrent int) *limiter {
+	return newLimiterSize(r, concurrent, maxTrackedUsers)
 }
 
 // newLimiterSize is newLimiter tracking at most users users.
-func newLimiterSize(perMinute, burst, concurrent, users int) *limiter {
-	lim, err := simplelru.NewLRU[string, *rate.Limiter](users, nil)
-	if err != nil { // only for a non-positive size, a programming error
-		panic(err)
-	}
+func newLimiterSize(r rates, concurrent, users int) *limiter {
 	return &limiter{
-		every: time.Minute / time.Duration(perMinute),
-		burst: burst,
-		slots: make(chan struct{}, concurrent),
-		users: lim,
+		users:    newBuckets(r.userPerMinute, r.userBurst, users),
+		channels: newBuckets(r.channelPerMinute, r.channelBurst, maxTrackedChannels),
+		slots:    make(chan struct{}, concurrent),
 	}
 }
 
-// allow reports whether user may ask now, spending one token if so. It
-// costs O(1) however many users are tracked.
-func (l *limiter) allow(user string, now time.Time) bool {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	u, ok := l.users.Get(user) // marks user as recently seen
-	if !ok {
-		u = rate.NewLimiter(rate.Every(l.every), l.burst)
-		l.users.Add(user, u) // evicts the least recently seen user when full
+func newBuckets(perMinute, burst, size int) *buckets {
+	lru, err := simplelru.NewLRU[string, *rate.Limiter](size, nil)
+	if err != nil { // only for a non-positive size, a programming error
+		panic(err)
 	}
-	return u.AllowN(now, 1)
+	return &buckets{every: time.Minute / time.Duration(perMinute), burst: burst, keys: lru}
+}
+
+// allow reports whether key may go now, spending one token if so. It costs
+// O(1) however many keys are tracked.
+func (b *buckets) allow(key string, now time.Time) bool {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	k, ok := b.keys.Get(key) // marks key as recently seen
+	if !ok {
+		k = rate.NewLimiter(rate.Every(b.every), b.burst)
+		b.keys.Add(key, k) // evicts the least recently seen key when full
+	}
+	return k.AllowN(now, 1)
+}
+
+// why a request was turned away by allow.
+type limited int
+
+const (
+	notLimited limited = iota
+	userLimited
+	channelLimited
+)
+
+// allow reports whether user may ask now in channel ("" when there is
+// none), spending a token of each. The user's bucket is asked first, so
+// that one user asking too fast spends nothing of the channel's, which
+// everyone there shares.
+func (l *limiter) allow(user, channel string, now time.Time) limited {
+	if !l.users.allow(user, now) {
+		return userLimited
+	}
+	if channel != "" && !l.channels.allow(channel, now) {
+		return channelLimited
+	}
+	return notLimited
 }
 
 // tracked returns how many users have a rate limiter.
 func (l *limiter) tracked() int {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.users.Len()
+	l.users.mu.Lock()
+	defer l.users.mu.Unlock()
+	return l.users.keys.Len()
 }
 
 // acquire takes a concurrency slot without waiting; release gives it back.

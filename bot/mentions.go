@@ -176,10 +176,8 @@ func (b *Bot) admitMessage(ctx context.Context, log *slog.Logger, m *discordgo.M
 		b.post(ctx, log, m.ChannelID, m.ID, outMessage{Content: fmt.Sprintf(msg.TooLong, n, b.opts.MaxQuestionChars)})
 		return false
 	}
-	if !b.limits.allow(m.Author.ID, time.Now()) {
-		b.metrics.RateLimited("user")
-		log.Info("rate limited", "reason", "user")
-		b.post(ctx, log, m.ChannelID, m.ID, outMessage{Content: msg.SlowDown})
+	if text := b.rateLimited(log, m.Author.ID, m.ChannelID, msg); text != "" {
+		b.post(ctx, log, m.ChannelID, m.ID, outMessage{Content: text})
 		return false
 	}
 	if !b.limits.acquire() {

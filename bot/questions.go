@@ -99,7 +99,7 @@ func (b *Bot) summary(ctx context.Context, log *slog.Logger, i *discordgo.Intera
 		b.ephemeral(ctx, log, r, t(lang).Empty)
 		return
 	}
-	if !b.admit(ctx, log, r, userOf(i).ID, topic, lang) {
+	if !b.admit(ctx, log, r, userOf(i).ID, i.ChannelID, topic, lang) {
 		return
 	}
 	defer b.limits.release()
@@ -148,11 +148,10 @@ func (b *Bot) docTitle(id string) string {
 func (b *Bot) sources(ctx context.Context, log *slog.Logger, i *discordgo.Interaction, r responder) {
 	lang := localeLang(i.Locale)
 	// The list is public and up to four messages long: it counts against
-	// the user's rate like a question, so it cannot flood a channel.
-	if !b.limits.allow(userOf(i).ID, time.Now()) {
-		log.Info("rate limited", "reason", "user")
-		b.metrics.RateLimited("user")
-		b.ephemeral(ctx, log, r, t(lang).SlowDown)
+	// the user's and the channel's rates like a question, so it cannot
+	// flood a channel.
+	if msg := b.rateLimited(log, userOf(i).ID, i.ChannelID, t(lang)); msg != "" {
+		b.ephemeral(ctx, log, r, msg)
 		return
 	}
 	if !b.deferReply(ctx, log, r, false) {

@@ -22,7 +22,7 @@ type msgs struct {
 	ChangeNewFrom, BadFilter, NoMatch                                 string
 	ReloadBusy, ReloadTimedOut                                        string
 	Draft, DraftNote, AnswerCut, MoreSources, MoreDocuments           string
-	OneMoreDocument                                                   string
+	OneMoreDocument, ChannelBusy                                      string
 }
 
 var texts = map[string]msgs{
@@ -35,6 +35,7 @@ var texts = map[string]msgs{
 		ShowSources:  "Show sources",
 		Thinking:     "Searching the articles…",
 		SlowDown:     "You are asking a little fast. Please wait a minute and try again.",
+		ChannelBusy:  "This channel is asking a lot right now. Please wait a minute and try again.",
 		Busy:         "I am answering many questions right now. Please try again in a moment.",
 		TooLong:      "Your question is too long (%d characters; the limit is %d). Please shorten it.",
 		Empty:        "Please write a question with some words in it.",
@@ -103,6 +104,7 @@ var texts = map[string]msgs{
 		ShowSources:  "Mostra fonti",
 		Thinking:     "Cerco negli articoli…",
 		SlowDown:     "Stai facendo domande un po' troppo in fretta. Aspetta un minuto e riprova.",
+		ChannelBusy:  "In questo canale si stanno facendo molte domande. Aspetta un minuto e riprova.",
 		Busy:         "Sto rispondendo a molte domande in questo momento. Riprova tra poco.",
 		TooLong:      "La domanda è troppo lunga (%d caratteri; il limite è %d). Accorciala, per favore.",
 		Empty:        "Scrivi una domanda con qualche parola.",

@@ -153,6 +153,10 @@ type DiscordConfig struct {
 	// RatePerMinute and RateBurst limit each user's questions.
 	RatePerMinute int `yaml:"rate_per_minute"`
 	RateBurst     int `yaml:"rate_burst"`
+	// ChannelRatePerMinute and ChannelRateBurst limit the questions of
+	// everyone in one channel together.
+	ChannelRatePerMinute int `yaml:"channel_rate_per_minute"`
+	ChannelRateBurst     int `yaml:"channel_rate_burst"`
 	// MaxConcurrent caps questions answered at once.
 	MaxConcurrent int `yaml:"max_concurrent"`
 	// MaxQuestionChars bounds a question typed in Discord.
@@ -232,6 +236,8 @@ func DefaultConfig() Config {
 			ReplayWindow:         b.ReplayWindow,
 			RatePerMinute:        b.RatePerMinute,
 			RateBurst:            b.RateBurst,
+			ChannelRatePerMinute: b.ChannelRatePerMinute,
+			ChannelRateBurst:     b.ChannelRateBurst,
 			MaxConcurrent:        b.MaxConcurrent,
 			MaxQuestionChars:     b.MaxQuestionChars,
 			AnswerTimeout:        b.AnswerTimeout,

@@ -177,6 +177,8 @@ func (c Config) Validate() error {
 	positive("discord.replay_window", c.Discord.ReplayWindow)
 	intRange("discord.rate_per_minute", c.Discord.RatePerMinute, 1, 10000)
 	intRange("discord.rate_burst", c.Discord.RateBurst, 1, 10000)
+	intRange("discord.channel_rate_per_minute", c.Discord.ChannelRatePerMinute, 1, 10000)
+	intRange("discord.channel_rate_burst", c.Discord.ChannelRateBurst, 1, 10000)
 	intRange("discord.max_concurrent", c.Discord.MaxConcurrent, 1, 10000)
 	intRange("discord.max_question_chars", c.Discord.MaxQuestionChars, 1, 6000) // Discord's option limit
 	// A reply edits the interaction's response, whose token Discord

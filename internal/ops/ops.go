@@ -54,7 +54,7 @@ func NewMetrics() *Metrics {
 		}, []string{"result"}),
 		rateLimited: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "briefing_rate_limited_total",
-			Help: "Requests turned away, by reason (user, busy).",
+			Help: "Requests turned away, by reason (user, channel, busy).",
 		}, []string{"reason"}),
 		feedback: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "briefing_feedback_total",
@@ -88,7 +88,7 @@ func (m *Metrics) Answered(kind string, d time.Duration, refused, fallback bool)
 func (m *Metrics) Reload(result string) { m.reloads.WithLabelValues(result).Inc() }
 
 // RateLimited records a request turned away; reason is "user" (per-user
-// limit) or "busy" (global concurrency cap).
+// limit), "channel" (per-channel limit) or "busy" (global concurrency cap).
 func (m *Metrics) RateLimited(reason string) { m.rateLimited.WithLabelValues(reason).Inc() }
 
 // Feedback records a 👍 ("up") or 👎 ("down").
