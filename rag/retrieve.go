@@ -110,7 +110,7 @@ func (e *Engine) rank(ctx context.Context, s *snapshot, q, lang, rewrite string,
 		if v == nil {
 			continue
 		}
-		found, err := s.vec.Query(ctx, v, denseDepth)
+		found, err := s.vec.Query(ctx, v, relevance.DenseDepth)
 		if err != nil {
 			return nil, fmt.Errorf("rag: %w", err)
 		}
@@ -121,13 +121,7 @@ func (e *Engine) rank(ctx context.Context, s *snapshot, q, lang, rewrite string,
 		}
 	}
 	r.rq = s.rel.NewQuery(e.analyzer, q, lang, rewrite, s.lang)
-	concept := map[int]float64{}
-	for _, cs := range [][]lexical.Concept{r.concepts, r.altConcepts} {
-		for _, sc := range lexical.BM25(cs, conceptDepth) {
-			concept[sc.Passage] = max(concept[sc.Passage], sc.Score)
-		}
-	}
-	cover := func(p int) float64 { return max(s.lex.Coverage(r.concepts, p), s.lex.Coverage(r.altConcepts, p)) }
+	concept, cover := s.lex.ConceptScores(r.concepts, r.altConcepts, relevance.ConceptDepth)
 	cands := s.rel.Candidates(r.rq, relevance.Signals{Dense: dense, Concept: concept, ConceptCover: cover})
 	if !f.IsZero() {
 		cands = slices.DeleteFunc(cands, func(c relevance.Candidate) bool { return !f.Match(s.passages[c.Passage]) })
@@ -157,13 +151,6 @@ func (r *retrieval) preferRecent(q string) {
 		r.ranked[i] = byPassage[o.Passage]
 	}
 }
-
-// denseDepth and conceptDepth are how many passages the dense search and
-// the concept BM25 offer the model.
-const (
-	denseDepth   = 20
-	conceptDepth = 40
-)
 
 // Translator translates a question into a language, for retrieval.
 type Translator interface {

@@ -90,19 +90,13 @@ func (s *snapshot) Title(docID string) string {
 
 // ScopeLang is the most common language of the documents in scope.
 func (s *snapshot) ScopeLang(docID string) string {
-	count := map[string]int{}
+	var langs []string
 	for _, d := range s.docs {
 		if docID == "" || d.ID == docID {
-			count[d.Lang]++
+			langs = append(langs, d.Lang)
 		}
 	}
-	best, n := "en", 0
-	for l, c := range count {
-		if c > n || (c == n && l < best) {
-			best, n = l, c
-		}
-	}
-	return best
+	return analysis.MainLang(langs)
 }
 
 // inScope reports whether any passage of document docID (any document when

@@ -97,3 +97,20 @@ func pick(italian bool) string {
 	}
 	return "en"
 }
+
+// MainLang is the most common of langs (one per document), ties going to
+// the alphabetically first, and "en" when there are none: the language a
+// corpus is read in, for the engine and for fitting alike.
+func MainLang(langs []string) string {
+	count := map[string]int{}
+	for _, l := range langs {
+		count[l]++
+	}
+	best, n := "en", 0
+	for l, c := range count {
+		if c > n || (c == n && l < best) {
+			best, n = l, c
+		}
+	}
+	return best
+}

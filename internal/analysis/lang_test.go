@@ -230,3 +230,21 @@ func TestDetectLangMarkupAndForms(t *testing.T) {
 		}
 	}
 }
+
+func TestMainLang(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		langs []string
+		want  string
+	}{
+		{nil, "en"},
+		{[]string{"it", "en", "it"}, "it"},
+		{[]string{"it", "en"}, "en"}, // a tie goes to the alphabetically first
+		{[]string{"fr"}, "fr"},
+	}
+	for _, tt := range tests {
+		if got := analysis.MainLang(tt.langs); got != tt.want {
+			t.Errorf("MainLang(%q) = %q, want %q", tt.langs, got, tt.want)
+		}
+	}
+}

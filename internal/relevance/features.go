@@ -82,6 +82,13 @@ var rankedFeatures = [][2]int{
 	{fRankProximity, fProximity},
 }
 
+// DenseDepth and ConceptDepth are how many passages the dense search and
+// the concept BM25 offer the model, in the engine and when it is fitted.
+const (
+	DenseDepth   = 20
+	ConceptDepth = 40
+)
+
 // Signals are the rankings of other retrievers, offered to the model as
 // candidates and features: the dense search, and BM25 over the glossary's
 // concepts with phrase positions (rag/lexical).

@@ -93,3 +93,17 @@ func SortScored(s []Scored) {
 		return s[i].Passage < s[j].Passage
 	})
 }
+
+// ConceptScores are the concept BM25 of a question's top n passages, the
+// better of its two readings (cs, and alt, its translation's concepts, or
+// nil), and a passage's coverage by the better of them: the concept
+// signals the answer model ranks with.
+func (l *Index) ConceptScores(cs, alt []Concept, n int) (bm25 map[int]float64, cover func(p int) float64) {
+	bm25 = map[int]float64{}
+	for _, c := range [][]Concept{cs, alt} {
+		for _, sc := range BM25(c, n) {
+			bm25[sc.Passage] = max(bm25[sc.Passage], sc.Score)
+		}
+	}
+	return bm25, func(p int) float64 { return max(l.Coverage(cs, p), l.Coverage(alt, p)) }
+}

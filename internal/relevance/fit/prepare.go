@@ -41,7 +41,11 @@ func prepare(ctx context.Context, sets []Set, opts Options, logf func(string, ..
 		for i, d := range docs {
 			docFold[d.ID] = i % opts.Folds
 		}
-		lang := majorityLang(docs)
+		langs := make([]string, len(docs))
+		for i, d := range docs {
+			langs[i] = d.Lang
+		}
+		lang := analysis.MainLang(langs) // as the engine reads a corpus
 		var trans map[string]string
 		var err error
 		if lang == opts.To {
@@ -423,20 +427,9 @@ func conceptSignals(a *analysis.Analyzer, l *lexical.Index, dense map[int]float6
 	if tr != "" {
 		alt = l.Resolve(a.Query(tr, analysis.DetectLang(tr)))
 	}
-	concept := map[int]float64{}
-	for _, c := range [][]lexical.Concept{cs, alt} {
-		for _, sc := range lexical.BM25(c, conceptDepth) {
-			concept[sc.Passage] = max(concept[sc.Passage], sc.Score)
-		}
-	}
-	return relevance.Signals{Dense: dense, Concept: concept, ConceptCover: func(p int) float64 {
-		return max(l.Coverage(cs, p), l.Coverage(alt, p))
-	}}
+	concept, cover := l.ConceptScores(cs, alt, relevance.ConceptDepth)
+	return relevance.Signals{Dense: dense, Concept: concept, ConceptCover: cover}
 }
-
-// conceptDepth is how many passages the concept BM25 offers, as in the
-// engine.
-const conceptDepth = 40
 
 func embedPassages(ctx context.Context, e briefing.Embedder, ps []corpus.Passage) ([][]float32, error) {
 	if e == nil {
@@ -453,11 +446,7 @@ func embedPassages(ctx context.Context, e briefing.Embedder, ps []corpus.Passage
 	return vs, nil
 }
 
-// denseDepth is how many passages the dense search offers, as in the
-// engine.
-const denseDepth = 20
-
-// denseScores is the engine's dense search: the denseDepth passages most
+// denseScores is the engine's dense search: the DenseDepth passages most
 // similar to the question or its translation, with their similarity.
 func denseScores(ctx context.Context, e briefing.Embedder, vecs [][]float32, texts ...string) (map[int]float64, error) {
 	if e == nil {
@@ -480,7 +469,7 @@ func denseScores(ctx context.Context, e briefing.Embedder, vecs [][]float32, tex
 			}
 			scores[i] = d
 		}
-		for _, p := range topN(scores, denseDepth) {
+		for _, p := range topN(scores, relevance.DenseDepth) {
 			sim[p] = max(sim[p], scores[p])
 		}
 	}
@@ -524,20 +513,6 @@ func indexPassages(docs []corpus.Document, ps []corpus.Passage) *relevance.Index
 		rp[i] = relevance.Passage{Text: p.Text, Title: p.Title, Lang: d.Lang, Doc: p.DocID, Author: d.Author}
 	}
 	return relevance.NewIndex(rp)
-}
-
-func majorityLang(docs []corpus.Document) string {
-	n := map[string]int{}
-	for _, d := range docs {
-		n[d.Lang] += len(d.Body)
-	}
-	best := ""
-	for l, c := range n {
-		if best == "" || c > n[best] || c == n[best] && l < best {
-			best = l
-		}
-	}
-	return best
 }
 
 // translations translates the questions in language from.
