@@ -4,6 +4,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"golang.org/x/text/width"
 )
 
 // DetectLang guesses whether text is Italian ("it") or English ("en").
@@ -42,6 +44,11 @@ func GuessLang(text, tie string) string { return detect(text, false, tie) }
 // it looks, because queries borrow words from the other language
 // ("summary truppe nordcoreane", "summit in Moscow").
 func detect(text string, spelling bool, tie string) string {
+	// Fullwidth letters ("ＱＵＡＮＤＯ") read as the words they show, as
+	// Fold reads them for retrieval.
+	if strings.ContainsFunc(text, isFullwidth) {
+		text = width.Fold.String(text)
+	}
 	var it, en, itVotes, enVotes int
 	var odds float64
 	raw := strings.FieldsFunc(text, func(r rune) bool {
@@ -114,3 +121,7 @@ func MainLang(langs []string) string {
 	}
 	return best
 }
+
+// isFullwidth reports whether r is in the Halfwidth and Fullwidth Forms
+// block.
+func isFullwidth(r rune) bool { return r >= 0xFF00 && r <= 0xFFEF }

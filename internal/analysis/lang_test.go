@@ -208,6 +208,12 @@ func TestDetectLangAcronyms(t *testing.T) {
 		{"CHI HA FIRMATO IL TRATTATO?", "it"},
 		{"WHO SIGNED THE TREATY?", "en"},
 	}
+	checkDetectLang(t, tests)
+}
+
+// checkDetectLang checks DetectLang on each text.
+func checkDetectLang(t *testing.T, tests []struct{ text, want string }) {
+	t.Helper()
 	for _, tt := range tests {
 		if got := analysis.DetectLang(tt.text); got != tt.want {
 			t.Errorf("DetectLang(%q) = %q, want %q", tt.text, got, tt.want)
@@ -223,12 +229,10 @@ func TestDetectLangMarkupAndForms(t *testing.T) {
 		{"truppe nordcoreane <b>Kursk</b>", "it"},
 		{"<i>nordcoreane</i> <b>truppe</b>", "it"},
 		{"<b>troops</b> sent to Kursk", "en"},
+		{"ＱＵＡＮＤＯ ＩＬ ＰＡＲＬＡＭＥＮＴＯ ＨＡ ＲＡＴＩＦＩＣＡＴＯ ＩＬ ＴＲＡＴＴＡＴＯ?", "it"},
+		{"ｗｈｅｎ ｗａｓ ｔｈｅ ｔｒｅａｔｙ ｓｉｇｎｅｄ?", "en"},
 	}
-	for _, tt := range tests {
-		if got := analysis.DetectLang(tt.text); got != tt.want {
-			t.Errorf("DetectLang(%q) = %q, want %q", tt.text, got, tt.want)
-		}
-	}
+	checkDetectLang(t, tests)
 }
 
 func TestMainLang(t *testing.T) {

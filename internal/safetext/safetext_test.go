@@ -101,6 +101,13 @@ func TestDiscordNeutralisesLinksAndMentions(t *testing.T) {
 		{"citation markers kept", "Kim met Putin [1], then [2, 3].", "Kim met Putin [1], then [2, 3]."},
 		{"escapes dropped", "a\x1b[2Jb", "ab"},
 	}
+	checkDiscord(t, tests)
+}
+
+// checkDiscord checks Discord on each case: the expected text, the same
+// again when applied twice, and never a link.
+func checkDiscord(t *testing.T, tests []struct{ name, in, want string }) {
+	t.Helper()
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
@@ -138,18 +145,7 @@ func TestDiscordShowsMarkdownAsTyped(t *testing.T) {
 		{"emphasis kept", "**grassetto** e _corsivo_", "**grassetto** e _corsivo_"},
 		{"four hashes kept", "#### non è un titolo", "#### non è un titolo"},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
-			got := safetext.Discord(tt.in)
-			if got != tt.want {
-				t.Errorf("Discord(%q) = %q, want %q", tt.in, got, tt.want)
-			}
-			if again := safetext.Discord(got); again != got {
-				t.Errorf("Discord is not idempotent: %q then %q", got, again)
-			}
-		})
-	}
+	checkDiscord(t, tests)
 }
 
 func FuzzDiscord(f *testing.F) {
