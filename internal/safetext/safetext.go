@@ -167,7 +167,7 @@ func Discord(s string) string {
 			return "<" + zwsp + m[1:]
 		})
 	}
-	if strings.ContainsAny(s, "#>") {
+	if strings.ContainsAny(s, "#>-*+.") {
 		s = escapeBlockMarkers(s)
 	}
 	for strings.Contains(s, "||") {
@@ -181,7 +181,10 @@ func Discord(s string) string {
 
 // escapeBlockMarkers puts a zero-width space before each marker Discord
 // renders as a block when it starts a line: a heading (#, ##, ###), subtext
-// (-#) and a block quote (>, >>>), no-break spaces counted as spaces. It
+// (-#), a block quote (>, >>>) and a list item (-, *, + or a number and a
+// full stop, then a space: Discord renumbers an ordered list from its first
+// item, so "3. … 3. …" quoted from a document would show as "3. … 4. …"),
+// no-break spaces counted as spaces. It
 // does so after any space, not only at a line start, because the bot
 // splits long text at spaces and each piece starts a new embed; a
 // zero-width space there is invisible, and is no space, so a marker it
@@ -202,20 +205,32 @@ func escapeBlockMarkers(s string) string {
 	return b.String()
 }
 
-// isBlockMarker reports whether s starts with a heading, subtext or quote
-// marker.
+// isBlockMarker reports whether s starts with a heading, subtext, quote or
+// list marker.
 func isBlockMarker(s string) bool {
-	if strings.HasPrefix(s, ">") {
-		return true
+	if s == "" {
+		return false
 	}
-	if rest, ok := strings.CutPrefix(s, "-#"); ok {
-		return startsWithSpace(rest)
+	switch s[0] {
+	case '>':
+		return true
+	case '-', '*', '+':
+		if rest, ok := strings.CutPrefix(s, "-#"); ok {
+			return startsWithSpace(rest)
+		}
+		return startsWithSpace(s[1:])
+	case '#':
+		n := 1
+		for n < len(s) && s[n] == '#' {
+			n++
+		}
+		return n <= 3 && startsWithSpace(s[n:])
 	}
 	n := 0
-	for n < len(s) && s[n] == '#' {
+	for n < len(s) && n < 9 && s[n] >= '0' && s[n] <= '9' {
 		n++
 	}
-	return n >= 1 && n <= 3 && startsWithSpace(s[n:])
+	return n >= 1 && n < len(s) && s[n] == '.' && startsWithSpace(s[n+1:])
 }
 
 func isSpace(r rune) bool { return unicode.IsSpace(r) || unicode.Is(unicode.Zs, r) }

@@ -1,6 +1,7 @@
 package safetext_test
 
 import (
+	"regexp"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -144,15 +145,24 @@ func TestDiscordShowsMarkdownAsTyped(t *testing.T) {
 		{"hashtag and numbers kept", "#ucraina è il tema n. #1; 3 > 2", "#ucraina è il tema n. #1; 3 " + z + "> 2"},
 		{"emphasis kept", "**grassetto** e _corsivo_", "**grassetto** e _corsivo_"},
 		{"four hashes kept", "#### non è un titolo", "#### non è un titolo"},
+		{"bullet lists", "Punti:\n- primo\n* secondo\n+ terzo", "Punti:\n" + z + "- primo\n" + z + "* secondo\n" + z + "+ terzo"},
+		{"numbered list keeps its numbers", "3. truppe\n3. munizioni", z + "3. truppe\n" + z + "3. munizioni"},
+		{"numbered item after a space", "Fine. 12. Punto", "Fine. " + z + "12. Punto"},
+		{"dash, decimals and ordinals kept", "Mosca-Pyongyang, 3.5 milioni, il 2.o posto, -5%", "Mosca-Pyongyang, 3.5 milioni, il 2.o posto, -5%"},
+		{"emphasis with a star kept", "*corsivo* e 2*3", "*corsivo* e 2*3"},
 	}
 	checkDiscord(t, tests)
 }
+
+// orderedItem matches the start of an ordered list item.
+var orderedItem = regexp.MustCompile(`^[0-9]{1,9}\. `)
 
 func FuzzDiscord(f *testing.F) {
 	f.Add("[a](https://x.example) @everyone <@&1>")
 	f.Add("[[x](y)](z)")
 	f.Add("# title\n-# sub\n> quote ||spoiler|| ```code```")
 	f.Add("\\\\`x` |||")
+	f.Add("- a\n* b\n+ c\n1. d")
 	f.Fuzz(func(t *testing.T, s string) {
 		got := safetext.Discord(s)
 		if strings.Contains(got, "||") {
@@ -160,7 +170,8 @@ func FuzzDiscord(f *testing.F) {
 		}
 		for _, line := range strings.Split(got, "\n") {
 			if l := strings.TrimLeft(line, " \t"); strings.HasPrefix(l, ">") || strings.HasPrefix(l, "-# ") ||
-				strings.HasPrefix(l, "# ") || strings.HasPrefix(l, "## ") || strings.HasPrefix(l, "### ") {
+				strings.HasPrefix(l, "# ") || strings.HasPrefix(l, "## ") || strings.HasPrefix(l, "### ") ||
+				strings.HasPrefix(l, "- ") || strings.HasPrefix(l, "* ") || strings.HasPrefix(l, "+ ") || orderedItem.MatchString(l) {
 				t.Errorf("Discord(%q) = %q has a line starting with live markdown: %q", s, got, line)
 			}
 		}
