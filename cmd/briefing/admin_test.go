@@ -16,6 +16,7 @@ import (
 
 	"github.com/briefing/briefing"
 	"github.com/briefing/briefing/corpus"
+	"github.com/briefing/briefing/internal/corpusdir"
 	"github.com/briefing/briefing/internal/discordtest"
 )
 
@@ -265,7 +266,7 @@ func TestSessionWaitEndsWithItsContext(t *testing.T) {
 
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	admin := &corpusAdmin{s: s}
+	admin := corpusdir.New(s.cfg.Corpus.Dir, s, nil)
 	for name, call := range map[string]func() error{
 		"reload": func() error { _, err := s.reload(ctx); return err },
 		"add":    func() error { _, err := admin.AddFile(ctx, "new.md", []byte(docTreaty)); return err },

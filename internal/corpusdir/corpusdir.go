@@ -1,4 +1,8 @@
-package main
+// Package corpusdir carries out /corpus add and /corpus remove on the corpus
+// directory: it validates and parses a document first, writes it with an
+// atomic rename, has the live corpus re-indexed, and puts the directory back
+// as it was when that fails, so nothing changes on error.
+package corpusdir
 
 import (
 	"context"
@@ -20,82 +24,45 @@ import (
 	"github.com/briefing/briefing/internal/fetch"
 )
 
-var _ bot.CorpusAdmin = (*corpusAdmin)(nil)
-
-// reload re-reads the corpus (directory, feeds and URLs) and re-indexes it
-// incrementally, reporting what changed. On error the engine keeps its
-// previous index.
-func (s *session) reload(ctx context.Context) (bot.Change, error) {
-	if err := s.lock(ctx); err != nil {
-		return bot.Change{}, err
-	}
-	defer s.unlock()
-	return s.reloadLocked(ctx)
+// Corpus is the live corpus the directory feeds. One change holds it from
+// Lock to Unlock, so a reload never reads a half-made change and two admins
+// never race on one file.
+type Corpus interface {
+	// Lock takes the corpus for one change, or returns ctx's error when
+	// ctx ends first (the holder may be fetching feeds or embedding).
+	Lock(ctx context.Context) error
+	Unlock()
+	// Documents are the indexed documents; read while locked.
+	Documents() []corpus.Document
+	// ReloadLocked re-reads the corpus and re-indexes it, reporting what
+	// changed; called while locked. On error the previous index stays.
+	ReloadLocked(ctx context.Context) (bot.Change, error)
 }
 
-// lock takes the session's one slot, or returns ctx's error when ctx is done
-// first: the holder may be fetching feeds or embedding, and a waiting caller
-// must not outlive its deadline behind it.
-func (s *session) lock(ctx context.Context) error {
-	select {
-	case s.sem <- struct{}{}:
-		return nil
-	case <-ctx.Done():
-		return fmt.Errorf("wait for the reload in progress: %w", ctx.Err())
-	}
-}
+// ErrNoDir: documents are added to and removed from a corpus directory only.
+var ErrNoDir = errors.New("corpus.dir is not set: documents can only be added to a corpus directory")
 
-func (s *session) unlock() { <-s.sem }
+var _ bot.CorpusAdmin = (*Admin)(nil)
 
-func (s *session) reloadLocked(ctx context.Context) (bot.Change, error) {
-	docs, fetched, err := loadCorpus(ctx, s.cfg, s.logger, s.fetcher)
-	if err != nil {
-		return bot.Change{}, err
-	}
-	rep, err := s.eng.Index(ctx, docs, nil)
-	if err != nil {
-		return bot.Change{}, fmt.Errorf("index corpus: %w", err)
-	}
-	s.docs, s.fetched, s.report = docs, fetched, rep
-	c := bot.Change{Index: rep}
-	for _, f := range fetched {
-		sc := bot.SourceChange{URL: f.URL, New: f.New, Stale: f.Stale}
-		if f.Err != nil {
-			sc.Err = f.Err.Error()
-		}
-		c.Sources = append(c.Sources, sc)
-	}
-	return c, nil
-}
-
-// corpusAdmin carries out /corpus add and /corpus remove on the corpus
-// directory: it validates and parses the document first, writes it with an
-// atomic rename, re-indexes, and puts the directory back as it was when
-// indexing fails, so nothing changes on error.
-type corpusAdmin struct {
-	s *session
-	// pages fetches /corpus add url pages: the configured limits, no
-	// cache (the page is stored as a file).
+// Admin is bot.CorpusAdmin over one corpus directory.
+type Admin struct {
+	dir    string
+	corpus Corpus
+	// pages fetches /corpus add url pages; a page is stored as a file, so
+	// it needs no cache.
 	pages *fetch.Fetcher
 }
 
-func newCorpusAdmin(s *session) *corpusAdmin {
-	return &corpusAdmin{s: s, pages: fetch.New(fetch.Options{
-		Timeout:  s.cfg.Corpus.FetchTimeout,
-		MaxBytes: int64(s.cfg.Corpus.FetchMaxMB) << 20,
-		Logger:   s.logger,
-	})}
+// New is an Admin for dir, re-indexing c after each change and fetching
+// pages with pages.
+func New(dir string, c Corpus, pages *fetch.Fetcher) *Admin {
+	return &Admin{dir: dir, corpus: c, pages: pages}
 }
 
-// errNoCorpusDir: documents are added to and removed from corpus.dir only.
-var errNoCorpusDir = errors.New("corpus.dir is not set: documents can only be added to a corpus directory")
-
-// AddFile adds or replaces the file name (its base name) in the corpus
-// directory.
-func (c *corpusAdmin) AddFile(ctx context.Context, name string, data []byte) (bot.Change, error) {
-	dir := c.s.cfg.Corpus.Dir
-	if dir == "" {
-		return bot.Change{}, errNoCorpusDir
+// AddFile adds or replaces the file name (its base name) in the directory.
+func (a *Admin) AddFile(ctx context.Context, name string, data []byte) (bot.Change, error) {
+	if a.dir == "" {
+		return bot.Change{}, ErrNoDir
 	}
 	base := path.Base(strings.ReplaceAll(name, "\\", "/"))
 	if base == "." || base == "/" || strings.HasPrefix(base, ".") {
@@ -107,27 +74,27 @@ func (c *corpusAdmin) AddFile(ctx context.Context, name string, data []byte) (bo
 	if err != nil {
 		return bot.Change{}, err
 	}
-	if err := c.s.lock(ctx); err != nil {
+	if err := a.corpus.Lock(ctx); err != nil {
 		return bot.Change{}, err
 	}
-	defer c.s.unlock()
-	if other := slices.IndexFunc(c.s.docs, func(d corpus.Document) bool { return d.ID == doc.ID && d.Path != base }); other >= 0 {
-		return bot.Change{}, fmt.Errorf("document id %q is already used by %s; rename the file or set another id", doc.ID, c.s.docs[other].Path)
+	defer a.corpus.Unlock()
+	docs := a.corpus.Documents()
+	if other := slices.IndexFunc(docs, func(d corpus.Document) bool { return d.ID == doc.ID && d.Path != base }); other >= 0 {
+		return bot.Change{}, fmt.Errorf("document id %q is already used by %s; rename the file or set another id", doc.ID, docs[other].Path)
 	}
-	return c.write(ctx, dir, base, data)
+	return a.write(ctx, base, data)
 }
 
 // AddURL fetches one page and stores it as a Markdown file whose front
 // matter keeps its metadata and whose body is the extracted text.
-func (c *corpusAdmin) AddURL(ctx context.Context, raw string) (bot.Change, error) {
-	dir := c.s.cfg.Corpus.Dir
-	if dir == "" {
-		return bot.Change{}, errNoCorpusDir
+func (a *Admin) AddURL(ctx context.Context, raw string) (bot.Change, error) {
+	if a.dir == "" {
+		return bot.Change{}, ErrNoDir
 	}
 	if u, err := url.Parse(raw); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return bot.Change{}, fmt.Errorf("%q is not an http(s) URL", raw)
 	}
-	res, err := c.pages.Fetch(ctx, nil, []string{raw})
+	res, err := a.pages.Fetch(ctx, nil, []string{raw})
 	if err != nil {
 		return bot.Change{}, err
 	}
@@ -141,28 +108,28 @@ func (c *corpusAdmin) AddURL(ctx context.Context, raw string) (bot.Change, error
 	if err != nil {
 		return bot.Change{}, err
 	}
-	return c.AddFile(ctx, res.Documents[0].ID+".md", data)
+	return a.AddFile(ctx, res.Documents[0].ID+".md", data)
 }
 
-// Remove deletes the file of document id from the corpus directory.
-func (c *corpusAdmin) Remove(ctx context.Context, id string) (bot.Change, error) {
-	dir := c.s.cfg.Corpus.Dir
-	if dir == "" {
-		return bot.Change{}, errNoCorpusDir
+// Remove deletes the file of document id from the directory.
+func (a *Admin) Remove(ctx context.Context, id string) (bot.Change, error) {
+	if a.dir == "" {
+		return bot.Change{}, ErrNoDir
 	}
-	if err := c.s.lock(ctx); err != nil {
+	if err := a.corpus.Lock(ctx); err != nil {
 		return bot.Change{}, err
 	}
-	defer c.s.unlock()
-	i := slices.IndexFunc(c.s.docs, func(d corpus.Document) bool { return d.ID == id })
+	defer a.corpus.Unlock()
+	docs := a.corpus.Documents()
+	i := slices.IndexFunc(docs, func(d corpus.Document) bool { return d.ID == id })
 	if i < 0 {
 		return bot.Change{}, fmt.Errorf("no document has the id %q", id)
 	}
-	d := c.s.docs[i]
+	d := docs[i]
 	if strings.Contains(d.Path, "://") {
 		return bot.Change{}, fmt.Errorf("%q comes from %s: remove it from corpus.feeds or corpus.urls", id, d.Path)
 	}
-	file := filepath.Join(dir, filepath.FromSlash(d.Path))
+	file := filepath.Join(a.dir, filepath.FromSlash(d.Path))
 	old, err := os.ReadFile(file)
 	if err != nil {
 		return bot.Change{}, fmt.Errorf("read %s: %w", d.Path, err)
@@ -171,7 +138,7 @@ func (c *corpusAdmin) Remove(ctx context.Context, id string) (bot.Change, error)
 	if err := os.Remove(file); err != nil {
 		return bot.Change{}, fmt.Errorf("remove %s: %w", d.Path, err)
 	}
-	ch, err := c.s.reloadLocked(ctx)
+	ch, err := a.corpus.ReloadLocked(ctx)
 	if err != nil {
 		if rerr := atomicfile.Write(file, old, mode); rerr != nil {
 			return bot.Change{}, errors.Join(err, fmt.Errorf("restore %s: %w", d.Path, rerr))
@@ -183,15 +150,15 @@ func (c *corpusAdmin) Remove(ctx context.Context, id string) (bot.Change, error)
 
 // write puts data at dir/base atomically and re-indexes; when indexing
 // fails the previous file (or none) is put back.
-func (c *corpusAdmin) write(ctx context.Context, dir, base string, data []byte) (bot.Change, error) {
-	file := filepath.Join(dir, base)
+func (a *Admin) write(ctx context.Context, base string, data []byte) (bot.Change, error) {
+	file := filepath.Join(a.dir, base)
 	old, readErr := os.ReadFile(file)
 	existed := readErr == nil
 	mode := modeOf(file)
 	if err := atomicfile.Write(file, data, mode); err != nil {
 		return bot.Change{}, err
 	}
-	ch, err := c.s.reloadLocked(ctx)
+	ch, err := a.corpus.ReloadLocked(ctx)
 	if err == nil {
 		return ch, nil
 	}
