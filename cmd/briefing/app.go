@@ -10,11 +10,12 @@ import (
 	"strings"
 	"time"
 
+	"github.com/spf13/cobra"
+
 	"github.com/briefing/briefing"
 	"github.com/briefing/briefing/corpus"
 	"github.com/briefing/briefing/internal/safetext"
 	"github.com/briefing/briefing/rag"
-	"github.com/spf13/cobra"
 )
 
 // Exit codes of run.

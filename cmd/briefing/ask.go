@@ -3,8 +3,10 @@ package main
 import (
 	"fmt"
 
-	"github.com/briefing/briefing"
 	"github.com/spf13/cobra"
+
+	"github.com/briefing/briefing"
+	"github.com/briefing/briefing/internal/cliout"
 )
 
 // newAskCmd builds "briefing ask QUESTION...".
@@ -65,9 +67,9 @@ verbatim. A question the corpus does not cover is refused, citing nothing.`,
 				return fmt.Errorf("answer: %w", err)
 			}
 			if asJSON {
-				return writeJSON(a.stdout, toAnswerJSON(ans, s.indexed))
+				return cliout.WriteJSON(a.stdout, cliout.Answer(ans, s.indexed))
 			}
-			return writeAnswer(a.stdout, ans, s.indexed)
+			return cliout.WriteAnswer(a.stdout, ans, s.indexed)
 		},
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the answer as JSON")

@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 	"go.yaml.in/yaml/v3"
 
+	"github.com/briefing/briefing/internal/cliout"
 	"github.com/briefing/briefing/rag"
 )
 
@@ -64,7 +65,7 @@ whether their variables are set.`,
 				names = append(names, name)
 			}
 			if asJSON {
-				return writeJSON(a.stdout, configJSON{Config: configYAML(eff), Secrets: secrets})
+				return cliout.WriteJSON(a.stdout, configJSON{Config: configYAML(eff), Secrets: secrets})
 			}
 			data, err := yaml.Marshal(configYAML(eff))
 			if err != nil {
@@ -96,7 +97,7 @@ func (a *app) writeConfigKeys(asJSON bool) error {
 		for _, k := range configKeys() {
 			out = append(out, configKeyJSON{Key: k.Path, Env: EnvName(k.Path)})
 		}
-		return writeJSON(a.stdout, out)
+		return cliout.WriteJSON(a.stdout, out)
 	}
 	tw := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "KEY\tENVIRONMENT")

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/briefing/briefing"
+	"github.com/briefing/briefing/internal/cliout"
 	"github.com/briefing/briefing/internal/openaitest"
 )
 
@@ -53,7 +54,7 @@ func TestOpenAIEmbedderWiring(t *testing.T) {
 			if r.code != 0 {
 				t.Fatalf("exit %d, stderr:\n%s", r.code, r.stderr)
 			}
-			var rep indexJSON
+			var rep cliout.IndexJSON
 			if err := json.Unmarshal([]byte(r.stdout), &rep); err != nil {
 				t.Fatal(err)
 			}

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/briefing/briefing/corpus"
+	"github.com/briefing/briefing/internal/cliout"
 )
 
 // newsSite is a loopback site with one feed and one page; the page can be
@@ -65,13 +66,13 @@ func TestIndexFetchesFeedsAndURLs(t *testing.T) {
 		"BRIEFING_CORPUS_FEEDS": site.URL + "/feed.xml",
 		"BRIEFING_CORPUS_URLS":  site.URL + "/page," + site.URL + "/missing",
 	}
-	index := func() indexJSON {
+	index := func() cliout.IndexJSON {
 		t.Helper()
 		r := cli(t, env, "", "--corpus", dir, "--index-dir", indexDir, "index", "--json")
 		if r.code != 0 {
 			t.Fatalf("index: exit %d, stderr:\n%s", r.code, r.stderr)
 		}
-		var got indexJSON
+		var got cliout.IndexJSON
 		if err := json.Unmarshal([]byte(r.stdout), &got); err != nil {
 			t.Fatalf("index --json: %v\n%s", err, r.stdout)
 		}
@@ -125,11 +126,11 @@ func TestIndexFetchesFeedsAndURLs(t *testing.T) {
 
 	// sources lists the fetched documents with their metadata.
 	r = cli(t, env, "", "--corpus", dir, "--index-dir", indexDir, "sources", "--json")
-	var docs []sourceJSON
+	var docs []cliout.DocumentJSON
 	if err := json.Unmarshal([]byte(r.stdout), &docs); err != nil {
 		t.Fatalf("sources --json: %v\n%s", err, r.stdout)
 	}
-	var entry *sourceJSON
+	var entry *cliout.DocumentJSON
 	for i := range docs {
 		if docs[i].ID == pageID {
 			entry = &docs[i]
@@ -156,7 +157,7 @@ func TestFeedsWithoutCorpusDir(t *testing.T) {
 	if r.code != 0 {
 		t.Fatalf("index: exit %d\n%s", r.code, r.stderr)
 	}
-	var got indexJSON
+	var got cliout.IndexJSON
 	if err := json.Unmarshal([]byte(r.stdout), &got); err != nil {
 		t.Fatal(err)
 	}

@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+
+	"github.com/briefing/briefing/internal/cliout"
 )
 
 func TestTimeFilters(t *testing.T) {
@@ -13,19 +15,19 @@ func TestTimeFilters(t *testing.T) {
 		"new.md": "---\ndate: 2025-06-10\nsource: Reuters\nurl: https://reuters.example/t\n---\nIl trattato di mutua difesa tra Russia e Corea del Nord è entrato in vigore dopo la ratifica.",
 		"x.md":   "---\ndate: 2025-07-01\n---\nLa Banca centrale ha lasciato invariati i tassi di interesse.",
 	})
-	search := func(args ...string) []hitJSON {
+	search := func(args ...string) []cliout.HitJSON {
 		t.Helper()
 		r := cli(t, quiet, "", append([]string{"--corpus", dir, "search", "--json"}, args...)...)
 		if r.code != 0 {
 			t.Fatalf("search %v: exit %d\n%s", args, r.code, r.stderr)
 		}
-		var got struct{ Hits []hitJSON }
+		var got struct{ Hits []cliout.HitJSON }
 		if err := json.Unmarshal([]byte(r.stdout), &got); err != nil {
 			t.Fatal(err)
 		}
 		return got.Hits
 	}
-	ids := func(hits []hitJSON) string {
+	ids := func(hits []cliout.HitJSON) string {
 		var s []string
 		for _, h := range hits {
 			s = append(s, h.DocID)
@@ -49,7 +51,7 @@ func TestTimeFilters(t *testing.T) {
 	if r.code != 0 {
 		t.Fatalf("ask --since: exit %d\n%s", r.code, r.stderr)
 	}
-	var ans answerJSON
+	var ans cliout.AnswerJSON
 	if err := json.Unmarshal([]byte(r.stdout), &ans); err != nil {
 		t.Fatal(err)
 	}

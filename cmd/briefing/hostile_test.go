@@ -10,6 +10,7 @@ import (
 
 	"github.com/briefing/briefing"
 	"github.com/briefing/briefing/corpus"
+	"github.com/briefing/briefing/internal/cliout"
 	"github.com/briefing/briefing/internal/openaitest"
 	"github.com/briefing/briefing/rag"
 )
@@ -53,7 +54,7 @@ func TestCLIOutputIsInert(t *testing.T) {
 			t.Parallel()
 			r := cliWith(t, tt.eng, quiet, "", append([]string{"--corpus", dir}, tt.args...)...)
 			if tt.json {
-				var got answerJSON
+				var got cliout.AnswerJSON
 				if err := json.Unmarshal([]byte(r.stdout), &got); err != nil {
 					t.Fatalf("--json output does not decode: %v\n%s", err, r.stdout)
 				}
@@ -229,7 +230,7 @@ func TestIndexReportsWallTime(t *testing.T) {
 	if code := a.run(t.Context(), []string{"--index-dir", "memory", "index", "--json"}); code != 0 {
 		t.Fatalf("exit %d, stderr:\n%s", code, stderr.String())
 	}
-	var rep indexJSON
+	var rep cliout.IndexJSON
 	if err := json.Unmarshal(stdout.Bytes(), &rep); err != nil {
 		t.Fatal(err)
 	}

@@ -6,116 +6,11 @@ import (
 	"os"
 	"time"
 
-	"github.com/briefing/briefing"
-	"github.com/briefing/briefing/internal/fetch"
-	"github.com/briefing/briefing/internal/safetext"
 	"github.com/spf13/cobra"
+
+	"github.com/briefing/briefing"
+	"github.com/briefing/briefing/internal/cliout"
 )
-
-// indexJSON is the output of "index --json".
-type indexJSON struct {
-	IndexDir   string  `json:"index_dir"`
-	Documents  int     `json:"documents"`
-	Added      int     `json:"added"`
-	Changed    int     `json:"changed"`
-	Removed    int     `json:"removed"`
-	Unchanged  int     `json:"unchanged"`
-	Passages   int     `json:"passages"`
-	Embedded   int     `json:"embedded"`
-	Rebuilt    bool    `json:"rebuilt"`
-	DurationMS float64 `json:"duration_ms"`
-	// AddedIDs, ChangedIDs and RemovedIDs name the documents counted above.
-	AddedIDs   []string `json:"added_ids"`
-	ChangedIDs []string `json:"changed_ids"`
-	RemovedIDs []string `json:"removed_ids"`
-	// Sources reports each configured feed and URL (omitted when none).
-	Sources []sourceReportJSON `json:"sources,omitempty"`
-}
-
-// sourceReportJSON is one feed or URL of "index --json".
-type sourceReportJSON struct {
-	URL         string   `json:"url"`
-	Kind        string   `json:"kind"`
-	Documents   int      `json:"documents"`
-	New         []string `json:"new"`
-	NotModified bool     `json:"not_modified"`
-	// Error is why the source failed; with Stale its last good copy was
-	// indexed instead.
-	Error string `json:"error,omitempty"`
-	Stale bool   `json:"stale,omitempty"`
-}
-
-func sourceReportsJSON(reps []fetch.SourceReport) []sourceReportJSON {
-	var out []sourceReportJSON
-	for _, r := range reps {
-		j := sourceReportJSON{URL: r.URL, Kind: r.Kind, Documents: r.Documents, New: r.New, NotModified: r.NotModified, Stale: r.Stale}
-		if j.New == nil {
-			j.New = []string{}
-		}
-		if r.Err != nil {
-			j.Error = r.Err.Error()
-		}
-		out = append(out, j)
-	}
-	return out
-}
-
-func nonNil(s []string) []string {
-	if s == nil {
-		return []string{}
-	}
-	return s
-}
-
-// writeDocChanges lists the documents added (+), changed (~) and removed (-).
-func writeDocChanges(w io.Writer, r briefing.IndexReport) error {
-	for _, c := range []struct {
-		mark string
-		ids  []string
-	}{{"+", r.AddedIDs}, {"~", r.ChangedIDs}, {"-", r.RemovedIDs}} {
-		for _, id := range c.ids {
-			if _, err := fmt.Fprintf(w, "    %s %s\n", c.mark, id); err != nil {
-				return err
-			}
-		}
-	}
-	return nil
-}
-
-// writeSourceReports prints one line per feed or URL.
-func writeSourceReports(w io.Writer, reps []fetch.SourceReport) error {
-	if len(reps) == 0 {
-		return nil
-	}
-	if _, err := fmt.Fprintln(w, "  sources:"); err != nil {
-		return err
-	}
-	for _, r := range reps {
-		var line string
-		switch {
-		case r.Err != nil && r.Stale:
-			line = fmt.Sprintf("FAILED, kept the last good copy (%d documents): %v", r.Documents, r.Err)
-		case r.Err != nil && r.Documents > 0:
-			line = fmt.Sprintf("%d documents, %d new; some failed: %v", r.Documents, len(r.New), r.Err)
-		case r.Err != nil:
-			line = fmt.Sprintf("FAILED: %v", r.Err)
-		case r.NotModified:
-			line = fmt.Sprintf("%d documents, not modified", r.Documents)
-		default:
-			line = fmt.Sprintf("%d documents, %d new", r.Documents, len(r.New))
-		}
-		// A fetch error may quote what a remote server sent.
-		if _, err := fmt.Fprintf(w, "    %s %s: %s\n", r.Kind, safetext.Terminal(r.URL), safetext.Terminal(line)); err != nil {
-			return err
-		}
-		for _, id := range r.New {
-			if _, err := fmt.Fprintf(w, "      + %s\n", id); err != nil {
-				return err
-			}
-		}
-	}
-	return nil
-}
 
 // newIndexCmd builds "briefing index".
 func newIndexCmd(a *app) *cobra.Command {
@@ -158,37 +53,11 @@ terminal.`,
 			}
 			r := s.report
 			r.Duration = time.Since(start)
+			run := cliout.IndexRun{Dir: dir, Documents: len(s.docs), Report: r, Forced: rebuild, Sources: s.fetched}
 			if asJSON {
-				return writeJSON(a.stdout, indexJSON{
-					IndexDir: dir, Documents: len(s.docs),
-					Added: r.Added, Changed: r.Changed, Removed: r.Removed, Unchanged: r.Unchanged,
-					Passages: r.Passages, Embedded: r.Embedded, Rebuilt: r.Rebuilt,
-					DurationMS: ms(r.Duration.Seconds()),
-					Sources:    sourceReportsJSON(s.fetched),
-					AddedIDs:   nonNil(r.AddedIDs), ChangedIDs: nonNil(r.ChangedIDs), RemovedIDs: nonNil(r.RemovedIDs),
-				})
+				return cliout.WriteJSON(a.stdout, cliout.Index(run))
 			}
-			if dir == "" {
-				dir = "memory (not persisted)"
-			}
-			rebuilt := ""
-			switch {
-			case r.Rebuilt && rebuild:
-				rebuilt = " (--rebuild: every passage re-embedded)"
-			case r.Rebuilt:
-				rebuilt = " (settings changed: full rebuild)"
-			}
-			_, err = fmt.Fprintf(a.stdout,
-				"Index %s%s\n  documents: %d (%d added, %d changed, %d removed, %d unchanged)\n  passages:  %d (%d embedded)\n  time:      %s\n",
-				dir, rebuilt, len(s.docs), r.Added, r.Changed, r.Removed, r.Unchanged,
-				r.Passages, r.Embedded, r.Duration.Round(time.Millisecond))
-			if err != nil {
-				return err
-			}
-			if err := writeDocChanges(a.stdout, r); err != nil {
-				return err
-			}
-			return writeSourceReports(a.stdout, s.fetched)
+			return cliout.WriteIndex(a.stdout, run)
 		},
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the report as JSON")

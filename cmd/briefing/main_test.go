@@ -11,11 +11,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
+
 	"github.com/briefing/briefing"
 	"github.com/briefing/briefing/corpus"
-	"github.com/briefing/briefing/internal/eval"
+	"github.com/briefing/briefing/internal/cliout"
 	"github.com/briefing/briefing/rag"
-	"github.com/google/go-cmp/cmp"
 )
 
 // result is what one in-process run of the CLI produced.
@@ -134,7 +135,7 @@ func TestAskJSON(t *testing.T) {
 	if r.code != 0 {
 		t.Fatalf("exit %d, stderr:\n%s", r.code, r.stderr)
 	}
-	var got answerJSON
+	var got cliout.AnswerJSON
 	if err := json.Unmarshal([]byte(r.stdout), &got); err != nil {
 		t.Fatalf("stdout is not an answer JSON: %v\n%s", err, r.stdout)
 	}
@@ -234,13 +235,13 @@ func TestIndexIsIncremental(t *testing.T) {
 	t.Parallel()
 	dir := corpusDir(t, map[string]string{"treaty.md": docTreaty, "troops.md": docTroops})
 	indexDir := t.TempDir()
-	index := func() indexJSON {
+	index := func() cliout.IndexJSON {
 		t.Helper()
 		r := cli(t, quiet, "", "--corpus", dir, "--index-dir", indexDir, "index", "--json")
 		if r.code != 0 {
 			t.Fatalf("index: exit %d, stderr:\n%s", r.code, r.stderr)
 		}
-		var got indexJSON
+		var got cliout.IndexJSON
 		if err := json.Unmarshal([]byte(r.stdout), &got); err != nil {
 			t.Fatalf("index --json: %v\n%s", err, r.stdout)
 		}
@@ -253,7 +254,7 @@ func TestIndexIsIncremental(t *testing.T) {
 		t.Fatalf("first index = %+v, want 2 added, every passage embedded, in %s", first, indexDir)
 	}
 	unchanged := index()
-	want := indexJSON{IndexDir: indexDir, Documents: 2, Unchanged: 2, Passages: first.Passages,
+	want := cliout.IndexJSON{IndexDir: indexDir, Documents: 2, Unchanged: 2, Passages: first.Passages,
 		AddedIDs: []string{}, ChangedIDs: []string{}, RemovedIDs: []string{}}
 	if diff := cmp.Diff(want, unchanged); diff != "" {
 		t.Errorf("re-index of an unchanged corpus (-want +got):\n%s", diff)
@@ -281,7 +282,7 @@ func TestIndexIsIncremental(t *testing.T) {
 	}
 	// --rebuild re-embeds everything, though nothing changed.
 	r = cli(t, quiet, "", "--corpus", dir, "--index-dir", indexDir, "index", "--rebuild", "--json")
-	var rebuilt indexJSON
+	var rebuilt cliout.IndexJSON
 	if err := json.Unmarshal([]byte(r.stdout), &rebuilt); err != nil || r.code != 0 {
 		t.Fatalf("index --rebuild: exit %d, %v\n%s", r.code, err, r.stderr)
 	}
@@ -325,7 +326,7 @@ func TestSearchExplain(t *testing.T) {
 		t.Fatalf("exit %d, stderr:\n%s", r.code, r.stderr)
 	}
 	var got struct {
-		Hits        []hitJSON `json:"hits"`
+		Hits        []cliout.HitJSON `json:"hits"`
 		Explanation struct {
 			Kind     string `json:"kind"`
 			Concepts []struct {
@@ -373,8 +374,8 @@ func TestSearch(t *testing.T) {
 		t.Fatalf("exit %d, stderr:\n%s", r.code, r.stderr)
 	}
 	var got struct {
-		Query string    `json:"query"`
-		Hits  []hitJSON `json:"hits"`
+		Query string           `json:"query"`
+		Hits  []cliout.HitJSON `json:"hits"`
 	}
 	if err := json.Unmarshal([]byte(r.stdout), &got); err != nil {
 		t.Fatalf("search --json: %v\n%s", err, r.stdout)
@@ -402,7 +403,7 @@ func TestSources(t *testing.T) {
 	if r.code != 0 {
 		t.Fatalf("exit %d, stderr:\n%s", r.code, r.stderr)
 	}
-	var got []sourceJSON
+	var got []cliout.DocumentJSON
 	if err := json.Unmarshal([]byte(r.stdout), &got); err != nil {
 		t.Fatalf("sources --json: %v\n%s", err, r.stdout)
 	}
@@ -646,7 +647,7 @@ func TestSummary(t *testing.T) {
 			if r.code != 0 {
 				t.Fatalf("exit %d, stderr:\n%s", r.code, r.stderr)
 			}
-			var got answerJSON
+			var got cliout.AnswerJSON
 			if err := json.Unmarshal([]byte(r.stdout), &got); err != nil {
 				t.Fatalf("summary --json: %v\n%s", err, r.stdout)
 			}
@@ -659,22 +660,5 @@ func TestSummary(t *testing.T) {
 				}
 			}
 		})
-	}
-}
-
-// TestReportShowsUndefinedSharesAsDashes: a share over no question (no
-// answer in state answer, no unanswerable question) is shown as "—", not as
-// a score of 0 that reads as a failure.
-func TestReportShowsUndefinedSharesAsDashes(t *testing.T) {
-	t.Parallel()
-	var b strings.Builder
-	rep := eval.Report{Questions: 2, Answerable: 2, K: 3,
-		Answers: eval.Answers{KeywordAccuracy: 0.5, CitationHitRate: 1, Answerable: 2}}
-	if err := writeReport(&b, rep); err != nil {
-		t.Fatal(err)
-	}
-	want := "all            0.500     1.000     0.000         —         —        0\n"
-	if !strings.Contains(b.String(), want) {
-		t.Errorf("report lacks the row %q:\n%s", want, b.String())
 	}
 }

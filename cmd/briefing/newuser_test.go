@@ -214,7 +214,7 @@ func TestLLMFailureNoticeInQuestionLanguage(t *testing.T) {
 	if len(srv.ChatRequests()) == 0 {
 		t.Fatal("the LLM was never asked")
 	}
-	if !strings.Contains(r.stdout, "6 novembre") || !strings.HasSuffix(r.stdout, answerTexts["it"].fallback+"\n") {
+	if !strings.Contains(r.stdout, "6 novembre") || !strings.HasSuffix(r.stdout, "(Il modello linguistico non ha risposto, quindi questa è la risposta estrattiva; la causa è nel log su stderr.)\n") {
 		t.Errorf("stdout does not end with the Italian fallback notice:\n%s", r.stdout)
 	}
 	for _, leak := range []string{"model exploded", "llm:", "400", "LLM failed"} {

@@ -5,10 +5,11 @@ import (
 	"io"
 	"strings"
 
-	"github.com/briefing/briefing"
-	"github.com/briefing/briefing/corpus"
-	"github.com/briefing/briefing/internal/safetext"
 	"github.com/spf13/cobra"
+
+	"github.com/briefing/briefing"
+	"github.com/briefing/briefing/internal/cliout"
+	"github.com/briefing/briefing/internal/safetext"
 )
 
 // newSearchCmd builds "briefing search QUERY...".
@@ -75,7 +76,7 @@ answer or refuse.`,
 					for i, p := range x.Passages {
 						hits[i] = p.Hit
 					}
-					return writeJSON(a.stdout, map[string]any{"query": q, "hits": toHitsJSON(hits), "explanation": x})
+					return cliout.WriteJSON(a.stdout, map[string]any{"query": q, "hits": cliout.Hits(hits), "explanation": x})
 				}
 				// Passage texts are the documents': through safetext.Terminal.
 				var b strings.Builder
@@ -90,9 +91,9 @@ answer or refuse.`,
 				return fmt.Errorf("search: %w", err)
 			}
 			if asJSON {
-				return writeJSON(a.stdout, map[string]any{"query": q, "hits": toHitsJSON(hits)})
+				return cliout.WriteJSON(a.stdout, map[string]any{"query": q, "hits": cliout.Hits(hits)})
 			}
-			return writeHits(a.stdout, hits)
+			return cliout.WriteHits(a.stdout, hits)
 		},
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the passages as JSON")
@@ -100,24 +101,4 @@ answer or refuse.`,
 	cmd.Flags().BoolVar(&explain, "explain", false, "explain the query's concepts and weights and why each passage is or is not evidence")
 	flags.register(cmd.Flags())
 	return cmd
-}
-
-// writeHits prints retrieved passages for a person, through
-// safetext.Terminal (titles and texts are the documents').
-func writeHits(w io.Writer, hits []briefing.Hit) error {
-	if len(hits) == 0 {
-		_, err := fmt.Fprintln(w, "No passages found.")
-		return err
-	}
-	var b strings.Builder
-	for i, h := range hits {
-		if i > 0 {
-			b.WriteString("\n")
-		}
-		fmt.Fprintf(&b, "%d. relevance %.3f  fused %.4f  dense %.3f  lexical %.3f  %s\n", h.Rank, h.Score, h.Fused, h.Dense, h.Lexical, passageRef(h.Passage))
-		fmt.Fprintf(&b, "   %s — %s\n", h.Passage.Title, metaLine(h.Passage, "en"))
-		fmt.Fprintf(&b, "   %s\n", corpus.Inline(h.Passage.Text))
-	}
-	_, err := io.WriteString(w, safetext.Terminal(b.String()))
-	return err
 }

@@ -1,28 +1,10 @@
 package main
 
 import (
-	"fmt"
-	"strings"
-	"text/tabwriter"
-
-	"github.com/briefing/briefing/internal/safetext"
-
 	"github.com/spf13/cobra"
-)
 
-// sourceJSON is one document of "sources --json".
-type sourceJSON struct {
-	ID       string `json:"id"`
-	Title    string `json:"title"`
-	Lang     string `json:"lang"`
-	Date     string `json:"date"`
-	Author   string `json:"author"`
-	Source   string `json:"source"`
-	URL      string `json:"url"`
-	Format   string `json:"format"`
-	Path     string `json:"path"`
-	Passages int    `json:"passages"`
-}
+	"github.com/briefing/briefing/internal/cliout"
+)
 
 // newSourcesCmd builds "briefing sources".
 func newSourcesCmd(a *app) *cobra.Command {
@@ -42,36 +24,13 @@ func newSourcesCmd(a *app) *cobra.Command {
 			}
 			docs := s.eng.Documents()
 			if asJSON {
-				out := []sourceJSON{}
-				for _, d := range docs {
-					out = append(out, sourceJSON{d.ID, d.Title, d.Lang, d.Date, d.Author, d.Source, d.URL, d.Format, d.Path, d.Passages})
-				}
-				return writeJSON(a.stdout, out)
+				return cliout.WriteJSON(a.stdout, cliout.Documents(docs))
 			}
-			tw := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
-			fmt.Fprintln(tw, "ID\tLANG\tDATE\tSOURCE\tAUTHOR\tPASSAGES\tTITLE\tURL")
-			dash := func(s string) string {
-				if s == "" {
-					return "-"
-				}
-				return s
-			}
-			for _, d := range docs {
-				// Everything but the count comes from the documents: shown
-				// escaped, on one line, so neither a control sequence nor a
-				// tab reaches the terminal or the table.
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%d\t%s\t%s\n", cell(d.ID), cell(d.Lang), cell(dash(d.Date)), cell(dash(d.Source)), cell(dash(d.Author)), d.Passages, cell(d.Title), cell(dash(d.URL)))
-			}
-			return tw.Flush()
+			return cliout.WriteDocuments(a.stdout, docs)
 		},
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the documents as JSON")
 	return cmd
-}
-
-// cell is untrusted text made safe for one tabwriter cell.
-func cell(s string) string {
-	return strings.ReplaceAll(safetext.Terminal(oneLine(s)), "\t", " ")
 }
 
 // usageArgs makes a cobra argument validator's errors usage errors.

@@ -5,9 +5,11 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/spf13/cobra"
+
 	"github.com/briefing/briefing"
 	"github.com/briefing/briefing/corpus"
-	"github.com/spf13/cobra"
+	"github.com/briefing/briefing/internal/cliout"
 )
 
 // newSummaryCmd builds "briefing summary [--doc ID] [TOPIC...]".
@@ -57,9 +59,9 @@ documents of a date range or outlets: "what changed since 2025-06-01".`,
 				return fmt.Errorf("summarize: %w", err)
 			}
 			if asJSON {
-				return writeJSON(a.stdout, toAnswerJSON(ans, s.indexed))
+				return cliout.WriteJSON(a.stdout, cliout.Answer(ans, s.indexed))
 			}
-			return writeAnswer(a.stdout, ans, s.indexed)
+			return cliout.WriteAnswer(a.stdout, ans, s.indexed)
 		},
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the summary as JSON")

@@ -5,10 +5,12 @@ import (
 	"fmt"
 	"os"
 
+	"github.com/spf13/cobra"
+
 	"github.com/briefing/briefing/internal/analysis"
+	"github.com/briefing/briefing/internal/cliout"
 	"github.com/briefing/briefing/internal/relevance/fit"
 	"github.com/briefing/briefing/rag/hashed"
-	"github.com/spf13/cobra"
 )
 
 // newTrainCmd builds "briefing train": fit the answer model.
@@ -55,7 +57,7 @@ embedder.provider openai fit one and set retrieval.answer_model to it.`,
 				return err
 			}
 			if asJSON {
-				if err := writeJSON(a.stdout, rep); err != nil {
+				if err := cliout.WriteJSON(a.stdout, rep); err != nil {
 					return err
 				}
 			} else {

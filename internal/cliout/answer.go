@@ -1,4 +1,8 @@
-package main
+// Package cliout is what the briefing command prints: answers, passages,
+// index and evaluation reports and the document list, as text for a person
+// (every untrusted string through safetext.Terminal) and as the stable
+// snake_case JSON of --json, free of the engine's internal types.
+package cliout
 
 import (
 	"encoding/json"
@@ -13,10 +17,8 @@ import (
 	"github.com/briefing/briefing/internal/safetext"
 )
 
-// The JSON shapes of --json output: snake_case, stable, and free of the
-// engine's internal types.
-
-type answerJSON struct {
+// AnswerJSON is an answer of "ask --json" and "summary --json".
+type AnswerJSON struct {
 	Question string `json:"question"`
 	Lang     string `json:"lang"`
 	Text     string `json:"text"`
@@ -29,9 +31,9 @@ type answerJSON struct {
 	Generated      bool           `json:"generated"`
 	Fallback       bool           `json:"fallback"`
 	FallbackReason string         `json:"fallback_reason,omitempty"`
-	Citations      []citationJSON `json:"citations"`
-	Hits           []hitJSON      `json:"hits"`
-	TimingsMS      timingsJSON    `json:"timings_ms"`
+	Citations      []CitationJSON `json:"citations"`
+	Hits           []HitJSON      `json:"hits"`
+	TimingsMS      TimingsJSON    `json:"timings_ms"`
 	// AsOf is what the answer is as of: the newest date among the cited
 	// documents ("2006-01-02"), or, when none is dated, the time the index
 	// was last built (RFC 3339); AsOfKind says which ("documents", "index").
@@ -39,7 +41,8 @@ type answerJSON struct {
 	AsOfKind string `json:"as_of_kind"`
 }
 
-type citationJSON struct {
+// CitationJSON is one cited passage with its verbatim quote.
+type CitationJSON struct {
 	N          int    `json:"n"`
 	PassageID  string `json:"passage_id"`
 	DocID      string `json:"doc_id"`
@@ -55,7 +58,8 @@ type citationJSON struct {
 	URL        string `json:"url"`
 }
 
-type hitJSON struct {
+// HitJSON is one retrieved passage with its scores.
+type HitJSON struct {
 	Rank      int     `json:"rank"`
 	Score     float64 `json:"score"` // relevance in [0, 1]
 	Fused     float64 `json:"fused"`
@@ -73,7 +77,8 @@ type hitJSON struct {
 	URL       string  `json:"url"`
 }
 
-type timingsJSON struct {
+// TimingsJSON are an answer's timings in milliseconds.
+type TimingsJSON struct {
 	Retrieval  float64 `json:"retrieval"`
 	Generation float64 `json:"generation"`
 	Total      float64 `json:"total"`
@@ -92,9 +97,11 @@ func answerAsOf(a briefing.Answer, indexed time.Time) (asOf, kind string) {
 	return indexed.UTC().Format(time.RFC3339), "index"
 }
 
-func toAnswerJSON(a briefing.Answer, indexed time.Time) answerJSON {
+// Answer is a's JSON shape; indexed is when the index was brought up to
+// date (what an answer from undated documents is as of).
+func Answer(a briefing.Answer, indexed time.Time) AnswerJSON {
 	asOf, kind := answerAsOf(a, indexed)
-	out := answerJSON{
+	out := AnswerJSON{
 		AsOf:           asOf,
 		AsOfKind:       kind,
 		Question:       a.Question,
@@ -106,16 +113,16 @@ func toAnswerJSON(a briefing.Answer, indexed time.Time) answerJSON {
 		Generated:      a.Generated,
 		Fallback:       a.Fallback,
 		FallbackReason: a.FallbackReason,
-		Citations:      []citationJSON{},
-		Hits:           toHitsJSON(a.Hits),
-		TimingsMS: timingsJSON{
+		Citations:      []CitationJSON{},
+		Hits:           Hits(a.Hits),
+		TimingsMS: TimingsJSON{
 			Retrieval:  ms(a.Timings.Retrieval.Seconds()),
 			Generation: ms(a.Timings.Generation.Seconds()),
 			Total:      ms(a.Timings.Total.Seconds()),
 		},
 	}
 	for _, c := range a.Citations {
-		out.Citations = append(out.Citations, citationJSON{
+		out.Citations = append(out.Citations, CitationJSON{
 			N:          c.N,
 			PassageID:  c.Passage.ID,
 			DocID:      c.Passage.DocID,
@@ -134,11 +141,12 @@ func toAnswerJSON(a briefing.Answer, indexed time.Time) answerJSON {
 	return out
 }
 
-func toHitsJSON(hits []briefing.Hit) []hitJSON {
-	out := []hitJSON{}
+// Hits is the JSON shape of retrieved passages, [] for none.
+func Hits(hits []briefing.Hit) []HitJSON {
+	out := []HitJSON{}
 	for _, h := range hits {
 		p := h.Passage
-		out = append(out, hitJSON{
+		out = append(out, HitJSON{
 			Rank: h.Rank, Score: h.Score, Fused: h.Fused, Dense: h.Dense, Lexical: h.Lexical,
 			PassageID: p.ID, DocID: p.DocID, Title: p.Title, Paragraph: p.Paragraph,
 			Start: p.Start, End: p.End, Text: p.Text,
@@ -153,8 +161,8 @@ func ms(seconds float64) float64 {
 	return float64(int64(seconds*1e6+0.5)) / 1e3
 }
 
-// writeJSON writes v indented, with a final newline.
-func writeJSON(w io.Writer, v any) error {
+// WriteJSON writes v indented, with a final newline.
+func WriteJSON(w io.Writer, v any) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)
@@ -203,13 +211,13 @@ func textFor(lang string) answerText {
 	return answerTexts["en"]
 }
 
-// writeAnswer prints an answer for a person: the text with its [n] markers,
+// WriteAnswer prints an answer for a person: the text with its [n] markers,
 // then the numbered sources with their verbatim quotes, then when the
 // answer is as of, then notes, in the answer's language, saying whether the
 // answer was generated or a fallback. Everything in it may come from a
 // document or an LLM, so it goes through safetext.Terminal: no control
 // sequence reaches the terminal.
-func writeAnswer(w io.Writer, a briefing.Answer, indexed time.Time) error {
+func WriteAnswer(w io.Writer, a briefing.Answer, indexed time.Time) error {
 	var b strings.Builder
 	// A refusal already says, in the question's language, that the corpus
 	// does not cover the question.
