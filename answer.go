@@ -160,6 +160,27 @@ type IndexReport struct {
 	Duration time.Duration
 }
 
+// CorpusChange says what a reload or a corpus edit (an admin adding or
+// removing a document) changed.
+type CorpusChange struct {
+	// Index is the engine's report: counts and the IDs of the documents
+	// added, changed and removed.
+	Index IndexReport
+	// Sources are the feeds and URLs fetched on the way, in order.
+	Sources []SourceChange
+}
+
+// SourceChange is what one feed or URL gave on a reload.
+type SourceChange struct {
+	URL string
+	// New lists the IDs of documents the source had not given before.
+	New []string
+	// Err is why the source failed ("" if it did not); Stale means its last
+	// good copy was indexed instead.
+	Err   string
+	Stale bool
+}
+
 // IndexProgress is reported while indexing.
 type IndexProgress struct {
 	Stage       string // "chunk", "embed", "write"

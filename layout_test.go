@@ -26,7 +26,8 @@ const module = "github.com/briefing/briefing"
 // TestLayout keeps the import rules of README's Layout section: llm and bot
 // speak the shared vocabulary (this package) and never link the engine or
 // its store; the vocabulary imports nothing of ours but corpus; chromem-go
-// and flock are imported by rag/vecstore alone.
+// and flock are imported by rag/vecstore alone; no internal package imports
+// bot or llm.
 func TestLayout(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs go list")
@@ -50,6 +51,11 @@ func TestLayout(t *testing.T) {
 		for _, imp := range strings.Split(imports, ",") {
 			if (strings.Contains(imp, "chromem-go") || strings.Contains(imp, "gofrs/flock")) && pkg != module+"/rag/vecstore" {
 				t.Errorf("%s imports %s; only rag/vecstore may", pkg, imp)
+			}
+			// The adapters under internal serve the front ends; a front end
+			// never sits beneath one.
+			if strings.HasPrefix(pkg, module+"/internal/") && (imp == module+"/bot" || imp == module+"/llm") {
+				t.Errorf("%s imports %s; internal packages speak package briefing, and only cmd/briefing wires the front ends", pkg, imp)
 			}
 		}
 	}

@@ -44,7 +44,7 @@ type Engine interface {
 // saying what changed. ctx carries Options.ReloadTimeout: the function must
 // return once ctx is done. On error the engine must keep serving its
 // previous index. The bot runs one reload or /corpus change at a time.
-type ReloadFunc func(ctx context.Context) (Change, error)
+type ReloadFunc func(ctx context.Context) (briefing.CorpusChange, error)
 
 // Options configure a Bot. They map one to one onto the discord.* and ops.*
 // configuration keys. Zero values mean the documented default.

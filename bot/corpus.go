@@ -17,37 +17,17 @@ import (
 	"github.com/briefing/briefing/corpus"
 )
 
-// Change says what a reload or a /corpus command changed.
-type Change struct {
-	// Index is the engine's report: counts and the IDs of the documents
-	// added, changed and removed.
-	Index briefing.IndexReport
-	// Sources are the feeds and URLs fetched on the way, in order.
-	Sources []SourceChange
-}
-
-// SourceChange is what one feed or URL gave on a reload.
-type SourceChange struct {
-	URL string
-	// New lists the IDs of documents the source had not given before.
-	New []string
-	// Err is why the source failed ("" if it did not); Stale means its last
-	// good copy was indexed instead.
-	Err   string
-	Stale bool
-}
-
 // CorpusAdmin changes the corpus for /corpus add and /corpus remove. Each
 // method validates everything before changing anything and leaves the
 // corpus and the index as they were when it returns an error; on success the
 // index is up to date. The bot serialises the calls with reloads.
 type CorpusAdmin interface {
 	// AddFile adds (or replaces) the document file name with data.
-	AddFile(ctx context.Context, name string, data []byte) (Change, error)
+	AddFile(ctx context.Context, name string, data []byte) (briefing.CorpusChange, error)
 	// AddURL fetches one page and adds it as a document.
-	AddURL(ctx context.Context, url string) (Change, error)
+	AddURL(ctx context.Context, url string) (briefing.CorpusChange, error)
 	// Remove removes the document with this ID.
-	Remove(ctx context.Context, id string) (Change, error)
+	Remove(ctx context.Context, id string) (briefing.CorpusChange, error)
 }
 
 // corpusCommand is /corpus with its add, remove and list subcommands.
@@ -183,7 +163,7 @@ func (b *Bot) doCorpus(ctx context.Context, log *slog.Logger, i *discordgo.Inter
 	start := time.Now()
 	// Under the reload deadline; the flag is cleared before the report is
 	// sent, so an admin who reads it may change the corpus again at once.
-	c, err := func() (Change, error) {
+	c, err := func() (briefing.CorpusChange, error) {
 		defer b.reloading.Store(false)
 		ctx, cancel := context.WithTimeout(ctx, b.opts.ReloadTimeout)
 		defer cancel()
@@ -191,7 +171,7 @@ func (b *Bot) doCorpus(ctx context.Context, log *slog.Logger, i *discordgo.Inter
 		case att != nil:
 			data, err := b.download(ctx, att)
 			if err != nil {
-				return Change{}, err
+				return briefing.CorpusChange{}, err
 			}
 			log.Info("corpus add file", "file", att.Filename, "bytes", len(data))
 			return b.opts.CorpusAdmin.AddFile(ctx, att.Filename, data)
@@ -274,7 +254,7 @@ func byteSize(n int64) string {
 
 // renderChange is the admin's private report of a reload or a /corpus
 // change: the counts, then the documents by ID, then what the feeds brought.
-func renderChange(c Change, m msgs) string {
+func renderChange(c briefing.CorpusChange, m msgs) string {
 	r := c.Index
 	var b strings.Builder
 	fmt.Fprintf(&b, m.ReloadOK, r.Duration.Round(time.Millisecond), r.Added, r.Changed, r.Removed, r.Unchanged, r.Passages, r.Embedded)

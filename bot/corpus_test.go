@@ -39,27 +39,27 @@ func (f *fakeAdmin) got() []string {
 	return append([]string(nil), f.calls...)
 }
 
-var sampleChange = bot.Change{
+var sampleChange = briefing.CorpusChange{
 	Index: briefing.IndexReport{Added: 1, Unchanged: 2, Passages: 9, Embedded: 3, Duration: 250 * time.Millisecond, AddedIDs: []string{"nota"}},
-	Sources: []bot.SourceChange{
+	Sources: []briefing.SourceChange{
 		{URL: "https://feed.example/rss", New: []string{"feed-item-1a2b3c4d"}},
 		{URL: "https://down.example/p", Err: "status 500", Stale: true},
 	},
 }
 
-func (f *fakeAdmin) AddFile(ctx context.Context, name string, data []byte) (bot.Change, error) {
+func (f *fakeAdmin) AddFile(ctx context.Context, name string, data []byte) (briefing.CorpusChange, error) {
 	f.mu.Lock()
 	f.data = data
 	f.mu.Unlock()
 	return sampleChange, f.record("file " + name)
 }
 
-func (f *fakeAdmin) AddURL(ctx context.Context, url string) (bot.Change, error) {
+func (f *fakeAdmin) AddURL(ctx context.Context, url string) (briefing.CorpusChange, error) {
 	return sampleChange, f.record("url " + url)
 }
 
-func (f *fakeAdmin) Remove(ctx context.Context, id string) (bot.Change, error) {
-	c := bot.Change{Index: briefing.IndexReport{Removed: 1, RemovedIDs: []string{id}}}
+func (f *fakeAdmin) Remove(ctx context.Context, id string) (briefing.CorpusChange, error) {
+	c := briefing.CorpusChange{Index: briefing.IndexReport{Removed: 1, RemovedIDs: []string{id}}}
 	return c, f.record("remove " + id)
 }
 
@@ -149,8 +149,8 @@ func TestCorpusRefusals(t *testing.T) {
 // from a remote page.
 type hostileAdmin struct{ fakeAdmin }
 
-func (*hostileAdmin) AddURL(context.Context, string) (bot.Change, error) {
-	return bot.Change{}, errors.New(`corpus: front matter id "[verify here](https://evil.example/login) <@&1> @everyone": bad id`)
+func (*hostileAdmin) AddURL(context.Context, string) (briefing.CorpusChange, error) {
+	return briefing.CorpusChange{}, errors.New(`corpus: front matter id "[verify here](https://evil.example/login) <@&1> @everyone": bad id`)
 }
 
 // TestCorpusRefusalsAreInert: the reason a /corpus change is refused may

@@ -370,9 +370,9 @@ func TestButtons(t *testing.T) {
 func TestReloadAdminChecks(t *testing.T) {
 	t.Parallel()
 	var calls atomic.Int32
-	reload := func(ctx context.Context) (bot.Change, error) {
+	reload := func(ctx context.Context) (briefing.CorpusChange, error) {
 		calls.Add(1)
-		return bot.Change{Index: briefing.IndexReport{Added: 1, Changed: 2, Removed: 0, Unchanged: 3, Passages: 40, Embedded: 9, Duration: 1500 * time.Millisecond}}, nil
+		return briefing.CorpusChange{Index: briefing.IndexReport{Added: 1, Changed: 2, Removed: 0, Unchanged: 3, Passages: 40, Embedded: 9, Duration: 1500 * time.Millisecond}}, nil
 	}
 	h := startBot(t, &fakeEngine{}, reload, nil)
 	tests := []struct {
@@ -414,9 +414,9 @@ func TestReloadAdminChecks(t *testing.T) {
 func TestReloadFailureKeepsAnswering(t *testing.T) {
 	t.Parallel()
 	release := make(chan struct{})
-	reload := func(ctx context.Context) (bot.Change, error) {
+	reload := func(ctx context.Context) (briefing.CorpusChange, error) {
 		<-release
-		return bot.Change{}, fmt.Errorf("load corpus: %w", errBoom)
+		return briefing.CorpusChange{}, fmt.Errorf("load corpus: %w", errBoom)
 	}
 	h := startBot(t, &fakeEngine{}, reload, nil)
 	in := h.fake.Command(discordtest.Invoker{UserID: adminUser}, "reload")

@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/bwmarrin/discordgo"
+
+	"github.com/briefing/briefing"
 )
 
 // isAdmin checks the member against the configured admin roles and users.
@@ -77,7 +79,7 @@ func (b *Bot) doReload(ctx context.Context, log *slog.Logger, i *discordgo.Inter
 // deadline cut it off. It clears the reloading flag as soon as the reload
 // returns (or panics), before the report is sent: an admin who reads the
 // report may reload again at once.
-func (b *Bot) runReload(ctx context.Context) (c Change, timedOut bool, err error) {
+func (b *Bot) runReload(ctx context.Context) (c briefing.CorpusChange, timedOut bool, err error) {
 	defer b.reloading.Store(false)
 	rctx, cancel := context.WithTimeout(ctx, b.opts.ReloadTimeout)
 	defer cancel()

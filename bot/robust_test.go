@@ -380,16 +380,16 @@ func TestSecondReloadIsRefusedAtOnce(t *testing.T) {
 	entered := make(chan struct{}, 1)
 	release := make(chan struct{})
 	var calls atomic.Int32
-	reload := func(ctx context.Context) (bot.Change, error) {
+	reload := func(ctx context.Context) (briefing.CorpusChange, error) {
 		if calls.Add(1) == 1 {
 			entered <- struct{}{}
 			select {
 			case <-release:
 			case <-ctx.Done():
-				return bot.Change{}, ctx.Err()
+				return briefing.CorpusChange{}, ctx.Err()
 			}
 		}
-		return bot.Change{Index: briefing.IndexReport{Added: 1, Passages: 4, Duration: time.Second}}, nil
+		return briefing.CorpusChange{Index: briefing.IndexReport{Added: 1, Passages: 4, Duration: time.Second}}, nil
 	}
 	h := startBot(t, &fakeEngine{}, reload, nil)
 	t.Cleanup(func() { // before the harness's cleanup, should the test stop early
@@ -449,15 +449,15 @@ func TestReloadTimeout(t *testing.T) {
 	t.Parallel()
 	const timeout = 50 * time.Millisecond
 	var calls atomic.Int32
-	reload := func(ctx context.Context) (bot.Change, error) {
+	reload := func(ctx context.Context) (briefing.CorpusChange, error) {
 		if _, ok := ctx.Deadline(); !ok {
-			return bot.Change{}, errors.New("reload has no deadline")
+			return briefing.CorpusChange{}, errors.New("reload has no deadline")
 		}
 		if calls.Add(1) == 1 {
 			<-ctx.Done() // an embedder that never answers
-			return bot.Change{}, fmt.Errorf("embed passages: %w", ctx.Err())
+			return briefing.CorpusChange{}, fmt.Errorf("embed passages: %w", ctx.Err())
 		}
-		return bot.Change{Index: briefing.IndexReport{Added: 1, Passages: 4, Duration: time.Second}}, nil
+		return briefing.CorpusChange{Index: briefing.IndexReport{Added: 1, Passages: 4, Duration: time.Second}}, nil
 	}
 	h := startBot(t, &fakeEngine{}, reload, func(o *bot.Options) { o.ReloadTimeout = timeout })
 	in := h.fake.Command(discordtest.Invoker{UserID: adminUser, Locale: "it"}, "reload")
@@ -484,11 +484,11 @@ func TestReloadTimeout(t *testing.T) {
 func TestReloadPanicFreesTheNextReload(t *testing.T) {
 	t.Parallel()
 	var calls atomic.Int32
-	reload := func(ctx context.Context) (bot.Change, error) {
+	reload := func(ctx context.Context) (briefing.CorpusChange, error) {
 		if calls.Add(1) == 1 {
 			panic(panicText)
 		}
-		return bot.Change{Index: briefing.IndexReport{Added: 1, Passages: 4, Duration: time.Second}}, nil
+		return briefing.CorpusChange{Index: briefing.IndexReport{Added: 1, Passages: 4, Duration: time.Second}}, nil
 	}
 	h := startBot(t, &fakeEngine{}, reload, nil)
 	first := h.fake.Command(discordtest.Invoker{UserID: adminUser}, "reload")
@@ -514,14 +514,14 @@ func TestCorpusChangeDuringReloadIsRefusedAtOnce(t *testing.T) {
 	t.Parallel()
 	entered := make(chan struct{}, 1)
 	release := make(chan struct{})
-	reload := func(ctx context.Context) (bot.Change, error) {
+	reload := func(ctx context.Context) (briefing.CorpusChange, error) {
 		entered <- struct{}{}
 		select {
 		case <-release:
 		case <-ctx.Done():
-			return bot.Change{}, ctx.Err()
+			return briefing.CorpusChange{}, ctx.Err()
 		}
-		return bot.Change{Index: briefing.IndexReport{Added: 1, Passages: 4, Duration: time.Second}}, nil
+		return briefing.CorpusChange{Index: briefing.IndexReport{Added: 1, Passages: 4, Duration: time.Second}}, nil
 	}
 	admin := &fakeAdmin{}
 	h := startBot(t, &fakeEngine{}, reload, func(o *bot.Options) { o.CorpusAdmin = admin })
@@ -565,12 +565,12 @@ func TestCorpusChangeUnderTheReloadDeadline(t *testing.T) {
 	var calls atomic.Int32
 	h := startBot(t, &fakeEngine{}, nil, func(o *bot.Options) {
 		o.ReloadTimeout = 50 * time.Millisecond
-		o.CorpusAdmin = adminFunc(func(ctx context.Context, id string) (bot.Change, error) {
+		o.CorpusAdmin = adminFunc(func(ctx context.Context, id string) (briefing.CorpusChange, error) {
 			if calls.Add(1) == 1 {
 				<-ctx.Done() // an indexing that never ends
-				return bot.Change{}, fmt.Errorf("remove %s: %w", id, ctx.Err())
+				return briefing.CorpusChange{}, fmt.Errorf("remove %s: %w", id, ctx.Err())
 			}
-			return bot.Change{Index: briefing.IndexReport{Removed: 1, RemovedIDs: []string{id}}}, nil
+			return briefing.CorpusChange{Index: briefing.IndexReport{Removed: 1, RemovedIDs: []string{id}}}, nil
 		})
 	})
 	in := h.fake.Command(discordtest.Invoker{UserID: adminUser}, "corpus", removeDoc("nota"))
@@ -586,12 +586,14 @@ func TestCorpusChangeUnderTheReloadDeadline(t *testing.T) {
 }
 
 // adminFunc is a CorpusAdmin whose Remove is the function; it adds nothing.
-type adminFunc func(ctx context.Context, id string) (bot.Change, error)
+type adminFunc func(ctx context.Context, id string) (briefing.CorpusChange, error)
 
-func (f adminFunc) AddFile(context.Context, string, []byte) (bot.Change, error) {
-	return bot.Change{}, errors.New("not in this test")
+func (f adminFunc) AddFile(context.Context, string, []byte) (briefing.CorpusChange, error) {
+	return briefing.CorpusChange{}, errors.New("not in this test")
 }
-func (f adminFunc) AddURL(context.Context, string) (bot.Change, error) {
-	return bot.Change{}, errors.New("not in this test")
+func (f adminFunc) AddURL(context.Context, string) (briefing.CorpusChange, error) {
+	return briefing.CorpusChange{}, errors.New("not in this test")
 }
-func (f adminFunc) Remove(ctx context.Context, id string) (bot.Change, error) { return f(ctx, id) }
+func (f adminFunc) Remove(ctx context.Context, id string) (briefing.CorpusChange, error) {
+	return f(ctx, id)
+}

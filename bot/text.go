@@ -3,8 +3,9 @@ package bot
 import (
 	"strings"
 
-	"github.com/briefing/briefing/internal/analysis"
 	"github.com/bwmarrin/discordgo"
+
+	"github.com/briefing/briefing/internal/analysis"
 )
 
 // msgs holds every sentence a Discord user reads, by language ("en", "it").

@@ -4,14 +4,19 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/briefing/briefing"
 	"github.com/briefing/briefing/bot"
 	"github.com/briefing/briefing/corpus"
 	"github.com/briefing/briefing/internal/corpusdir"
 	"github.com/briefing/briefing/internal/fetch"
 )
 
-// The session is the live corpus /corpus add and remove change.
-var _ corpusdir.Corpus = (*session)(nil)
+// The session is the live corpus /corpus add and remove change, and the
+// directory admin is what the bot's /corpus calls.
+var (
+	_ corpusdir.Corpus = (*session)(nil)
+	_ bot.CorpusAdmin  = (*corpusdir.Admin)(nil)
+)
 
 // newCorpusAdmin is /corpus over corpus.dir, fetching pages with the
 // configured limits.
@@ -26,9 +31,9 @@ func newCorpusAdmin(s *session) *corpusdir.Admin {
 // reload re-reads the corpus (directory, feeds and URLs) and re-indexes it
 // incrementally, reporting what changed. On error the engine keeps its
 // previous index.
-func (s *session) reload(ctx context.Context) (bot.Change, error) {
+func (s *session) reload(ctx context.Context) (briefing.CorpusChange, error) {
 	if err := s.Lock(ctx); err != nil {
-		return bot.Change{}, err
+		return briefing.CorpusChange{}, err
 	}
 	defer s.Unlock()
 	return s.ReloadLocked(ctx)
@@ -53,19 +58,19 @@ func (s *session) Unlock() { <-s.sem }
 func (s *session) Documents() []corpus.Document { return s.docs }
 
 // ReloadLocked is reload for a caller that holds the slot.
-func (s *session) ReloadLocked(ctx context.Context) (bot.Change, error) {
+func (s *session) ReloadLocked(ctx context.Context) (briefing.CorpusChange, error) {
 	docs, fetched, err := loadCorpus(ctx, s.cfg, s.logger, s.fetcher)
 	if err != nil {
-		return bot.Change{}, err
+		return briefing.CorpusChange{}, err
 	}
 	rep, err := s.eng.Index(ctx, docs, nil)
 	if err != nil {
-		return bot.Change{}, fmt.Errorf("index corpus: %w", err)
+		return briefing.CorpusChange{}, fmt.Errorf("index corpus: %w", err)
 	}
 	s.docs, s.fetched, s.report = docs, fetched, rep
-	c := bot.Change{Index: rep}
+	c := briefing.CorpusChange{Index: rep}
 	for _, f := range fetched {
-		sc := bot.SourceChange{URL: f.URL, New: f.New, Stale: f.Stale}
+		sc := briefing.SourceChange{URL: f.URL, New: f.New, Stale: f.Stale}
 		if f.Err != nil {
 			sc.Err = f.Err.Error()
 		}

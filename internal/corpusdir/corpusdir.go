@@ -18,7 +18,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
-	"github.com/briefing/briefing/bot"
+	"github.com/briefing/briefing"
 	"github.com/briefing/briefing/corpus"
 	"github.com/briefing/briefing/internal/atomicfile"
 	"github.com/briefing/briefing/internal/fetch"
@@ -36,15 +36,14 @@ type Corpus interface {
 	Documents() []corpus.Document
 	// ReloadLocked re-reads the corpus and re-indexes it, reporting what
 	// changed; called while locked. On error the previous index stays.
-	ReloadLocked(ctx context.Context) (bot.Change, error)
+	ReloadLocked(ctx context.Context) (briefing.CorpusChange, error)
 }
 
 // ErrNoDir: documents are added to and removed from a corpus directory only.
 var ErrNoDir = errors.New("corpus.dir is not set: documents can only be added to a corpus directory")
 
-var _ bot.CorpusAdmin = (*Admin)(nil)
-
-// Admin is bot.CorpusAdmin over one corpus directory.
+// Admin changes one corpus directory: the /corpus commands of the bot
+// (bot.CorpusAdmin).
 type Admin struct {
 	dir    string
 	corpus Corpus
@@ -60,103 +59,103 @@ func New(dir string, c Corpus, pages *fetch.Fetcher) *Admin {
 }
 
 // AddFile adds or replaces the file name (its base name) in the directory.
-func (a *Admin) AddFile(ctx context.Context, name string, data []byte) (bot.Change, error) {
+func (a *Admin) AddFile(ctx context.Context, name string, data []byte) (briefing.CorpusChange, error) {
 	if a.dir == "" {
-		return bot.Change{}, ErrNoDir
+		return briefing.CorpusChange{}, ErrNoDir
 	}
 	base := path.Base(strings.ReplaceAll(name, "\\", "/"))
 	if base == "." || base == "/" || strings.HasPrefix(base, ".") {
-		return bot.Change{}, fmt.Errorf("%q is not a usable file name", name)
+		return briefing.CorpusChange{}, fmt.Errorf("%q is not a usable file name", name)
 	}
 	// Parse before anything changes: a broken file never reaches the
 	// directory.
 	doc, err := corpus.ParseFile(ctx, base, data)
 	if err != nil {
-		return bot.Change{}, err
+		return briefing.CorpusChange{}, err
 	}
 	if err := a.corpus.Lock(ctx); err != nil {
-		return bot.Change{}, err
+		return briefing.CorpusChange{}, err
 	}
 	defer a.corpus.Unlock()
 	docs := a.corpus.Documents()
 	if other := slices.IndexFunc(docs, func(d corpus.Document) bool { return d.ID == doc.ID && d.Path != base }); other >= 0 {
-		return bot.Change{}, fmt.Errorf("document id %q is already used by %s; rename the file or set another id", doc.ID, docs[other].Path)
+		return briefing.CorpusChange{}, fmt.Errorf("document id %q is already used by %s; rename the file or set another id", doc.ID, docs[other].Path)
 	}
 	return a.write(ctx, base, data)
 }
 
 // AddURL fetches one page and stores it as a Markdown file whose front
 // matter keeps its metadata and whose body is the extracted text.
-func (a *Admin) AddURL(ctx context.Context, raw string) (bot.Change, error) {
+func (a *Admin) AddURL(ctx context.Context, raw string) (briefing.CorpusChange, error) {
 	if a.dir == "" {
-		return bot.Change{}, ErrNoDir
+		return briefing.CorpusChange{}, ErrNoDir
 	}
 	if u, err := url.Parse(raw); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return bot.Change{}, fmt.Errorf("%q is not an http(s) URL", raw)
+		return briefing.CorpusChange{}, fmt.Errorf("%q is not an http(s) URL", raw)
 	}
 	res, err := a.pages.Fetch(ctx, nil, []string{raw})
 	if err != nil {
-		return bot.Change{}, err
+		return briefing.CorpusChange{}, err
 	}
 	if f := res.Failed(); len(f) > 0 {
-		return bot.Change{}, f[0].Err
+		return briefing.CorpusChange{}, f[0].Err
 	}
 	if len(res.Documents) != 1 {
-		return bot.Change{}, fmt.Errorf("%s gave no document", raw)
+		return briefing.CorpusChange{}, fmt.Errorf("%s gave no document", raw)
 	}
 	data, err := markdownOf(res.Documents[0])
 	if err != nil {
-		return bot.Change{}, err
+		return briefing.CorpusChange{}, err
 	}
 	return a.AddFile(ctx, res.Documents[0].ID+".md", data)
 }
 
 // Remove deletes the file of document id from the directory.
-func (a *Admin) Remove(ctx context.Context, id string) (bot.Change, error) {
+func (a *Admin) Remove(ctx context.Context, id string) (briefing.CorpusChange, error) {
 	if a.dir == "" {
-		return bot.Change{}, ErrNoDir
+		return briefing.CorpusChange{}, ErrNoDir
 	}
 	if err := a.corpus.Lock(ctx); err != nil {
-		return bot.Change{}, err
+		return briefing.CorpusChange{}, err
 	}
 	defer a.corpus.Unlock()
 	docs := a.corpus.Documents()
 	i := slices.IndexFunc(docs, func(d corpus.Document) bool { return d.ID == id })
 	if i < 0 {
-		return bot.Change{}, fmt.Errorf("no document has the id %q", id)
+		return briefing.CorpusChange{}, fmt.Errorf("no document has the id %q", id)
 	}
 	d := docs[i]
 	if strings.Contains(d.Path, "://") {
-		return bot.Change{}, fmt.Errorf("%q comes from %s: remove it from corpus.feeds or corpus.urls", id, d.Path)
+		return briefing.CorpusChange{}, fmt.Errorf("%q comes from %s: remove it from corpus.feeds or corpus.urls", id, d.Path)
 	}
 	file := filepath.Join(a.dir, filepath.FromSlash(d.Path))
 	old, err := os.ReadFile(file)
 	if err != nil {
-		return bot.Change{}, fmt.Errorf("read %s: %w", d.Path, err)
+		return briefing.CorpusChange{}, fmt.Errorf("read %s: %w", d.Path, err)
 	}
 	mode := modeOf(file)
 	if err := os.Remove(file); err != nil {
-		return bot.Change{}, fmt.Errorf("remove %s: %w", d.Path, err)
+		return briefing.CorpusChange{}, fmt.Errorf("remove %s: %w", d.Path, err)
 	}
 	ch, err := a.corpus.ReloadLocked(ctx)
 	if err != nil {
 		if rerr := atomicfile.Write(file, old, mode); rerr != nil {
-			return bot.Change{}, errors.Join(err, fmt.Errorf("restore %s: %w", d.Path, rerr))
+			return briefing.CorpusChange{}, errors.Join(err, fmt.Errorf("restore %s: %w", d.Path, rerr))
 		}
-		return bot.Change{}, err
+		return briefing.CorpusChange{}, err
 	}
 	return ch, nil
 }
 
 // write puts data at dir/base atomically and re-indexes; when indexing
 // fails the previous file (or none) is put back.
-func (a *Admin) write(ctx context.Context, base string, data []byte) (bot.Change, error) {
+func (a *Admin) write(ctx context.Context, base string, data []byte) (briefing.CorpusChange, error) {
 	file := filepath.Join(a.dir, base)
 	old, readErr := os.ReadFile(file)
 	existed := readErr == nil
 	mode := modeOf(file)
 	if err := atomicfile.Write(file, data, mode); err != nil {
-		return bot.Change{}, err
+		return briefing.CorpusChange{}, err
 	}
 	ch, err := a.corpus.ReloadLocked(ctx)
 	if err == nil {
@@ -169,9 +168,9 @@ func (a *Admin) write(ctx context.Context, base string, data []byte) (bot.Change
 		rerr = os.Remove(file)
 	}
 	if rerr != nil {
-		return bot.Change{}, errors.Join(err, fmt.Errorf("restore %s: %w", base, rerr))
+		return briefing.CorpusChange{}, errors.Join(err, fmt.Errorf("restore %s: %w", base, rerr))
 	}
-	return bot.Change{}, err
+	return briefing.CorpusChange{}, err
 }
 
 // modeOf is the permission bits of an existing corpus file, kept when it is

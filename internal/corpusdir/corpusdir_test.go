@@ -12,7 +12,6 @@ import (
 	"testing"
 
 	"github.com/briefing/briefing"
-	"github.com/briefing/briefing/bot"
 	"github.com/briefing/briefing/corpus"
 	"github.com/briefing/briefing/internal/fetch"
 )
@@ -42,17 +41,17 @@ func (c *dirCorpus) Unlock() { c.locked = false }
 
 func (c *dirCorpus) Documents() []corpus.Document { return c.docs }
 
-func (c *dirCorpus) ReloadLocked(ctx context.Context) (bot.Change, error) {
+func (c *dirCorpus) ReloadLocked(ctx context.Context) (briefing.CorpusChange, error) {
 	if !c.locked {
-		return bot.Change{}, errors.New("reload without the lock")
+		return briefing.CorpusChange{}, errors.New("reload without the lock")
 	}
 	c.reloads++
 	if c.failWith != nil {
-		return bot.Change{}, c.failWith
+		return briefing.CorpusChange{}, c.failWith
 	}
 	docs, _, err := corpus.LoadDir(ctx, c.dir)
 	if err != nil {
-		return bot.Change{}, err
+		return briefing.CorpusChange{}, err
 	}
 	var rep briefing.IndexReport
 	for _, d := range docs {
@@ -61,7 +60,7 @@ func (c *dirCorpus) ReloadLocked(ctx context.Context) (bot.Change, error) {
 		}
 	}
 	c.docs = docs
-	return bot.Change{Index: rep}, nil
+	return briefing.CorpusChange{Index: rep}, nil
 }
 
 const (
