@@ -14,7 +14,7 @@ import (
 )
 
 // These tests run the installed Apertium (apt-get install apertium
-// apertium-eng-spa apertium-spa-ita). They skip when it is missing, unless
+// apertium-eng-spa apertium-spa-ita cg3). They skip when it is missing, unless
 // BRIEFING_REQUIRE_APERTIUM is set, as .ci/run does: then they fail.
 
 // newApertium returns a started Translator, closed at the end of the test.
@@ -25,7 +25,7 @@ func newApertium(tb testing.TB, opts translate.Options) *translate.Translator {
 		if os.Getenv("BRIEFING_REQUIRE_APERTIUM") != "" {
 			tb.Fatalf("BRIEFING_REQUIRE_APERTIUM is set but: %v", err)
 		}
-		tb.Skipf("Apertium is not installed (%v); apt-get install apertium apertium-eng-spa apertium-spa-ita", err)
+		tb.Skipf("Apertium is not installed (%v); apt-get install apertium apertium-eng-spa apertium-spa-ita cg3", err)
 	}
 	if err != nil {
 		tb.Fatalf("NewApertium: %v", err)
@@ -86,6 +86,26 @@ func TestTranslate(t *testing.T) {
 		if tt.en == "" && got != "" {
 			t.Errorf("Translate(%q) = %q, want %q", tt.en, got, "")
 		}
+	}
+}
+
+// TestTranslateItalianToEnglish runs the chain the engine uses to gloss
+// Italian quotes for English readers.
+func TestTranslateItalianToEnglish(t *testing.T) {
+	t.Parallel()
+	tr := newApertium(t, translate.Options{Pairs: translate.GlossPairs})
+	it := "Il parlamento russo ha ratificato il trattato di mutua difesa il 6 novembre."
+	got, err := tr.Translate(context.Background(), it)
+	if err != nil {
+		t.Fatalf("Translate: %v", err)
+	}
+	for _, w := range []string{"Russian", "parliament", "ratified", "defence", "6 November"} {
+		if !strings.Contains(got, w) {
+			t.Errorf("Translate(%q) = %q, want it to contain %q", it, got, w)
+		}
+	}
+	if !strings.HasSuffix(got, "November.") {
+		t.Errorf("Translate(%q) = %q, want the full stop kept", it, got)
 	}
 }
 

@@ -1,7 +1,9 @@
-// Package translate turns English questions into Italian offline, with a
-// long-lived Apertium pipeline (English→Spanish→Italian; Debian has no
+// Package translate runs Apertium offline as a long-lived pipeline: English
+// questions into Italian (English→Spanish→Italian; Debian has no
 // English–Italian pair), so retrieval over Italian news can match the words
-// an English question asks about.
+// an English question asks about, and Italian quotes into English
+// (Italian→Spanish→English), so an English reader gets the gist of a quote
+// beside its verbatim text.
 //
 // Apertium's own "apertium" script cannot stay running: its text
 // deformatter reads to end of input before it writes anything. The

@@ -123,3 +123,18 @@ func clean(s string) string {
 }
 
 func isWordRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }
+
+// sentenceMarks end a sentence.
+const sentenceMarks = ".!?…"
+
+// keepFinalMarks gives out the sentence marks that end src. Apertium's
+// chains drop the last "." (or "...") of a null-flushed record, so a
+// translated sentence would lose its full stop; a "?" comes through.
+func keepFinalMarks(src, out string) string {
+	src = strings.TrimRightFunc(src, unicode.IsSpace)
+	marks := src[len(strings.TrimRight(src, sentenceMarks)):]
+	if marks == "" || strings.HasSuffix(out, marks) {
+		return out
+	}
+	return strings.TrimRight(out, sentenceMarks+" ") + marks
+}

@@ -110,6 +110,25 @@ func TestDecode(t *testing.T) {
 	}
 }
 
+func TestKeepFinalMarks(t *testing.T) {
+	t.Parallel()
+	tests := []struct{ src, out, want string }{
+		{"Il trattato è stato ratificato.", "The treated has been ratified", "The treated has been ratified."},
+		{"Davvero...", "Really", "Really..."},
+		{"Quando?", "When?", "When?"},
+		{"Quando?!", "When?", "When?!"},
+		{"Il trattato. ", "The treaty", "The treaty."},
+		{"Senza punto", "Without point", "Without point"},
+		{"a .", "a .", "a ."},
+		{"", "", ""},
+	}
+	for _, tt := range tests {
+		if got := keepFinalMarks(tt.src, tt.out); got != tt.want {
+			t.Errorf("keepFinalMarks(%q, %q) = %q, want %q", tt.src, tt.out, got, tt.want)
+		}
+	}
+}
+
 // FuzzRoundTrip checks that text which Apertium passes through unchanged
 // (an echo, as cat) decodes to itself, marks and spacing aside, with its tag.
 func FuzzRoundTrip(f *testing.F) {

@@ -33,6 +33,10 @@ const (
 // pair.
 var DefaultPairs = []string{"eng-spa", "spa-ita"}
 
+// GlossPairs chain Italian→Spanish→English, the other way (ita-spa needs
+// VISL CG-3's cg-proc, Debian's cg3).
+var GlossPairs = []string{"ita-spa", "spa-eng"}
+
 // minChunk is the fewest texts of a batch worth a pipeline of their own.
 const minChunk = 32
 
@@ -58,8 +62,8 @@ type Options struct {
 	Logger *slog.Logger
 }
 
-// Translator translates English to Italian with long-lived Apertium
-// pipelines, started on first use and restarted after a failure or a
+// Translator translates along its Pairs (English to Italian by default)
+// with long-lived Apertium pipelines, started on first use and restarted after a failure or a
 // cancellation. It is safe for concurrent use: each pipeline serves one call
 // at a time and the others wait for it (or for their context).
 type Translator struct {
@@ -206,8 +210,8 @@ func (t *Translator) Start(ctx context.Context) error {
 	return nil
 }
 
-// Translate returns the Italian translation of text, an English question or
-// sentence. Words Apertium does not know come through unchanged, without its
+// Translate returns the translation of text, a question or a few
+// sentences; the sentence marks ending text end the translation. Words Apertium does not know come through unchanged, without its
 // marks. If ctx ends first Translate returns its error at once and the
 // pipeline that was working on text is killed, to be restarted on next use.
 func (t *Translator) Translate(ctx context.Context, text string) (string, error) {
@@ -348,7 +352,7 @@ func (t *Translator) run(ctx context.Context, s *slot, texts, out []string) erro
 			if want := first + uint64(i); !tagged || seq != want {
 				return fail("out of step", fmt.Errorf("apertium answered record %d (tagged %v) for record %d", seq, tagged, want))
 			}
-			out[i] = text
+			out[i] = keepFinalMarks(texts[i], text)
 			i++
 		case err := <-pending:
 			pending = nil
