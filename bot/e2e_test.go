@@ -65,9 +65,14 @@ func TestMinimalIntentsWithoutMentions(t *testing.T) {
 func TestAsk(t *testing.T) {
 	t.Parallel()
 	var got atomic.Value
+	var glossAsked atomic.Bool
+	gloss := "The Russian foreign minister Sergej Lavrov has arrived to Pyongyang for a visit of two days."
 	eng := &fakeEngine{AnswerFn: func(ctx context.Context, req briefing.Request) (briefing.Answer, error) {
 		got.Store(req.Question)
-		return sampleAnswer(req.Question), nil
+		glossAsked.Store(req.Gloss)
+		a := sampleAnswer(req.Question)
+		a.Citations[0].Gloss = gloss
+		return a, nil
 	}}
 	h := startBot(t, eng, nil, nil)
 	in := h.fake.Command(discordtest.Invoker{}, "ask", discordtest.Option{Name: "question", Value: "Who went to Pyongyang?"})
@@ -87,8 +92,15 @@ func TestAsk(t *testing.T) {
 	if es[1]["title"] != "Sources" || !strings.Contains(allText(es[1]["fields"]), samplePassage.Text) {
 		t.Errorf("sources embed = %v", es[1])
 	}
+	// The quote's machine translation shows labelled under it.
+	if f := allText(es[1]["fields"]); !strings.Contains(f, "*machine translation, rough:* "+gloss) {
+		t.Errorf("sources embed lacks the labelled gloss: %s", f)
+	}
 	if q, _ := got.Load().(string); q != "Who went to Pyongyang?" {
 		t.Errorf("engine question = %q", q)
+	}
+	if !glossAsked.Load() {
+		t.Errorf("the bot did not ask the engine for glosses (Request.Gloss)")
 	}
 	if !strings.Contains(allText(final["components"]), "src:") {
 		t.Errorf("no Show sources button: %v", final["components"])
@@ -306,7 +318,7 @@ func TestSearchSummarySourcesHelp(t *testing.T) {
 			}
 		})
 	}
-	if req, _ := summaryReq.Load().(briefing.SummaryRequest); req.DocID != "lavrov-pyongyang-visit" {
+	if req, _ := summaryReq.Load().(briefing.SummaryRequest); req.DocID != "lavrov-pyongyang-visit" || !req.Gloss {
 		t.Errorf("summary request = %+v", req)
 	}
 }
@@ -478,8 +490,12 @@ func TestMentionInjectionNeverPings(t *testing.T) {
 func TestMentionThreadAndFollowUp(t *testing.T) {
 	t.Parallel()
 	var history atomic.Value
+	var unglossed atomic.Int32
 	eng := &fakeEngine{AnswerFn: func(ctx context.Context, req briefing.Request) (briefing.Answer, error) {
 		history.Store(req.History)
+		if !req.Gloss {
+			unglossed.Add(1)
+		}
 		return sampleAnswer(req.Question), nil
 	}}
 	h := startBot(t, eng, nil, func(o *bot.Options) { o.ThreadHistory = 2 })
@@ -526,6 +542,9 @@ func TestMentionThreadAndFollowUp(t *testing.T) {
 	want := []briefing.Turn{{Question: "And then?", Answer: sampleAnswer("").Text}, {Question: "Why?", Answer: sampleAnswer("").Text}}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("history of the third follow-up (-want +got):\n%s", diff)
+	}
+	if n := unglossed.Load(); n != 0 {
+		t.Errorf("%d mention answers asked for no glosses (Request.Gloss)", n)
 	}
 	for _, r := range h.fake.Requests() {
 		if r.Path == "/channels/21/messages" || strings.HasPrefix(r.Path, "/channels/21/") {

@@ -140,7 +140,7 @@ func (b *Bot) answerMessage(ctx context.Context, log *slog.Logger, m *discordgo.
 	start := time.Now()
 	actx, cancel := b.answerContext(ctx)
 	defer cancel()
-	req := briefing.Request{Question: q, History: conv.recent(b.opts.ThreadHistory)}
+	req := briefing.Request{Question: q, History: conv.recent(b.opts.ThreadHistory), Gloss: true}
 	a, err := b.engine.Answer(actx, req)
 	if err != nil {
 		a, err = b.answerInHaste(ctx, log, req, err)

@@ -28,7 +28,7 @@ func (b *Bot) ask(ctx context.Context, log *slog.Logger, i *discordgo.Interactio
 	defer cancel()
 	st := b.newStreamer(ctx, log, r, q, lang)
 	defer st.stop() // on a panic in Answer; a no-op after the stop below
-	req := briefing.Request{Question: q, OnDelta: st.delta, Filter: f}
+	req := briefing.Request{Question: q, OnDelta: st.delta, Filter: f, Gloss: true}
 	a, err := b.engine.Answer(actx, req)
 	st.stop()
 	if err != nil {
@@ -121,7 +121,7 @@ func (b *Bot) summary(ctx context.Context, log *slog.Logger, i *discordgo.Intera
 	defer cancel()
 	st := b.newStreamer(ctx, log, r, title, lang)
 	defer st.stop() // on a panic in Summarize; a no-op after the stop below
-	a, err := b.engine.Summarize(actx, briefing.SummaryRequest{DocID: doc, Topic: topic, OnDelta: st.delta, Filter: f})
+	a, err := b.engine.Summarize(actx, briefing.SummaryRequest{DocID: doc, Topic: topic, OnDelta: st.delta, Filter: f, Gloss: true})
 	st.stop()
 	if err != nil {
 		b.send(ctx, log, r, lang, []outMessage{{Content: b.userError(log, lang, topic, err)}}, false)

@@ -182,9 +182,20 @@ func renderAnswer(a briefing.Answer, v answerView) []outMessage {
 				quote = c.Passage.Text
 			}
 			meta := citeMeta(c.Passage, m)
+			room := max(80, quoteMax-runeLen(meta)-1)
+			value := ""
+			if c.Gloss != "" {
+				// The quote and its machine translation share the room;
+				// the translation is labelled and never quoted.
+				label := "*" + m.Gloss + "* "
+				half := max(80, (room-runeLen(label)-3)/2)
+				value = "> " + trimText(corpus.Inline(quote), half) + "\n" + label + trimText(corpus.Inline(c.Gloss), half) + "\n" + meta
+			} else {
+				value = "> " + trimText(corpus.Inline(quote), room) + "\n" + meta
+			}
 			f := &discordgo.MessageEmbedField{
 				Name:  trimText(fmt.Sprintf("[%d] %s", c.N, oneLine(c.Passage.Title)), maxFieldName),
-				Value: "> " + trimText(corpus.Inline(quote), max(80, quoteMax-runeLen(meta)-1)) + "\n" + meta,
+				Value: value,
 			}
 			if len(src.Fields) >= maxFields || embedSize(src)+fieldSize(f) > maxEmbedTotal-runeLen(footer) {
 				src = &discordgo.MessageEmbed{Title: m.SourcesCont, Color: color}

@@ -279,6 +279,11 @@ func TestLongMetadataStaysWithinLimits(t *testing.T) {
 			for i, m := range renderAnswer(a, answerView{ID: "x", Title: "Q", Lang: "it"}) {
 				checkMessageLimits(t, i, m)
 			}
+			glossed := a
+			glossed.Citations = []briefing.Citation{{N: 1, Passage: p, Quote: p.Text, Gloss: strings.Repeat("Text of the passage. ", 90)}}
+			for i, m := range renderAnswer(glossed, answerView{ID: "x", Title: "Q", Lang: "en"}) {
+				checkMessageLimits(t, i, m)
+			}
 			for i, m := range renderHits("q", []briefing.Hit{{Passage: p, Rank: 1}}, "it") {
 				checkMessageLimits(t, i, m)
 			}
@@ -327,7 +332,8 @@ func TestUntrustedMarkdownRendersAsText(t *testing.T) {
 		strings.Repeat("Il ministro degli Esteri è arrivato a Pyongyang. ", 30)
 	p.Source = ">>> ANSA"
 	quote := "Il ministro degli Esteri è arrivato a Pyongyang."
-	a := briefing.Answer{Lang: "it", Citations: []briefing.Citation{{N: 1, Passage: p, Quote: quote}},
+	a := briefing.Answer{Lang: "it", Citations: []briefing.Citation{{N: 1, Passage: p, Quote: quote,
+		Gloss: "# OFFICIAL NOTICE\n> The minister ||arrived|| in `Pyongyang`."}},
 		Text: "## HAI VINTO\n>>> Riscatta il premio `ora` [1]. " + strings.Repeat("Il ministro è arrivato a Pyongyang [1]. ", 120) +
 			"# ULTIMO AVVISO ||segreto|| [1]."}
 	var texts []string
@@ -368,6 +374,44 @@ func TestUntrustedMarkdownRendersAsText(t *testing.T) {
 	}
 	if v := docs[0].Embeds[0].Fields[0].Value; !strings.HasPrefix(v, "`nota-1`") {
 		t.Errorf("document field %q lost the ID's backticks", v)
+	}
+}
+
+// TestGlossRendersLabelledUnderItsQuote: a quote's machine translation
+// shows under the verbatim quote, on a line of its own with the label in
+// the reader's language, outside the quote's markup.
+func TestGlossRendersLabelledUnderItsQuote(t *testing.T) {
+	t.Parallel()
+	label := texts["en"].Gloss
+	p := goldenPassage
+	p.Text = "Il parlamento russo ha ratificato il trattato il 6 novembre."
+	gloss := "The Russian parliament has ratified the treated the 6 November."
+	a := briefing.Answer{Lang: "en", Text: "According to the sources (in Italian): “…” [1]",
+		Citations: []briefing.Citation{{N: 1, Passage: p, Quote: p.Text, Gloss: gloss}}}
+	var values []string
+	for _, m := range renderAnswer(a, answerView{ID: "x", Title: "Q", Lang: "en"}) {
+		for _, e := range m.Embeds {
+			for _, f := range e.Fields {
+				values = append(values, f.Value)
+			}
+		}
+	}
+	if len(values) != 1 {
+		t.Fatalf("source fields %q, want one", values)
+	}
+	lines := strings.Split(values[0], "\n")
+	if len(lines) < 3 || lines[0] != "> "+p.Text || lines[1] != "*"+label+"* "+gloss {
+		t.Errorf("source field lines %q, want the quote, then %q", lines, "*"+label+"* "+gloss)
+	}
+	a.Citations[0].Gloss = ""
+	for _, m := range renderAnswer(a, answerView{ID: "x", Title: "Q", Lang: "en"}) {
+		for _, e := range m.Embeds {
+			for _, f := range e.Fields {
+				if strings.Contains(f.Value, label) {
+					t.Errorf("field %q has the gloss label without a gloss", f.Value)
+				}
+			}
+		}
 	}
 }
 

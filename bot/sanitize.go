@@ -20,7 +20,7 @@ func safeAnswer(a briefing.Answer) briefing.Answer {
 	a.Text = safe(a.Text)
 	cites := make([]briefing.Citation, len(a.Citations))
 	for i, c := range a.Citations {
-		c.Quote = safe(c.Quote)
+		c.Quote, c.Gloss = safe(c.Quote), safe(c.Gloss)
 		c.Passage.Title = safe(c.Passage.Title)
 		c.Passage.Text = safe(c.Passage.Text)
 		c.Passage.Source, c.Passage.Date, c.Passage.URL = safe(c.Passage.Source), safe(c.Passage.Date), safe(c.Passage.URL)

@@ -24,12 +24,14 @@ type msgs struct {
 	ReloadBusy, ReloadTimedOut                                        string
 	Draft, DraftNote, AnswerCut, MoreSources, MoreDocuments           string
 	OneMoreDocument, ChannelBusy                                      string
+	Gloss                                                             string
 }
 
 var texts = map[string]msgs{
 	"en": {
 		Sources:      "Sources",
 		SourcesCont:  "Sources (continued)",
+		Gloss:        "machine translation, rough:",
 		Refused:      "Not covered by the articles",
 		Uncertain:    "No direct answer: the closest passages",
 		Fallback:     "⚠ Language model unavailable: extractive answer",
@@ -99,6 +101,7 @@ var texts = map[string]msgs{
 	"it": {
 		Sources:      "Fonti",
 		SourcesCont:  "Fonti (continua)",
+		Gloss:        "traduzione automatica, approssimativa:",
 		Refused:      "Non coperto dagli articoli",
 		Uncertain:    "Nessuna risposta diretta: i passaggi più vicini",
 		Fallback:     "⚠ Modello linguistico non disponibile: risposta estrattiva",

@@ -30,7 +30,9 @@ import (
 // fails, times out, or writes an answer that is mostly uncited or has no
 // valid citation left and is not a refusal, the extractive answer is
 // returned instead with Answer.Fallback and FallbackReason set, and one Warn
-// line is logged.
+// line is logged. With Request.Gloss, quotes in another language than the
+// question's get their machine translation (Citation.Gloss) when the
+// engine has a Glosser for the pair.
 func (e *Engine) Answer(ctx context.Context, req briefing.Request) (briefing.Answer, error) {
 	start := time.Now()
 	q, err := e.checkQuestion(req.Question)
@@ -103,6 +105,9 @@ func (e *Engine) Answer(ctx context.Context, req briefing.Request) (briefing.Ans
 			break
 		}
 		a.Text, a.Citations, a.Generated = g.text, g.citations, true
+	}
+	if req.Gloss {
+		e.gloss(ctx, s, &a)
 	}
 	a.Timings.Total = time.Since(start)
 	return a, nil

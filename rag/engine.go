@@ -69,8 +69,15 @@ type Options struct {
 	// TranslateFrom and TranslateTo are the languages the Translator
 	// works between: a question in From over a corpus in To is translated.
 	TranslateFrom, TranslateTo string
-	// TranslateTimeout bounds one translation (default 2s); a translation
-	// that fails or times out is skipped with one Warn line.
+	// Glosser translates quotes into the question's language for
+	// Citation.Gloss, when a request asks (Request.Gloss); nil means no
+	// glosses. GlossFrom and GlossTo are its languages: a quote from a
+	// document in From, in an answer in To, is glossed.
+	Glosser            Glosser
+	GlossFrom, GlossTo string
+	// TranslateTimeout bounds one translation, and the glosses of one
+	// answer (default 2s); a translation that fails or times out is
+	// skipped with one Warn line.
 	TranslateTimeout time.Duration
 	// EmbedTimeout bounds the embedding of a question (default 5s): past
 	// it, or when the embedder fails, retrieval goes on lexical-only and
@@ -161,9 +168,11 @@ type Engine struct {
 	// embeds over the network.
 	indexSem chan struct{}
 	// rewrites caches query translations by language pair and question;
-	// queryVecs query embeddings by text; summaries generated summaries
+	// glosses quote translations by quote; queryVecs query embeddings by
+	// text; summaries generated summaries
 	// by index version and request.
 	rewrites  *lru.Cache[string, string]
+	glosses   *lru.Cache[string, string]
 	queryVecs *lru.Cache[string, []float32]
 	summaries *lru.Cache[string, briefing.Answer]
 	// testHookSnapshot, when set (tests only), runs right after a request
@@ -174,6 +183,7 @@ type Engine struct {
 // Cache sizes.
 const (
 	rewriteCacheSize  = 512
+	glossCacheSize    = 1024
 	queryVecCacheSize = 1024
 	summaryCacheSize  = 64
 )
@@ -243,6 +253,7 @@ func New(ctx context.Context, opts Options) (*Engine, error) {
 	e := &Engine{opts: opts, analyzer: analysis.New(opts.Glossary), log: opts.Logger, model: opts.Model,
 		indexSem:  make(chan struct{}, 1),
 		rewrites:  lrucache.New[string, string](rewriteCacheSize),
+		glosses:   lrucache.New[string, string](glossCacheSize),
 		queryVecs: lrucache.New[string, []float32](queryVecCacheSize),
 		summaries: lrucache.New[string, briefing.Answer](summaryCacheSize)}
 	e.hashed = hashed.New(0, e.analyzer)

@@ -29,13 +29,24 @@ const topicPassages = 8
 // renumbered 1..m, quotes are verbatim, and the result is cached by index
 // version and request. Any failure (LLM error, GenerateTimeout, no valid
 // citation) returns the extractive summary with Answer.Fallback set and one
-// Warn line logged; cancellation of ctx returns its error.
+// Warn line logged; cancellation of ctx returns its error. SummaryRequest.Gloss
+// glosses quotes as Request.Gloss does.
 func (e *Engine) Summarize(ctx context.Context, req briefing.SummaryRequest) (briefing.Answer, error) {
 	start := time.Now()
 	s, err := e.snap()
 	if err != nil {
 		return briefing.Answer{}, err
 	}
+	a, err := e.summarize(ctx, s, req, start)
+	if err == nil && req.Gloss {
+		e.gloss(ctx, s, &a)
+		a.Timings.Total = time.Since(start)
+	}
+	return a, err
+}
+
+// summarize is Summarize on the snapshot s, without glosses.
+func (e *Engine) summarize(ctx context.Context, s *snapshot, req briefing.SummaryRequest, start time.Time) (briefing.Answer, error) {
 	llmCtx, cancel := ctx, context.CancelFunc(func() {})
 	if e.opts.Generator != nil {
 		llmCtx, cancel = e.llmContext(ctx)

@@ -62,7 +62,7 @@ verbatim. A question the corpus does not cover is refused, citing nothing.`,
 			if err != nil {
 				return err
 			}
-			ans, err := s.eng.Answer(ctx, briefing.Request{Question: q, Filter: f})
+			ans, err := s.eng.Answer(ctx, briefing.Request{Question: q, Filter: f, Gloss: true})
 			if err != nil {
 				return fmt.Errorf("answer: %w", err)
 			}

@@ -93,6 +93,10 @@ type RetrievalConfig struct {
 	// Translator turns English questions into Italian for retrieval over
 	// Italian text: "apertium" (when installed) or "none".
 	Translator string `yaml:"translator"`
+	// QuoteTranslator glosses Italian quotes in answers to English
+	// questions with a machine translation, shown beside the verbatim
+	// quote: "apertium" (when installed) or "none".
+	QuoteTranslator string `yaml:"quote_translator"`
 	// AnswerModel is a model file written by "briefing train --out"; empty
 	// means the committed one, fitted on the default hashed embedder. A
 	// configured embedder other than that one wants its own.
@@ -215,6 +219,7 @@ func DefaultConfig() Config {
 			MaxQuestionChars: eng.MaxQuestionChars,
 			GlossaryFiles:    []string{},
 			Translator:       "apertium",
+			QuoteTranslator:  "apertium",
 		},
 		LLM: LLMConfig{
 			Model:              "gpt-4o-mini",

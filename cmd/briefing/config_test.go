@@ -121,6 +121,7 @@ var envSamples = map[string]struct {
 	"retrieval.max_question_chars":    {"500", 500},
 	"retrieval.glossary_files":        {"a.txt, b.txt,", []string{"a.txt", "b.txt"}},
 	"retrieval.translator":            {"none", "none"},
+	"retrieval.quote_translator":      {"none", "none"},
 	"retrieval.answer_model":          {"model.json", "model.json"},
 	"retrieval.answer_threshold":      {"0.8", 0.8},
 	"llm.base_url":                    {"https://api.openai.com/v1", "https://api.openai.com/v1"},

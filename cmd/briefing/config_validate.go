@@ -118,6 +118,9 @@ func (c Config) Validate() error {
 	if t := c.Retrieval.Translator; t != "apertium" && t != "none" {
 		bad("retrieval.translator", "%q: want apertium or none", t)
 	}
+	if t := c.Retrieval.QuoteTranslator; t != "apertium" && t != "none" {
+		bad("retrieval.quote_translator", "%q: want apertium or none", t)
+	}
 	for i, f := range c.Retrieval.GlossaryFiles {
 		if strings.TrimSpace(f) == "" {
 			bad(fmt.Sprintf("retrieval.glossary_files[%d]", i), "empty path")

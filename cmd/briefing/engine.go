@@ -223,6 +223,17 @@ func (a *app) engineOptions(cfg Config, logger *slog.Logger) (rag.Options, error
 		a.closers = append(a.closers, tr.Close)
 		opts.Translator, opts.TranslateFrom, opts.TranslateTo = tr, "en", "it"
 	}
+	switch cfg.Retrieval.QuoteTranslator {
+	case "apertium":
+		tr, err := translate.NewApertium(translate.Options{DataDir: a.getenv("APERTIUM_DATADIR"), Pairs: translate.GlossPairs, Logger: logger})
+		if err != nil {
+			// Optional: English readers then get the Italian quotes alone.
+			logger.Warn("quote translation off", "err", err)
+			break
+		}
+		a.closers = append(a.closers, tr.Close)
+		opts.Glosser, opts.GlossFrom, opts.GlossTo = tr, "it", "en"
+	}
 	opts.SummaryTokenBudget = cfg.LLM.SummaryTokenBudget
 	opts.RewriteQueries = cfg.LLM.RewriteQueries
 

@@ -2,12 +2,14 @@ package main
 
 import (
 	"encoding/json"
+	"os"
 	"strings"
 	"testing"
 
 	"github.com/briefing/briefing"
 	"github.com/briefing/briefing/internal/cliout"
 	"github.com/briefing/briefing/internal/openaitest"
+	"github.com/briefing/briefing/internal/translate"
 )
 
 func TestOpenAIEmbedderWiring(t *testing.T) {
@@ -183,5 +185,45 @@ func TestApertiumDataDirFromEnvironment(t *testing.T) {
 	}
 	if !strings.Contains(r.stderr, "question translation off") || !strings.Contains(r.stderr, dir) {
 		t.Errorf("with APERTIUM_DATADIR=%s (empty), stderr lacks a warning naming it:\n%s", dir, r.stderr)
+	}
+	if !strings.Contains(r.stderr, "quote translation off") {
+		t.Errorf("with APERTIUM_DATADIR=%s (empty), stderr lacks the quote translation's warning:\n%s", dir, r.stderr)
+	}
+}
+
+// TestAskGlossesItalianQuotes: an English question over the Italian
+// articles gets each quote's English machine translation beside it, in
+// the text and in JSON; retrieval.quote_translator: none turns it off.
+func TestAskGlossesItalianQuotes(t *testing.T) {
+	t.Parallel()
+	tr, err := translate.NewApertium(translate.Options{Pairs: translate.GlossPairs})
+	if err != nil {
+		if os.Getenv("BRIEFING_REQUIRE_APERTIUM") != "" {
+			t.Fatalf("apertium: %v", err)
+		}
+		t.Skipf("apertium not installed: %v", err)
+	}
+	tr.Close() // it only proved Apertium is installed
+	q := "When did the Russian parliament ratify the mutual defence treaty?"
+	r := cli(t, map[string]string{"BRIEFING_INDEX_DIR": "memory"}, "", "ask", q)
+	if r.code != 0 {
+		t.Fatalf("exit %d, stderr:\n%s", r.code, r.stderr)
+	}
+	if !strings.Contains(r.stdout, "    machine translation, rough: “The Russian parliament") {
+		t.Errorf("ask output lacks the gloss of the 6 November quote:\n%s", r.stdout)
+	}
+	r = cli(t, map[string]string{"BRIEFING_INDEX_DIR": "memory"}, "", "ask", "--json", q)
+	var out struct {
+		Citations []struct{ Quote, Gloss string }
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &out); err != nil || len(out.Citations) == 0 {
+		t.Fatalf("ask --json: %v, %d citations:\n%s", err, len(out.Citations), r.stdout)
+	}
+	if c := out.Citations[0]; !strings.Contains(c.Quote, "parlamento russo") || !strings.Contains(c.Gloss, "Russian parliament") {
+		t.Errorf("first citation quote %q, gloss %q: want the Italian quote and its English gloss", c.Quote, c.Gloss)
+	}
+	r = cli(t, map[string]string{"BRIEFING_INDEX_DIR": "memory", "BRIEFING_RETRIEVAL_QUOTE_TRANSLATOR": "none"}, "", "ask", q)
+	if r.code != 0 || strings.Contains(r.stdout, "machine translation") {
+		t.Errorf("with quote_translator none: exit %d, output has a gloss:\n%s", r.code, r.stdout)
 	}
 }

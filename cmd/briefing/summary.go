@@ -54,7 +54,7 @@ documents of a date range or outlets: "what changed since 2025-06-01".`,
 			if docID != "" && !slices.ContainsFunc(s.docs, func(d corpus.Document) bool { return d.ID == docID }) {
 				return fmt.Errorf("%w %q; the documents are: %s", briefing.ErrUnknownDocument, docID, strings.Join(docIDs(s.docs), ", "))
 			}
-			ans, err := s.eng.Summarize(ctx, briefing.SummaryRequest{DocID: docID, Topic: topic, Filter: f})
+			ans, err := s.eng.Summarize(ctx, briefing.SummaryRequest{DocID: docID, Topic: topic, Filter: f, Gloss: true})
 			if err != nil {
 				return fmt.Errorf("summarize: %w", err)
 			}

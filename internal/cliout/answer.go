@@ -53,9 +53,12 @@ type CitationJSON struct {
 	Quote      string `json:"quote"`
 	QuoteStart int    `json:"quote_start"`
 	QuoteEnd   int    `json:"quote_end"`
-	Source     string `json:"source"`
-	Date       string `json:"date"`
-	URL        string `json:"url"`
+	// Gloss is a machine translation of Quote into the answer's language
+	// (absent when the quote is in it, or quotes are not translated).
+	Gloss  string `json:"gloss,omitempty"`
+	Source string `json:"source"`
+	Date   string `json:"date"`
+	URL    string `json:"url"`
 }
 
 // HitJSON is one retrieved passage with its scores.
@@ -133,6 +136,7 @@ func Answer(a briefing.Answer, indexed time.Time) AnswerJSON {
 			Quote:      c.Quote,
 			QuoteStart: c.QuoteStart,
 			QuoteEnd:   c.QuoteEnd,
+			Gloss:      c.Gloss,
 			Source:     c.Passage.Source,
 			Date:       c.Passage.Date,
 			URL:        c.Passage.URL,
@@ -180,6 +184,7 @@ type answerText struct {
 	sources, undated              string
 	asOfDocs, asOfIndex, asOfNone string
 	generated, fallback           string
+	gloss                         string
 }
 
 var answerTexts = map[string]answerText{
@@ -191,6 +196,7 @@ var answerTexts = map[string]answerText{
 		asOfNone:  "As of %s (when the index was built).",
 		generated: "(Written by the LLM from the passages above; citations verified.)",
 		fallback:  "(The LLM failed, so this is the extractive answer; the cause is in the log on stderr.)",
+		gloss:     "machine translation, rough:",
 	},
 	"it": {
 		sources:   "Fonti:",
@@ -200,6 +206,7 @@ var answerTexts = map[string]answerText{
 		asOfNone:  "Aggiornato al %s (quando è stato costruito l'indice).",
 		generated: "(Scritta dal modello linguistico a partire dai passaggi qui sopra; citazioni verificate.)",
 		fallback:  "(Il modello linguistico non ha risposto, quindi questa è la risposta estrattiva; la causa è nel log su stderr.)",
+		gloss:     "traduzione automatica, approssimativa:",
 	},
 }
 
@@ -212,7 +219,8 @@ func textFor(lang string) answerText {
 }
 
 // WriteAnswer prints an answer for a person: the text with its [n] markers,
-// then the numbered sources with their verbatim quotes, then when the
+// then the numbered sources with their verbatim quotes (and a quote's
+// machine translation, labelled, when it has one), then when the
 // answer is as of, then notes, in the answer's language, saying whether the
 // answer was generated or a fallback. Everything in it may come from a
 // document or an LLM, so it goes through safetext.Terminal: no control
@@ -227,7 +235,11 @@ func WriteAnswer(w io.Writer, a briefing.Answer, indexed time.Time) error {
 	if len(a.Citations) > 0 {
 		b.WriteString("\n" + note.sources + "\n")
 		for _, c := range a.Citations {
-			fmt.Fprintf(&b, "[%d] %s — “%s”\n    %s\n", c.N, c.Passage.Title, corpus.Inline(c.Quote), metaLine(c.Passage, a.Lang))
+			fmt.Fprintf(&b, "[%d] %s — “%s”\n", c.N, c.Passage.Title, corpus.Inline(c.Quote))
+			if c.Gloss != "" {
+				fmt.Fprintf(&b, "    %s “%s”\n", note.gloss, corpus.Inline(c.Gloss))
+			}
+			fmt.Fprintf(&b, "    %s\n", metaLine(c.Passage, a.Lang))
 		}
 	}
 	asOf, kind := answerAsOf(a, indexed)

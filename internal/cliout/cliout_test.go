@@ -55,6 +55,35 @@ func TestWriteAnswer(t *testing.T) {
 	}
 }
 
+// A quote's machine translation shows under the quote, labelled, in the
+// answer's language, and control sequences in it are shown, not obeyed.
+func TestWriteAnswerGloss(t *testing.T) {
+	a := cited(corpus.Passage{DocID: "x", Title: "T", Text: "Il trattato è stato ratificato."})
+	a.Lang = "en"
+	a.Citations[0].Gloss = "The treated \x1b[31mhas been ratified."
+	var b strings.Builder
+	if err := WriteAnswer(&b, a, indexed); err != nil {
+		t.Fatal(err)
+	}
+	want := "[1] T — “Il trattato è stato ratificato.”\n" +
+		"    machine translation, rough: “The treated \\x1b[31mhas been ratified.”\n" +
+		"    undated\n"
+	if !strings.Contains(b.String(), want) {
+		t.Errorf("WriteAnswer =\n%s\nwant it to contain\n%s", b.String(), want)
+	}
+	raw, err := json.Marshal(Answer(a, indexed))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(raw), `"gloss":"The treated \u001b[31mhas been ratified."`) {
+		t.Errorf("JSON lacks the gloss: %s", raw)
+	}
+	a.Citations[0].Gloss = ""
+	if raw, _ := json.Marshal(Answer(a, indexed)); strings.Contains(string(raw), `"gloss"`) {
+		t.Errorf("JSON of an unglossed citation has a gloss: %s", raw)
+	}
+}
+
 func TestAnswerJSON(t *testing.T) {
 	p := corpus.Passage{ID: "p1", DocID: "trattato", Title: "Il trattato", Text: "Testo.", Date: "2024-11-06",
 		Published: time.Date(2024, 11, 6, 0, 0, 0, 0, time.UTC)}

@@ -42,7 +42,13 @@ func newApertium(tb testing.TB, opts translate.Options) *translate.Translator {
 // questions returns the English questions of testdata/questions_en.txt.
 func questions(tb testing.TB) []string {
 	tb.Helper()
-	f, err := os.Open("testdata/questions_en.txt")
+	return lines(tb, "testdata/questions_en.txt")
+}
+
+// lines returns the lines of a file, blank lines and comments left out.
+func lines(tb testing.TB, path string) []string {
+	tb.Helper()
+	f, err := os.Open(path)
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -236,4 +242,22 @@ func BenchmarkTranslateBatch600(b *testing.B) {
 			b.ReportMetric(float64(n*len(batch))/b.Elapsed().Seconds(), "questions/s")
 		})
 	}
+}
+
+// BenchmarkGlossAnswer translates the three quotes of an answer into
+// English in one batch, as the engine glosses an answer to an English
+// question (the cost Request.Gloss adds when the quotes are not cached).
+func BenchmarkGlossAnswer(b *testing.B) {
+	tr := newApertium(b, translate.Options{Pairs: translate.GlossPairs})
+	quotes := lines(b, "testdata/quotes_it.txt")
+	ctx := context.Background()
+	b.ReportAllocs()
+	n := 0
+	for b.Loop() {
+		if _, err := tr.TranslateBatch(ctx, quotes); err != nil {
+			b.Fatal(err)
+		}
+		n++
+	}
+	b.ReportMetric(float64(b.Elapsed().Microseconds())/1000/float64(n), "ms/answer")
 }

@@ -1,0 +1,176 @@
+package rag_test
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"os"
+	"reflect"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/briefing/briefing"
+	"github.com/briefing/briefing/internal/translate"
+	"github.com/briefing/briefing/rag"
+)
+
+// fakeGlosser "translates" a text by marking it, counting the texts it
+// was asked for, and fails on demand.
+type fakeGlosser struct {
+	mu    sync.Mutex
+	texts []string
+	fail  bool
+}
+
+func (g *fakeGlosser) TranslateBatch(_ context.Context, texts []string) ([]string, error) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.fail {
+		return nil, errors.New("apertium pipeline ended")
+	}
+	g.texts = append(g.texts, texts...)
+	out := make([]string, len(texts))
+	for i, t := range texts {
+		out[i] = "EN<" + t + ">"
+	}
+	return out, nil
+}
+
+func (g *fakeGlosser) asked() int {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return len(g.texts)
+}
+
+const englishSeedQuestion = "When did the Russian parliament ratify the mutual defence treaty?"
+
+// TestGlossTranslatesForeignQuotes: an English question over the Italian
+// articles, asking for glosses, gets each Italian quote's translation
+// beside it; the text and the verbatim quotes are those of the answer
+// without glosses.
+func TestGlossTranslatesForeignQuotes(t *testing.T) {
+	t.Parallel()
+	g := &fakeGlosser{}
+	e := mustEngine(t, "", rag.Options{Glosser: g, GlossFrom: "it", GlossTo: "en"}, mustDefaultDocs(t))
+	ctx := context.Background()
+	plain, err := e.Answer(ctx, briefing.Request{Question: englishSeedQuestion})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if g.asked() != 0 {
+		t.Errorf("without Request.Gloss the glosser was asked for %d texts, want 0", g.asked())
+	}
+	a, err := e.Answer(ctx, briefing.Request{Question: englishSeedQuestion, Gloss: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(a.Citations) == 0 {
+		t.Fatalf("answer %+v has no citations", a)
+	}
+	for _, c := range a.Citations {
+		if want := "EN<" + c.Quote + ">"; c.Gloss != want {
+			t.Errorf("citation [%d] gloss = %q, want %q", c.N, c.Gloss, want)
+		}
+	}
+	if a.Text != plain.Text || len(a.Citations) != len(plain.Citations) {
+		t.Fatalf("glossed answer %q with %d citations, want the plain one %q with %d", a.Text, len(a.Citations), plain.Text, len(plain.Citations))
+	}
+	for i, c := range a.Citations {
+		c.Gloss = ""
+		if !reflect.DeepEqual(c, plain.Citations[i]) {
+			t.Errorf("citation [%d] = %+v, want the plain answer's %+v", c.N, c, plain.Citations[i])
+		}
+	}
+	// The same quotes again come from the cache.
+	n := g.asked()
+	b, err := e.Answer(ctx, briefing.Request{Question: englishSeedQuestion, Gloss: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if g.asked() != n || !reflect.DeepEqual(b.Citations, a.Citations) {
+		t.Errorf("second answer: glosser asked for %d more texts, citations equal %v; want 0 and true", g.asked()-n, reflect.DeepEqual(b.Citations, a.Citations))
+	}
+}
+
+// TestGlossOnlyAcrossLanguages: an Italian question over Italian articles
+// needs no translation, and a summary asks like an answer.
+func TestGlossOnlyAcrossLanguages(t *testing.T) {
+	t.Parallel()
+	g := &fakeGlosser{}
+	e := mustEngine(t, "", rag.Options{Glosser: g, GlossFrom: "it", GlossTo: "en"}, mustDefaultDocs(t))
+	ctx := context.Background()
+	a, err := e.Answer(ctx, briefing.Request{Question: "Quando il parlamento russo ha ratificato il trattato?", Gloss: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range a.Citations {
+		if c.Gloss != "" {
+			t.Errorf("Italian answer: citation [%d] gloss = %q, want none", c.N, c.Gloss)
+		}
+	}
+	if g.asked() != 0 {
+		t.Errorf("Italian answer: glosser asked for %d texts, want 0", g.asked())
+	}
+	s, err := e.Summarize(ctx, briefing.SummaryRequest{Lang: "en", Gloss: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(s.Citations) == 0 {
+		t.Fatalf("summary %+v has no citations", s)
+	}
+	for _, c := range s.Citations {
+		if want := "EN<" + c.Quote + ">"; c.Gloss != want {
+			t.Errorf("English summary: citation [%d] gloss = %q, want %q", c.N, c.Gloss, want)
+		}
+	}
+}
+
+// TestGlossFailureKeepsTheAnswer: a dead translator costs the glosses
+// only, with one Warn line.
+func TestGlossFailureKeepsTheAnswer(t *testing.T) {
+	t.Parallel()
+	logs := &logBuffer{}
+	g := &fakeGlosser{fail: true}
+	e := mustEngine(t, "", rag.Options{Glosser: g, GlossFrom: "it", GlossTo: "en",
+		Logger: slog.New(slog.NewTextHandler(logs, nil))}, mustDefaultDocs(t))
+	a, err := e.Answer(context.Background(), briefing.Request{Question: englishSeedQuestion, Gloss: true})
+	if err != nil {
+		t.Fatalf("Answer with a dead glosser: %v", err)
+	}
+	if len(a.Citations) == 0 || a.Refused {
+		t.Fatalf("answer %+v: want cited", a)
+	}
+	for _, c := range a.Citations {
+		if c.Gloss != "" {
+			t.Errorf("citation [%d] gloss = %q, want none", c.N, c.Gloss)
+		}
+	}
+	if w := logs.lines("WARN"); len(w) != 1 || !strings.Contains(w[0], "quote translation failed") {
+		t.Errorf("warn lines = %q, want one about the quote translation", w)
+	}
+}
+
+// TestGlossWithApertium glosses with the real Italian→English chain.
+func TestGlossWithApertium(t *testing.T) {
+	t.Parallel()
+	tr, err := translate.NewApertium(translate.Options{Pairs: translate.GlossPairs})
+	if err != nil {
+		if os.Getenv("BRIEFING_REQUIRE_APERTIUM") != "" {
+			t.Fatalf("apertium: %v", err)
+		}
+		t.Skipf("apertium not installed: %v", err)
+	}
+	t.Cleanup(func() { tr.Close() })
+	e := mustEngine(t, "", rag.Options{Glosser: tr, GlossFrom: "it", GlossTo: "en"}, mustDefaultDocs(t))
+	a, err := e.Answer(context.Background(), briefing.Request{Question: englishSeedQuestion, Gloss: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(a.Citations) == 0 || !strings.Contains(a.Citations[0].Quote, "parlamento russo") {
+		t.Fatalf("citations %+v: want the 6 November passage first", a.Citations)
+	}
+	if g := a.Citations[0].Gloss; !strings.Contains(g, "Russian parliament") || !strings.Contains(g, "November") {
+		t.Errorf("gloss = %q, want an English translation of %q", g, a.Citations[0].Quote)
+	}
+}
