@@ -247,12 +247,17 @@ func renderFullSources(a briefing.Answer, lang string) []outMessage {
 		if c.Quote != "" && strings.Contains(text, c.Quote) && !strings.Contains(c.Quote, "**") {
 			text = strings.Replace(text, c.Quote, "**"+c.Quote+"**", 1)
 		}
-		embeds = append(embeds, &discordgo.MessageEmbed{
+		e := &discordgo.MessageEmbed{
 			Title:       trimText(fmt.Sprintf("[%d] %s", c.N, oneLine(c.Passage.Title)), maxTitle),
 			Description: trimText(text, maxDescription),
 			Color:       colorAnswer,
 			Footer:      &discordgo.MessageEmbedFooter{Text: trimText(fmt.Sprintf("%s · ¶%d %s", c.Passage.DocID, c.Passage.Paragraph+1, citeMeta(c.Passage, t(lang))), maxFooter)},
-		})
+		}
+		if c.Gloss != "" {
+			// The bold quote's machine translation, labelled.
+			e.Fields = []*discordgo.MessageEmbedField{{Name: trimText(strings.TrimSuffix(t(lang).Gloss, ":"), maxFieldName), Value: trimText(corpus.Inline(c.Gloss), maxFieldValue)}}
+		}
+		embeds = append(embeds, e)
 	}
 	if len(embeds) == 0 {
 		return []outMessage{{Content: t(lang).SourcesGone}}

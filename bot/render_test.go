@@ -284,6 +284,9 @@ func TestLongMetadataStaysWithinLimits(t *testing.T) {
 			for i, m := range renderAnswer(glossed, answerView{ID: "x", Title: "Q", Lang: "en"}) {
 				checkMessageLimits(t, i, m)
 			}
+			for i, m := range renderFullSources(glossed, "en") {
+				checkMessageLimits(t, i, m)
+			}
 			for i, m := range renderHits("q", []briefing.Hit{{Passage: p, Rank: 1}}, "it") {
 				checkMessageLimits(t, i, m)
 			}
@@ -402,6 +405,10 @@ func TestGlossRendersLabelledUnderItsQuote(t *testing.T) {
 	lines := strings.Split(values[0], "\n")
 	if len(lines) < 3 || lines[0] != "> "+p.Text || lines[1] != "*"+label+"* "+gloss {
 		t.Errorf("source field lines %q, want the quote, then %q", lines, "*"+label+"* "+gloss)
+	}
+	full := renderFullSources(a, "en")
+	if fs := full[0].Embeds[0].Fields; len(fs) != 1 || fs[0].Name != strings.TrimSuffix(label, ":") || fs[0].Value != gloss {
+		t.Errorf("full source fields %+v, want the labelled gloss", fs)
 	}
 	a.Citations[0].Gloss = ""
 	for _, m := range renderAnswer(a, answerView{ID: "x", Title: "Q", Lang: "en"}) {
