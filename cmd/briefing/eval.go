@@ -1,12 +1,14 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"strings"
 
 	"github.com/spf13/cobra"
 
+	"github.com/briefing/briefing"
 	"github.com/briefing/briefing/internal/cliout"
 	"github.com/briefing/briefing/internal/eval"
 )
@@ -20,6 +22,7 @@ func newEvalCmd(a *app) *cobra.Command {
 		asJSON bool
 		k      int
 		noLLM  bool
+		gloss  bool
 	)
 	cmd := &cobra.Command{
 		Use:   "eval FILE",
@@ -27,7 +30,9 @@ func newEvalCmd(a *app) *cobra.Command {
 		Long: `Run every question of FILE (JSON lines: id, lang, question, evidence,
 answer_any, answerable; "-" reads stdin) through search and answer, and report
 recall@k and MRR (overall and per language), keyword accuracy, citation hit
-rate, refusal accuracy, false refusals, and latency percentiles.`,
+rate, refusal accuracy, false refusals, and latency percentiles. Answers are
+the engine's own; --gloss also asks for the quotes' machine translations,
+as ask and the bot do, so the latencies include them.`,
 		Example: `  briefing eval internal/eval/testdata/dev.jsonl   # from the repository root
   briefing eval --k 5 --json my-questions.jsonl`,
 		Args: usageArgs(cobra.ExactArgs(1)),
@@ -48,7 +53,11 @@ rate, refusal accuracy, false refusals, and latency percentiles.`,
 			if err != nil {
 				return err
 			}
-			rep, err := eval.Run(ctx, s.eng, s.docs, qs, k)
+			var eng eval.Engine = s.eng
+			if gloss {
+				eng = glossing{s.eng}
+			}
+			rep, err := eval.Run(ctx, eng, s.docs, qs, k)
 			if err != nil {
 				return fmt.Errorf("eval: %w", err)
 			}
@@ -69,6 +78,7 @@ rate, refusal accuracy, false refusals, and latency percentiles.`,
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the report as JSON")
 	cmd.Flags().IntVar(&k, "k", defaultEvalK, "retrieval depth of recall@k and MRR")
 	cmd.Flags().BoolVar(&noLLM, "no-llm", false, "answer extractively even when an LLM is configured")
+	cmd.Flags().BoolVar(&gloss, "gloss", false, "ask for quote glosses, as ask and the bot do (their time counts in the latencies)")
 	return cmd
 }
 
@@ -88,4 +98,12 @@ func (a *app) loadQuestions(path string) ([]eval.Question, error) {
 		return nil, usageErr(fmt.Errorf("eval file %s:\n  %s", path, strings.ReplaceAll(err.Error(), "\n", "\n  ")))
 	}
 	return qs, nil
+}
+
+// glossing asks the engine for quote glosses on every answer.
+type glossing struct{ eval.Engine }
+
+func (g glossing) Answer(ctx context.Context, req briefing.Request) (briefing.Answer, error) {
+	req.Gloss = true
+	return g.Engine.Answer(ctx, req)
 }

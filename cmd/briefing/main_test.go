@@ -614,7 +614,35 @@ func TestAskRendering(t *testing.T) {
 			if eng.gotReq.Question != "quando è stato ratificato?" {
 				t.Errorf("engine asked %q, want the joined words", eng.gotReq.Question)
 			}
+			if tt.err == nil && !eng.gotReq.Gloss {
+				t.Errorf("ask did not ask for quote glosses (Request.Gloss)")
+			}
 		})
+	}
+}
+
+// TestEvalGlossFlag: eval scores the engine's own answers, and with
+// --gloss asks for glosses as ask does, so that their time is measured.
+func TestEvalGlossFlag(t *testing.T) {
+	t.Parallel()
+	file := filepath.Join(t.TempDir(), "q.jsonl")
+	q := `{"id": "q1", "lang": "en", "question": "When was the treaty ratified?", "evidence": ["6 novembre"], "answer_any": [["6 novembre"]], "answerable": true}`
+	if err := os.WriteFile(file, []byte(q+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, gloss := range []bool{false, true} {
+		eng := &fakeEngine{answer: briefing.Answer{Lang: "en", Text: "On 6 November."}}
+		args := []string{"eval", file}
+		if gloss {
+			args = []string{"eval", "--gloss", file}
+		}
+		r := cliWith(t, eng, quiet, "", args...)
+		if r.code != 0 {
+			t.Fatalf("%v: exit %d, stderr:\n%s", args, r.code, r.stderr)
+		}
+		if eng.gotReq.Question != "When was the treaty ratified?" || eng.gotReq.Gloss != gloss {
+			t.Errorf("%v: engine request %+v, want the question with Gloss %v", args, eng.gotReq, gloss)
+		}
 	}
 }
 
