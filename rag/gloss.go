@@ -12,6 +12,12 @@ type Glosser interface {
 	TranslateBatch(ctx context.Context, texts []string) ([]string, error)
 }
 
+// maxGlossBytes bounds a glossed quote: a longer one (a passage of one
+// long sentence under a large index.chunk_chars) goes without, as a
+// translation that long would bury the quote, and could exceed what the
+// translator takes and cost the answer's other glosses.
+const maxGlossBytes = 2000
+
 // gloss fills Citation.Gloss of a's citations whose document is in
 // GlossFrom when a is in GlossTo: one batch under TranslateTimeout for the
 // quotes not cached. A failure leaves the glosses empty and logs one Warn
@@ -25,7 +31,7 @@ func (e *Engine) gloss(ctx context.Context, s *snapshot, a *briefing.Answer) {
 	var todo []int
 	var texts []string
 	for i, c := range cites {
-		if c.Quote == "" || s.Meta(c.Passage.DocID).Lang != e.opts.GlossFrom {
+		if c.Quote == "" || len(c.Quote) > maxGlossBytes || s.Meta(c.Passage.DocID).Lang != e.opts.GlossFrom {
 			continue
 		}
 		if g, ok := e.glosses.Get(c.Quote); ok {
