@@ -121,7 +121,13 @@ func (b *Bot) summary(ctx context.Context, log *slog.Logger, i *discordgo.Intera
 	defer cancel()
 	st := b.newStreamer(ctx, log, r, title, lang)
 	defer st.stop() // on a panic in Summarize; a no-op after the stop below
-	a, err := b.engine.Summarize(actx, briefing.SummaryRequest{DocID: doc, Topic: topic, OnDelta: st.delta, Filter: f, Gloss: true})
+	req := briefing.SummaryRequest{DocID: doc, Topic: topic, OnDelta: st.delta, Filter: f, Gloss: true}
+	if topic == "" {
+		// No words to read a language from: the summary is in the
+		// user's (a topic's own language wins, as a question's does).
+		req.Lang = lang
+	}
+	a, err := b.engine.Summarize(actx, req)
 	st.stop()
 	if err != nil {
 		b.send(ctx, log, r, lang, []outMessage{{Content: b.userError(log, lang, topic, err)}}, false)
