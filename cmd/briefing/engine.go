@@ -13,6 +13,7 @@ import (
 	"github.com/briefing/briefing/corpus"
 	"github.com/briefing/briefing/internal/analysis"
 	"github.com/briefing/briefing/internal/fetch"
+	"github.com/briefing/briefing/internal/placenames"
 	"github.com/briefing/briefing/internal/relevance"
 	"github.com/briefing/briefing/internal/translate"
 	"github.com/briefing/briefing/llm"
@@ -225,7 +226,11 @@ func (a *app) engineOptions(cfg Config, logger *slog.Logger) (rag.Options, error
 	}
 	switch cfg.Retrieval.QuoteTranslator {
 	case "apertium":
-		tr, err := translate.NewApertium(translate.Options{DataDir: a.getenv("APERTIUM_DATADIR"), Pairs: translate.GlossPairs, Logger: logger})
+		places, err := placenames.ItalianToEnglish()
+		if err != nil {
+			return rag.Options{}, err
+		}
+		tr, err := translate.NewApertium(translate.Options{DataDir: a.getenv("APERTIUM_DATADIR"), Pairs: translate.GlossPairs, Names: places, Logger: logger})
 		if err != nil {
 			// Optional: English readers then get the Italian quotes alone.
 			logger.Warn("quote translation off", "err", err)

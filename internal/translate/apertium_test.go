@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/briefing/briefing/internal/placenames"
 	"github.com/briefing/briefing/internal/translate"
 )
 
@@ -112,6 +113,33 @@ func TestTranslateItalianToEnglish(t *testing.T) {
 	}
 	if !strings.HasSuffix(got, "November.") {
 		t.Errorf("Translate(%q) = %q, want the full stop kept", it, got)
+	}
+}
+
+// TestGlossPlaceNames: with CLDR's place names, the places Apertium's
+// Italian dictionary reads as words or lacks come out as English names
+// them, and hyphenated Korean names as written.
+func TestGlossPlaceNames(t *testing.T) {
+	t.Parallel()
+	names, err := placenames.ItalianToEnglish()
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr := newApertium(t, translate.Options{Pairs: translate.GlossPairs, Names: names})
+	tests := []struct{ it, want string }{
+		{"Mosca ha condiviso la tecnologia missilistica con Pyongyang.", "Moscow"},
+		{"La Corea del Nord ha sostenuto la guerra della Russia contro l’Ucraina.", "Ukraine"},
+		{"Il leader Kim Jong-Un ha ricevuto il ministro.", "Kim Jong-Un"},
+	}
+	for _, tt := range tests {
+		got, err := tr.Translate(context.Background(), tt.it)
+		if err != nil {
+			t.Errorf("Translate(%q): %v", tt.it, err)
+			continue
+		}
+		if !strings.Contains(got, tt.want) || strings.Contains(strings.ToLower(got), "zqxj") {
+			t.Errorf("Translate(%q) = %q, want %q and no placeholder", tt.it, got, tt.want)
+		}
 	}
 }
 

@@ -60,6 +60,11 @@ type Options struct {
 	MaxInputBytes int
 	// Logger receives pipeline starts and kills at Debug (default: discard).
 	Logger *slog.Logger
+	// Names, when set, are names of the source language with their
+	// target forms ("Mosca": "Moscow"), carried through the translation
+	// as written there; capitalised hyphenated words ("Jong-Un") are then
+	// kept as written too. Apertium reads some names as common words.
+	Names map[string]string
 }
 
 // Translator translates along its Pairs (English to Italian by default)
@@ -70,6 +75,7 @@ type Translator struct {
 	stages   [][]string // argument vectors with resolved program paths
 	maxInput int
 	logger   *slog.Logger
+	names    *names        // nil: none
 	slots    chan *slot    // the idle pipelines (a slot holds nil until first use)
 	starting chan struct{} // held by Start, which takes every slot at once
 
@@ -163,6 +169,9 @@ func newTranslator(stages [][]string, opts Options) *Translator {
 		starting: make(chan struct{}, 1),
 		live:     map[*pipeline]bool{},
 	}
+	if opts.Names != nil {
+		t.names = newNames(opts.Names)
+	}
 	if t.maxInput <= 0 {
 		t.maxInput = DefaultMaxInputBytes
 	}
@@ -234,14 +243,58 @@ func (t *Translator) TranslateBatch(ctx context.Context, texts []string) ([]stri
 	return out, nil
 }
 
-// translate writes the translations of texts into out, splitting them among
-// up to Processes pipelines.
+// translate writes the translations of texts into out, carrying names
+// through as their target forms when the Translator has them.
 func (t *Translator) translate(ctx context.Context, texts, out []string) error {
 	for i, text := range texts {
 		if len(text) > t.maxInput {
 			return fmt.Errorf("translate: text %d has %d bytes, limit %d: %w", i, len(text), t.maxInput, ErrTooLong)
 		}
 	}
+	if t.names == nil {
+		return t.translateAll(ctx, texts, out)
+	}
+	prot := make([]string, len(texts))
+	forms := make([][]string, len(texts))
+	for i, text := range texts {
+		prot[i], forms[i] = t.names.protect(text)
+	}
+	if err := t.translateAll(ctx, prot, out); err != nil {
+		return err
+	}
+	// A placeholder Apertium lost or doubled: that text again, as it is.
+	var again []int
+	for i := range out {
+		if len(forms[i]) == 0 {
+			continue
+		}
+		r, ok := restore(out[i], forms[i])
+		if !ok {
+			again = append(again, i)
+			continue
+		}
+		out[i] = r
+	}
+	if len(again) == 0 {
+		return nil
+	}
+	redo := make([]string, len(again))
+	for j, i := range again {
+		redo[j] = texts[i]
+	}
+	res := make([]string, len(again))
+	if err := t.translateAll(ctx, redo, res); err != nil {
+		return err
+	}
+	for j, i := range again {
+		out[i] = res[j]
+	}
+	return nil
+}
+
+// translateAll writes the translations of texts into out, splitting them
+// among up to Processes pipelines.
+func (t *Translator) translateAll(ctx context.Context, texts, out []string) error {
 	if len(texts) == 0 {
 		return nil
 	}

@@ -1,0 +1,182 @@
+package translate
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// names carries names through a translation in given target forms: each
+// goes in as a placeholder Apertium does not know, so passes unchanged,
+// and comes out as its target form. Apertium's dictionaries read some
+// names as common words (Italian "Mosca", a fly) and split others at a
+// hyphen into words ("Jong-Un": "Jong" and the article "Un").
+type names struct {
+	byFirst map[string][]nameForm // by the name's first word, longest first
+}
+
+type nameForm struct {
+	src, dst string
+}
+
+// placeholderPrefix starts every placeholder; a text already holding it
+// is translated without placeholders.
+const placeholderPrefix = "Zqxj"
+
+// maxPlaceholders is how many names one text may carry (two letters after
+// the prefix, so no placeholder is the start of another).
+const maxPlaceholders = 26 * 26
+
+func newNames(forms map[string]string) *names {
+	n := &names{byFirst: map[string][]nameForm{}}
+	for src, dst := range forms {
+		first := src
+		if i := strings.IndexFunc(src, func(r rune) bool { return !isNameRune(r) }); i > 0 {
+			first = src[:i]
+		}
+		n.byFirst[first] = append(n.byFirst[first], nameForm{src, dst})
+	}
+	for _, fs := range n.byFirst {
+		// Longest first ("Corea del Nord" before "Corea"), then by text
+		// for a stable choice.
+		for i := 1; i < len(fs); i++ {
+			for j := i; j > 0 && (len(fs[j].src) > len(fs[j-1].src) || len(fs[j].src) == len(fs[j-1].src) && fs[j].src < fs[j-1].src); j-- {
+				fs[j], fs[j-1] = fs[j-1], fs[j]
+			}
+		}
+	}
+	return n
+}
+
+func isNameRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }
+
+// placeholder is the i-th placeholder.
+func placeholder(i int) string {
+	return placeholderPrefix + string(rune('a'+i/26)) + string(rune('a'+i%26))
+}
+
+// protect returns text with its names replaced by placeholders, and the
+// target forms they stand for in order. A name is one of the given forms,
+// as written (case included) and as whole words; at the start of a
+// sentence only a form that translates to something else counts, since a
+// capital there does not make a word a name ("Salta", a city and "jumps").
+// A capitalised word joined to more by hyphens ("Jong-Un", "Son-hui")
+// counts too, kept as written.
+func (n *names) protect(text string) (string, []string) {
+	if n == nil || strings.Contains(strings.ToLower(text), strings.ToLower(placeholderPrefix)) {
+		return text, nil
+	}
+	var b strings.Builder
+	var dst []string
+	last := 0
+	for i := 0; i < len(text) && len(dst) < maxPlaceholders; {
+		r, size := utf8.DecodeRuneInString(text[i:])
+		if !unicode.IsUpper(r) || i > 0 && isNameRune(lastRune(text[:i])) {
+			i += size
+			continue
+		}
+		end := i + wordEnd(text[i:])
+		src, form := "", ""
+		start := sentenceStart(text[:i])
+		for _, f := range n.byFirst[text[i:end]] {
+			if strings.HasPrefix(text[i:], f.src) && !continuesWord(text[i+len(f.src):]) && (!start || f.dst != f.src) {
+				src, form = f.src, f.dst
+				break
+			}
+		}
+		if src == "" {
+			if w := hyphenatedName(text[i:]); w != "" {
+				src, form = w, w
+			}
+		}
+		if src == "" {
+			i = end
+			continue
+		}
+		b.WriteString(text[last:i])
+		b.WriteString(placeholder(len(dst)))
+		dst = append(dst, form)
+		i += len(src)
+		last = i
+	}
+	if len(dst) == 0 {
+		return text, nil
+	}
+	b.WriteString(text[last:])
+	return b.String(), dst
+}
+
+// restore puts the target forms in place of their placeholders in a
+// translation; ok is false when one of them is missing, or there twice.
+func restore(out string, forms []string) (string, bool) {
+	for i, f := range forms {
+		ph := placeholder(i)
+		at := indexFold(out, ph)
+		if at < 0 || indexFold(out[at+len(ph):], ph) >= 0 {
+			return out, false
+		}
+		out = out[:at] + f + out[at+len(ph):]
+	}
+	return out, true
+}
+
+// indexFold is strings.Index ignoring ASCII case (placeholders are
+// ASCII; Apertium may capitalise one that starts a sentence).
+func indexFold(s, sub string) int {
+	return strings.Index(strings.ToLower(s), strings.ToLower(sub))
+}
+
+func lastRune(s string) rune {
+	r, _ := utf8.DecodeLastRuneInString(s)
+	return r
+}
+
+// wordEnd is the length of the word s starts with.
+func wordEnd(s string) int {
+	if i := strings.IndexFunc(s, func(r rune) bool { return !isNameRune(r) }); i >= 0 {
+		return i
+	}
+	return len(s)
+}
+
+// continuesWord reports whether s, the text after a match, goes on with
+// the same word.
+func continuesWord(s string) bool {
+	r, _ := utf8.DecodeRuneInString(s)
+	return s != "" && isNameRune(r)
+}
+
+// sentenceStart reports whether a word after before starts a sentence:
+// nothing but spaces, quotes and brackets since the start of the text or
+// since a sentence or clause mark.
+func sentenceStart(before string) bool {
+	s := strings.TrimRightFunc(before, func(r rune) bool {
+		return unicode.IsSpace(r) || strings.ContainsRune(`"'“”‘’«»([`, r)
+	})
+	return s == "" || strings.ContainsRune(".!?…:;", lastRune(s))
+}
+
+// hyphenatedName returns the word s starts with when it is a capitalised
+// part and more joined by hyphens ("Jong-Un", "Il-sung"), else "".
+func hyphenatedName(s string) string {
+	n, parts := 0, 0
+	for {
+		r, _ := utf8.DecodeRuneInString(s[n:])
+		if parts == 0 && !unicode.IsUpper(r) || !unicode.IsLetter(r) {
+			return ""
+		}
+		n += wordEnd(s[n:])
+		parts++
+		if n < len(s) && s[n] == '-' && n+1 < len(s) {
+			if r, _ := utf8.DecodeRuneInString(s[n+1:]); unicode.IsLetter(r) {
+				n++
+				continue
+			}
+		}
+		break
+	}
+	if parts < 2 || continuesWord(s[n:]) {
+		return ""
+	}
+	return s[:n]
+}
