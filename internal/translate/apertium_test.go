@@ -276,7 +276,11 @@ func BenchmarkTranslateBatch600(b *testing.B) {
 // English in one batch, as the engine glosses an answer to an English
 // question (the cost Request.Gloss adds when the quotes are not cached).
 func BenchmarkGlossAnswer(b *testing.B) {
-	tr := newApertium(b, translate.Options{Pairs: translate.GlossPairs})
+	places, err := placenames.ItalianToEnglish()
+	if err != nil {
+		b.Fatal(err)
+	}
+	tr := newApertium(b, translate.Options{Pairs: translate.GlossPairs, Names: places})
 	quotes := lines(b, "testdata/quotes_it.txt")
 	ctx := context.Background()
 	b.ReportAllocs()
