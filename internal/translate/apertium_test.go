@@ -130,6 +130,7 @@ func TestGlossPlaceNames(t *testing.T) {
 		{"Mosca ha condiviso la tecnologia missilistica con Pyongyang.", "Moscow"},
 		{"La Corea del Nord ha sostenuto la guerra della Russia contro l’Ucraina.", "Ukraine"},
 		{"Il leader Kim Jong-Un ha ricevuto il ministro.", "Kim Jong-Un"},
+		{"Il ministro ha incontrato il leader Kim Jong Un.", "Kim Jong Un"},
 	}
 	for _, tt := range tests {
 		got, err := tr.Translate(context.Background(), tt.it)

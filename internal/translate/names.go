@@ -61,7 +61,9 @@ func placeholder(i int) string {
 // sentence only a form that translates to something else counts, since a
 // capital there does not make a word a name ("Salta", a city and "jumps").
 // A capitalised word joined to more by hyphens ("Jong-Un", "Son-hui")
-// counts too, kept as written.
+// counts too, kept as written, and so do capitalised words in a row one
+// of which is an article or preposition ("Kim Jong Un", "La Stampa"):
+// Italian writes those lowercase except in names.
 func (n *names) protect(text string) (string, []string) {
 	if n == nil || strings.Contains(strings.ToLower(text), strings.ToLower(placeholderPrefix)) {
 		return text, nil
@@ -86,6 +88,8 @@ func (n *names) protect(text string) (string, []string) {
 		}
 		if src == "" {
 			if w := hyphenatedName(text[i:]); w != "" {
+				src, form = w, w
+			} else if w := articledName(text[i:], start); w != "" {
 				src, form = w, w
 			}
 		}
@@ -179,4 +183,54 @@ func hyphenatedName(s string) string {
 		return ""
 	}
 	return s[:n]
+}
+
+// articledName returns the capitalised words in a row that s starts with
+// when there are two or more and one is a capitalised article or
+// preposition (not the first, at a sentence's start: "Il Cremlino"), else
+// "".
+func articledName(s string, sentenceStart bool) string {
+	n, words, article := 0, 0, false
+	for {
+		r, _ := utf8.DecodeRuneInString(s[n:])
+		if !unicode.IsUpper(r) {
+			break
+		}
+		end := n + wordEnd(s[n:])
+		if end < len(s) && !unicode.IsSpace(rune(s[end])) && !strings.ContainsRune(".,;:!?)»”’\"", rune(s[end])) {
+			break // an apostrophe, a hyphen: not a plain word
+		}
+		if isArticleOrPreposition(s[n:end]) && (words > 0 || !sentenceStart) {
+			article = true
+		}
+		words++
+		n = end
+		if n+1 < len(s) && s[n] == ' ' {
+			if r, _ := utf8.DecodeRuneInString(s[n+1:]); unicode.IsUpper(r) {
+				n++
+				continue
+			}
+		}
+		break
+	}
+	if words < 2 || !article {
+		return ""
+	}
+	return strings.TrimRight(s[:n], " ")
+}
+
+// isArticleOrPreposition reports whether w is a capitalised Italian
+// article or preposition, simple or joined with an article.
+func isArticleOrPreposition(w string) bool {
+	switch w {
+	case "Il", "Lo", "La", "I", "Gli", "Le", "Un", "Uno", "Una",
+		"Di", "Del", "Dello", "Della", "Dei", "Degli", "Delle",
+		"Da", "Dal", "Dallo", "Dalla", "Dai", "Dagli", "Dalle",
+		"Al", "Allo", "Alla", "Ai", "Agli", "Alle",
+		"In", "Nel", "Nello", "Nella", "Nei", "Negli", "Nelle",
+		"Su", "Sul", "Sullo", "Sulla", "Sui", "Sugli", "Sulle",
+		"Con", "Per", "Tra", "Fra":
+		return true
+	}
+	return false
 }

@@ -29,6 +29,12 @@ func TestProtectNames(t *testing.T) {
 		// Capitalised hyphenated words are kept as written.
 		{"Kim Jong-Un e Kim Il-sung", "Kim Zqxjaa e Kim Zqxjab", []string{"Jong-Un", "Il-sung"}},
 		{"il russo-nordcoreano e Jong-", "il russo-nordcoreano e Jong-", nil},
+		// So are capitalised words in a row holding an article or a
+		// preposition, except one starting a sentence.
+		{"il leader della Corea del Nord Kim Jong Un.", "il leader della Zqxjaa Zqxjab.", []string{"North Korea", "Kim Jong Un"}},
+		{"Lo ha scritto La Stampa, poi Il Sole.", "Lo ha scritto Zqxjaa, poi Zqxjab.", []string{"La Stampa", "Il Sole"}},
+		{"Il Cremlino tace. La Russia no.", "Il Cremlino tace. La Russia no.", nil},
+		{"ha detto La guerra", "ha detto La guerra", nil},
 		// A text holding the placeholder prefix is left alone.
 		{"Zqxjaa a Mosca", "Zqxjaa a Mosca", nil},
 		{"", "", nil},
