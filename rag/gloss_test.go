@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"log/slog"
-	"os"
 	"reflect"
 	"strings"
 	"sync"
@@ -43,6 +42,20 @@ func (g *fakeGlosser) asked() int {
 	return len(g.texts)
 }
 
+// wantMarkedGlosses checks that a has citations, each glossed by
+// fakeGlosser.
+func wantMarkedGlosses(t *testing.T, what string, a briefing.Answer) {
+	t.Helper()
+	if len(a.Citations) == 0 {
+		t.Fatalf("%s %+v has no citations", what, a)
+	}
+	for _, c := range a.Citations {
+		if want := "EN<" + c.Quote + ">"; c.Gloss != want {
+			t.Errorf("%s: citation [%d] gloss = %q, want %q", what, c.N, c.Gloss, want)
+		}
+	}
+}
+
 const englishSeedQuestion = "When did the Russian parliament ratify the mutual defence treaty?"
 
 // TestGlossTranslatesForeignQuotes: an English question over the Italian
@@ -65,14 +78,7 @@ func TestGlossTranslatesForeignQuotes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(a.Citations) == 0 {
-		t.Fatalf("answer %+v has no citations", a)
-	}
-	for _, c := range a.Citations {
-		if want := "EN<" + c.Quote + ">"; c.Gloss != want {
-			t.Errorf("citation [%d] gloss = %q, want %q", c.N, c.Gloss, want)
-		}
-	}
+	wantMarkedGlosses(t, "answer", a)
 	if a.Text != plain.Text || len(a.Citations) != len(plain.Citations) {
 		t.Fatalf("glossed answer %q with %d citations, want the plain one %q with %d", a.Text, len(a.Citations), plain.Text, len(plain.Citations))
 	}
@@ -116,14 +122,7 @@ func TestGlossOnlyAcrossLanguages(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(s.Citations) == 0 {
-		t.Fatalf("summary %+v has no citations", s)
-	}
-	for _, c := range s.Citations {
-		if want := "EN<" + c.Quote + ">"; c.Gloss != want {
-			t.Errorf("English summary: citation [%d] gloss = %q, want %q", c.N, c.Gloss, want)
-		}
-	}
+	wantMarkedGlosses(t, "English summary", s)
 }
 
 // TestGlossFailureKeepsTheAnswer: a dead translator costs the glosses
@@ -154,14 +153,7 @@ func TestGlossFailureKeepsTheAnswer(t *testing.T) {
 // TestGlossWithApertium glosses with the real Italian→English chain.
 func TestGlossWithApertium(t *testing.T) {
 	t.Parallel()
-	tr, err := translate.NewApertium(translate.Options{Pairs: translate.GlossPairs})
-	if err != nil {
-		if os.Getenv("BRIEFING_REQUIRE_APERTIUM") != "" {
-			t.Fatalf("apertium: %v", err)
-		}
-		t.Skipf("apertium not installed: %v", err)
-	}
-	t.Cleanup(func() { tr.Close() })
+	tr := apertium(t, translate.Options{Pairs: translate.GlossPairs}, "the glosses are its translations")
 	e := mustEngine(t, "", rag.Options{Glosser: tr, GlossFrom: "it", GlossTo: "en"}, mustDefaultDocs(t))
 	a, err := e.Answer(context.Background(), briefing.Request{Question: englishSeedQuestion, Gloss: true})
 	if err != nil {

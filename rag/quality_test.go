@@ -135,13 +135,22 @@ func TestRetrievalQualityFloors(t *testing.T) {
 // fail instead.
 func productOptions(t *testing.T) rag.Options {
 	t.Helper()
-	tr, err := translate.NewApertium(translate.Options{})
+	tr := apertium(t, translate.Options{}, "the quality floors are those of the product with its translator")
+	return rag.Options{Translator: tr, TranslateFrom: "en", TranslateTo: "it"}
+}
+
+// apertium returns a Translator closed at the end of the test; without
+// Apertium the test skips, saying why it needs it, or fails where
+// BRIEFING_REQUIRE_APERTIUM is set.
+func apertium(t *testing.T, opts translate.Options, why string) *translate.Translator {
+	t.Helper()
+	tr, err := translate.NewApertium(opts)
 	if err != nil {
 		if os.Getenv("BRIEFING_REQUIRE_APERTIUM") != "" {
 			t.Fatalf("apertium: %v", err)
 		}
-		t.Skipf("apertium not installed (%v): the quality floors are those of the product with its translator", err)
+		t.Skipf("apertium not installed (%v): %s", err, why)
 	}
 	t.Cleanup(func() { tr.Close() })
-	return rag.Options{Translator: tr, TranslateFrom: "en", TranslateTo: "it"}
+	return tr
 }

@@ -228,7 +228,7 @@ func (a *app) engineOptions(cfg Config, logger *slog.Logger) (rag.Options, error
 	case "apertium":
 		places, err := placenames.ItalianToEnglish()
 		if err != nil {
-			return rag.Options{}, err
+			return rag.Options{}, fmt.Errorf("retrieval.quote_translator: %w", err)
 		}
 		tr, err := translate.NewApertium(translate.Options{DataDir: a.getenv("APERTIUM_DATADIR"), Pairs: translate.GlossPairs, Names: places, Logger: logger})
 		if err != nil {

@@ -124,10 +124,33 @@ func restore(out string, forms []string) (string, bool) {
 	return out, true
 }
 
-// indexFold is strings.Index ignoring ASCII case (placeholders are
-// ASCII; Apertium may capitalise one that starts a sentence).
+// indexFold is the byte offset of sub in s ignoring ASCII case, or -1
+// (placeholders are ASCII; Apertium may capitalise one that starts a
+// sentence). It compares bytes, as lowercasing all of s would move the
+// offsets of letters whose lowercase is longer ("İ").
 func indexFold(s, sub string) int {
-	return strings.Index(strings.ToLower(s), strings.ToLower(sub))
+	for i := 0; i+len(sub) <= len(s); i++ {
+		if asciiEqualFold(s[i:i+len(sub)], sub) {
+			return i
+		}
+	}
+	return -1
+}
+
+func asciiEqualFold(a, b string) bool {
+	for i := 0; i < len(a); i++ {
+		x, y := a[i], b[i]
+		if 'A' <= x && x <= 'Z' {
+			x += 'a' - 'A'
+		}
+		if 'A' <= y && y <= 'Z' {
+			y += 'a' - 'A'
+		}
+		if x != y {
+			return false
+		}
+	}
+	return true
 }
 
 func lastRune(s string) rune {
@@ -197,7 +220,7 @@ func articledName(s string, sentenceStart bool) string {
 			break
 		}
 		end := n + wordEnd(s[n:])
-		if end < len(s) && !unicode.IsSpace(rune(s[end])) && !strings.ContainsRune(".,;:!?)»”’\"", rune(s[end])) {
+		if next, _ := utf8.DecodeRuneInString(s[end:]); end < len(s) && !unicode.IsSpace(next) && !strings.ContainsRune(".,;:!?)»”\"", next) {
 			break // an apostrophe, a hyphen: not a plain word
 		}
 		if isArticleOrPreposition(s[n:end]) && (words > 0 || !sentenceStart) {

@@ -33,6 +33,7 @@ func TestProtectNames(t *testing.T) {
 		// preposition, except one starting a sentence.
 		{"il leader della Corea del Nord Kim Jong Un.", "il leader della Zqxjaa Zqxjab.", []string{"North Korea", "Kim Jong Un"}},
 		{"Lo ha scritto La Stampa, poi Il Sole.", "Lo ha scritto Zqxjaa, poi Zqxjab.", []string{"La Stampa", "Il Sole"}},
+		{"Lo ha scritto «La Stampa» ieri.", "Lo ha scritto «Zqxjaa» ieri.", []string{"La Stampa"}},
 		{"Il Cremlino tace. La Russia no.", "Il Cremlino tace. La Russia no.", nil},
 		{"ha detto La guerra", "ha detto La guerra", nil},
 		// A text holding the placeholder prefix is left alone.
@@ -52,6 +53,10 @@ func TestRestoreNames(t *testing.T) {
 	forms := []string{"North Korea", "Moscow"}
 	if got, ok := restore("The zqxjaa helps Zqxjab.", forms); !ok || got != "The North Korea helps Moscow." {
 		t.Errorf("restore = %q, %v", got, ok)
+	}
+	// Letters whose lowercase is longer do not move the placeholder.
+	if got, ok := restore("İİİİİİİİ Zqxjaa", forms[:1]); !ok || got != "İİİİİİİİ North Korea" {
+		t.Errorf("restore after İ = %q, %v", got, ok)
 	}
 	for _, out := range []string{"The Zqxjaa helps.", "Zqxjaa Zqxjaa Zqxjab"} {
 		if _, ok := restore(out, forms); ok {

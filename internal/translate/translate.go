@@ -62,15 +62,17 @@ type Options struct {
 	Logger *slog.Logger
 	// Names, when set, are names of the source language with their
 	// target forms ("Mosca": "Moscow"), carried through the translation
-	// as written there; capitalised hyphenated words ("Jong-Un") are then
-	// kept as written too. Apertium reads some names as common words.
+	// as written there; capitalised hyphenated words ("Jong-Un") and
+	// capitalised words in a row holding an article ("Kim Jong Un") are
+	// then kept as written too. Apertium reads some names as common words.
 	Names map[string]string
 }
 
 // Translator translates along its Pairs (English to Italian by default)
-// with long-lived Apertium pipelines, started on first use and restarted after a failure or a
-// cancellation. It is safe for concurrent use: each pipeline serves one call
-// at a time and the others wait for it (or for their context).
+// with long-lived Apertium pipelines, started on first use and restarted
+// after a failure or a cancellation. It is safe for concurrent use: each
+// pipeline serves one call at a time and the others wait for it (or for
+// their context).
 type Translator struct {
 	stages   [][]string // argument vectors with resolved program paths
 	maxInput int
@@ -220,9 +222,10 @@ func (t *Translator) Start(ctx context.Context) error {
 }
 
 // Translate returns the translation of text, a question or a few
-// sentences; the sentence marks ending text end the translation. Words Apertium does not know come through unchanged, without its
-// marks. If ctx ends first Translate returns its error at once and the
-// pipeline that was working on text is killed, to be restarted on next use.
+// sentences; the sentence marks ending text end the translation. Words
+// Apertium does not know come through unchanged, without its marks. If ctx
+// ends first Translate returns its error at once and the pipeline that was
+// working on text is killed, to be restarted on next use.
 func (t *Translator) Translate(ctx context.Context, text string) (string, error) {
 	out := make([]string, 1)
 	if err := t.translate(ctx, []string{text}, out); err != nil {
