@@ -131,6 +131,22 @@ func TestDeadPipelineIsRestarted(t *testing.T) {
 	}
 }
 
+// A program that exits before reading its input fails the write with a
+// broken pipe (a batch larger than the pipe's buffer makes that likely):
+// the error still carries what the program said.
+func TestDeadPipelineFailsTheWriteWithItsStderr(t *testing.T) {
+	t.Parallel()
+	tr, _ := fake(t, dieOnce, Options{})
+	texts := make([]string, 100)
+	for i := range texts {
+		texts[i] = strings.Repeat("Who? ", 800)
+	}
+	_, err := tr.TranslateBatch(context.Background(), texts)
+	if err == nil || !strings.Contains(err.Error(), "no dictionary here") {
+		t.Fatalf("TranslateBatch of 400 kB on a pipeline that exits: %v, want its stderr in the error", err)
+	}
+}
+
 func TestOutOfStepPipelineIsRestarted(t *testing.T) {
 	t.Parallel()
 	tr, _ := fake(t, skipOnce, Options{})

@@ -397,6 +397,12 @@ func (t *Translator) run(ctx context.Context, s *slot, texts, out []string) erro
 		}
 		return err
 	}
+	// A write fails when a program has exited (a broken pipe): what it
+	// printed says why, and all of it is in once the pipeline is killed.
+	writeFailed := func(err error) error {
+		t.discard(s, "write failed")
+		return fail("write failed", fmt.Errorf("%w (%s)", err, p.stderrText()))
+	}
 	for i := 0; i < len(texts); {
 		select {
 		case rec, ok := <-p.records:
@@ -413,7 +419,7 @@ func (t *Translator) run(ctx context.Context, s *slot, texts, out []string) erro
 		case err := <-pending:
 			pending = nil
 			if err != nil {
-				return fail("write failed", err)
+				return writeFailed(err)
 			}
 		case <-ctx.Done():
 			return fail("context ended", ctx.Err())
@@ -422,7 +428,7 @@ func (t *Translator) run(ctx context.Context, s *slot, texts, out []string) erro
 	if pending != nil {
 		// Every answer arrived, so every record was written.
 		if err := <-pending; err != nil {
-			return fail("write failed", err)
+			return writeFailed(err)
 		}
 	}
 	return nil
