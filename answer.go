@@ -22,6 +22,25 @@ type Hit struct {
 	Lexical float64
 	// Rank is the 1-based position in the result list.
 	Rank int
+	// Gloss is a machine translation of Passage.Text into the query's
+	// language when the passage is in another one and the search asked for
+	// it (SearchRequest.Gloss); empty otherwise. Rough: shown beside the
+	// passage, never instead of it.
+	Gloss string
+}
+
+// SearchRequest is a search without an answer: the passages a question
+// would be answered from.
+type SearchRequest struct {
+	// Query is the user's text.
+	Query string
+	// K is how many passages to return; 0 means the engine's default.
+	K int
+	// Filter keeps only passages of documents published in a date range or
+	// by given outlets; the zero Filter keeps all. Optional.
+	Filter corpus.Filter
+	// Gloss asks for Hit.Gloss, as Request.Gloss does for quotes.
+	Gloss bool
 }
 
 // Citation ties an [N] marker of an answer to the passage it quotes.

@@ -35,7 +35,7 @@ import (
 // satisfies it.
 type Engine interface {
 	Answer(ctx context.Context, req briefing.Request) (briefing.Answer, error)
-	Search(ctx context.Context, query string, k int) ([]briefing.Hit, error)
+	Find(ctx context.Context, req briefing.SearchRequest) ([]briefing.Hit, error)
 	Summarize(ctx context.Context, req briefing.SummaryRequest) (briefing.Answer, error)
 	Documents() []briefing.DocumentInfo
 }

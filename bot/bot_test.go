@@ -21,7 +21,7 @@ import (
 // fakeEngine is a bot.Engine whose methods are func fields.
 type fakeEngine struct {
 	AnswerFn    func(ctx context.Context, req briefing.Request) (briefing.Answer, error)
-	SearchFn    func(ctx context.Context, q string, k int) ([]briefing.Hit, error)
+	SearchFn    func(ctx context.Context, req briefing.SearchRequest) ([]briefing.Hit, error)
 	SummarizeFn func(ctx context.Context, req briefing.SummaryRequest) (briefing.Answer, error)
 	DocumentsFn func() []briefing.DocumentInfo
 }
@@ -33,11 +33,11 @@ func (f *fakeEngine) Answer(ctx context.Context, req briefing.Request) (briefing
 	return f.AnswerFn(ctx, req)
 }
 
-func (f *fakeEngine) Search(ctx context.Context, q string, k int) ([]briefing.Hit, error) {
+func (f *fakeEngine) Find(ctx context.Context, req briefing.SearchRequest) ([]briefing.Hit, error) {
 	if f.SearchFn == nil {
 		return []briefing.Hit{{Passage: samplePassage, Score: 0.87, Rank: 1}}, nil
 	}
-	return f.SearchFn(ctx, q, k)
+	return f.SearchFn(ctx, req)
 }
 
 func (f *fakeEngine) Summarize(ctx context.Context, req briefing.SummaryRequest) (briefing.Answer, error) {

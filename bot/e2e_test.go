@@ -274,10 +274,13 @@ func TestStreamingEdits(t *testing.T) {
 
 func TestSearchSummarySourcesHelp(t *testing.T) {
 	t.Parallel()
-	var summaryReq atomic.Value
+	var summaryReq, searchReq atomic.Value
 	eng := &fakeEngine{SummarizeFn: func(ctx context.Context, req briefing.SummaryRequest) (briefing.Answer, error) {
 		summaryReq.Store(req)
 		return sampleAnswer("s"), nil
+	}, SearchFn: func(ctx context.Context, req briefing.SearchRequest) ([]briefing.Hit, error) {
+		searchReq.Store(req)
+		return []briefing.Hit{{Passage: samplePassage, Score: 0.87, Rank: 1}}, nil
 	}}
 	h := startBot(t, eng, nil, nil)
 	tests := []struct {
@@ -322,6 +325,9 @@ func TestSearchSummarySourcesHelp(t *testing.T) {
 	// invoker's locale is English) and its Italian quotes glossed.
 	if req, _ := summaryReq.Load().(briefing.SummaryRequest); req.DocID != "lavrov-pyongyang-visit" || !req.Gloss || req.Lang != "en" {
 		t.Errorf("summary request = %+v", req)
+	}
+	if req, _ := searchReq.Load().(briefing.SearchRequest); req.Query != "Lavrov visit" || req.K != 5 || !req.Gloss {
+		t.Errorf("search request = %+v, want the query, 5 passages and glosses", req)
 	}
 }
 

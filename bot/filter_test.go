@@ -13,31 +13,22 @@ import (
 	"github.com/briefing/briefing/internal/discordtest"
 )
 
-// filteringEngine is fakeEngine with the filtered search capability,
-// recording the filters it is given.
-type filteringEngine struct {
-	fakeEngine
-	mu      sync.Mutex
-	filters []corpus.Filter
-}
-
-func (f *filteringEngine) SearchFilter(ctx context.Context, q string, k int, flt corpus.Filter) ([]briefing.Hit, error) {
-	f.mu.Lock()
-	f.filters = append(f.filters, flt)
-	f.mu.Unlock()
-	return f.Search(ctx, q, k)
-}
-
 func TestFiltersReachTheEngine(t *testing.T) {
 	t.Parallel()
-	eng := &filteringEngine{}
+	eng := &fakeEngine{}
 	var asked sync.Mutex
-	var got []corpus.Filter
+	var got, searched []corpus.Filter
 	eng.AnswerFn = func(ctx context.Context, req briefing.Request) (briefing.Answer, error) {
 		asked.Lock()
 		got = append(got, req.Filter)
 		asked.Unlock()
 		return sampleAnswer(req.Question), nil
+	}
+	eng.SearchFn = func(ctx context.Context, req briefing.SearchRequest) ([]briefing.Hit, error) {
+		asked.Lock()
+		searched = append(searched, req.Filter)
+		asked.Unlock()
+		return []briefing.Hit{{Passage: samplePassage, Score: 0.87, Rank: 1}}, nil
 	}
 	h := startBot(t, eng, nil, nil)
 
@@ -57,11 +48,11 @@ func TestFiltersReachTheEngine(t *testing.T) {
 	in = h.fake.Command(discordtest.Invoker{}, "search", discordtest.Option{Name: "query", Value: "treaty"}, discordtest.Option{Name: "until", Value: "2024-12-31"})
 	h.dispatch(t, in)
 	h.final(t, in)
-	eng.mu.Lock()
-	if len(eng.filters) != 1 || eng.filters[0].Until.Format("2006-01-02") != "2024-12-31" {
-		t.Errorf("SearchFilter got %+v", eng.filters)
+	asked.Lock()
+	if len(searched) != 1 || searched[0].Until.Format("2006-01-02") != "2024-12-31" {
+		t.Errorf("Find got filters %+v", searched)
 	}
-	eng.mu.Unlock()
+	asked.Unlock()
 
 	in = h.fake.Command(discordtest.Invoker{Locale: "it"}, "ask", discordtest.Option{Name: "question", Value: "Novità?"}, discordtest.Option{Name: "since", Value: "ieri"})
 	h.dispatch(t, in)

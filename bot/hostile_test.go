@@ -72,7 +72,7 @@ func hostileEngine() *fakeEngine {
 				Text:      "Clicca " + phishing + " " + pings + " [1].",
 				Citations: []briefing.Citation{{N: 1, Passage: p, Quote: p.Text}}}, nil
 		},
-		SearchFn: func(context.Context, string, int) ([]briefing.Hit, error) {
+		SearchFn: func(context.Context, briefing.SearchRequest) ([]briefing.Hit, error) {
 			return []briefing.Hit{{Passage: p, Score: 0.9, Rank: 1}}, nil
 		},
 		DocumentsFn: func() []briefing.DocumentInfo {

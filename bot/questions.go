@@ -69,13 +69,7 @@ func (b *Bot) search(ctx context.Context, log *slog.Logger, i *discordgo.Interac
 	start := time.Now()
 	actx, cancel := b.answerContext(ctx)
 	defer cancel()
-	var hits []briefing.Hit
-	var err error
-	if fs, can := b.engine.(filteredSearcher); can && !f.IsZero() {
-		hits, err = fs.SearchFilter(actx, q, 5, f)
-	} else {
-		hits, err = b.engine.Search(actx, q, 5)
-	}
+	hits, err := b.engine.Find(actx, briefing.SearchRequest{Query: q, K: 5, Filter: f, Gloss: true})
 	if err != nil {
 		b.send(ctx, log, r, lang, []outMessage{{Content: b.userError(log, lang, q, err)}}, false)
 		return

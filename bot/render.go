@@ -183,19 +183,9 @@ func renderAnswer(a briefing.Answer, v answerView) []outMessage {
 			}
 			meta := citeMeta(c.Passage, m)
 			room := max(80, quoteMax-runeLen(meta)-1)
-			value := ""
-			if c.Gloss != "" {
-				// The quote and its machine translation share the room;
-				// the translation is labelled and never quoted.
-				label := "*" + m.Gloss + "* "
-				half := max(80, (room-runeLen(label)-3)/2)
-				value = "> " + trimText(corpus.Inline(quote), half) + "\n" + label + trimText(corpus.Inline(c.Gloss), half) + "\n" + meta
-			} else {
-				value = "> " + trimText(corpus.Inline(quote), room) + "\n" + meta
-			}
 			f := &discordgo.MessageEmbedField{
 				Name:  trimText(fmt.Sprintf("[%d] %s", c.N, oneLine(c.Passage.Title)), maxFieldName),
-				Value: value,
+				Value: quoteValue(quote, c.Gloss, room, m) + "\n" + meta,
 			}
 			if len(src.Fields) >= maxFields || embedSize(src)+fieldSize(f) > maxEmbedTotal-runeLen(footer) {
 				src = &discordgo.MessageEmbed{Title: m.SourcesCont, Color: color}
@@ -265,6 +255,18 @@ func renderFullSources(a briefing.Answer, lang string) []outMessage {
 	return capMessages(pack(embeds), "")
 }
 
+// quoteValue is a field's quote, with its machine translation if it has
+// one, in about room runes: the two share them, and the translation is
+// labelled and never quoted.
+func quoteValue(quote, gloss string, room int, m msgs) string {
+	if gloss == "" {
+		return "> " + trimText(corpus.Inline(quote), room)
+	}
+	label := "*" + m.Gloss + "* "
+	half := max(80, (room-runeLen(label)-3)/2)
+	return "> " + trimText(corpus.Inline(quote), half) + "\n" + label + trimText(corpus.Inline(gloss), half)
+}
+
 // renderHits lists search results with their scores.
 func renderHits(query string, hits []briefing.Hit, lang string) []outMessage {
 	m := t(lang)
@@ -286,7 +288,7 @@ func renderHits(query string, hits []briefing.Hit, lang string) []outMessage {
 		meta := citeMeta(h.Passage, m)
 		f := &discordgo.MessageEmbedField{
 			Name:  trimText(fmt.Sprintf("%d. %s — %s %.2f", rank, oneLine(h.Passage.Title), m.Score, h.Score), maxFieldName),
-			Value: "> " + trimText(corpus.Inline(h.Passage.Text), max(80, maxFieldValue-runeLen("> \n")-runeLen(meta))) + "\n" + meta,
+			Value: quoteValue(h.Passage.Text, h.Gloss, max(80, maxFieldValue-runeLen("> \n")-runeLen(meta)), m) + "\n" + meta,
 		}
 		if len(e.Fields) >= maxFields || embedSize(e)+fieldSize(f) > maxEmbedTotal {
 			e = &discordgo.MessageEmbed{Color: colorAnswer}

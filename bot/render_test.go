@@ -290,6 +290,9 @@ func TestLongMetadataStaysWithinLimits(t *testing.T) {
 			for i, m := range renderHits("q", []briefing.Hit{{Passage: p, Rank: 1}}, "it") {
 				checkMessageLimits(t, i, m)
 			}
+			for i, m := range renderHits("q", []briefing.Hit{{Passage: p, Rank: 1, Gloss: glossed.Citations[0].Gloss}}, "en") {
+				checkMessageLimits(t, i, m)
+			}
 			for i, m := range renderFullSources(a, "it") {
 				checkMessageLimits(t, i, m)
 			}
@@ -358,7 +361,7 @@ func TestUntrustedMarkdownRendersAsText(t *testing.T) {
 	add(answer)
 	full := renderFullSources(a, "it")
 	add(full)
-	add(renderHits("## query", []briefing.Hit{{Passage: p, Rank: 1}}, "it"))
+	add(renderHits("## query", []briefing.Hit{{Passage: p, Rank: 1, Gloss: a.Citations[0].Gloss}}, "it"))
 	docs := renderDocuments([]briefing.DocumentInfo{{ID: "nota-1", Title: "# Titolo", Source: "> fonte", Passages: 1}}, "it")
 	add(docs)
 	add(pack(renderPartial("# bozza", a.Text, "it")))
@@ -380,8 +383,8 @@ func TestUntrustedMarkdownRendersAsText(t *testing.T) {
 	}
 }
 
-// TestGlossRendersLabelledUnderItsQuote: a quote's machine translation
-// shows under the verbatim quote, on a line of its own with the label in
+// TestGlossRendersLabelledUnderItsQuote: a quote's (or a search hit's)
+// machine translation shows under the verbatim text, on a line of its own with the label in
 // the reader's language, outside the quote's markup.
 func TestGlossRendersLabelledUnderItsQuote(t *testing.T) {
 	t.Parallel()
@@ -409,6 +412,10 @@ func TestGlossRendersLabelledUnderItsQuote(t *testing.T) {
 	full := renderFullSources(a, "en")
 	if fs := full[0].Embeds[0].Fields; len(fs) != 1 || fs[0].Name != strings.TrimSuffix(label, ":") || fs[0].Value != gloss {
 		t.Errorf("full source fields %+v, want the labelled gloss", fs)
+	}
+	hits := renderHits("ratified", []briefing.Hit{{Passage: p, Rank: 1, Score: 1, Gloss: gloss}}, "en")
+	if fs := hits[0].Embeds[0].Fields; len(fs) != 1 || !strings.HasPrefix(fs[0].Value, "> "+p.Text+"\n*"+label+"* "+gloss+"\n") {
+		t.Errorf("search fields %+v, want the passage, then the labelled gloss", fs)
 	}
 	a.Citations[0].Gloss = ""
 	for _, m := range renderAnswer(a, answerView{ID: "x", Title: "Q", Lang: "en"}) {

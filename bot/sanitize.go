@@ -35,7 +35,7 @@ func safeHits(hits []briefing.Hit) []briefing.Hit {
 	out := make([]briefing.Hit, len(hits))
 	for i, h := range hits {
 		h.Passage.Title = safe(h.Passage.Title)
-		h.Passage.Text = safe(h.Passage.Text)
+		h.Passage.Text, h.Gloss = safe(h.Passage.Text), safe(h.Gloss)
 		h.Passage.Source, h.Passage.Date, h.Passage.URL = safe(h.Passage.Source), safe(h.Passage.Date), safe(h.Passage.URL)
 		out[i] = h
 	}

@@ -11,7 +11,6 @@ import (
 
 	"github.com/bwmarrin/discordgo"
 
-	"github.com/briefing/briefing"
 	"github.com/briefing/briefing/corpus"
 )
 
@@ -81,12 +80,6 @@ func (s *streamer) delta(d string) {
 func (s *streamer) stop() {
 	s.once.Do(func() { close(s.done) })
 	<-s.stopped
-}
-
-// filteredSearcher is the optional capability of an Engine to search within
-// a date range or outlets; *rag.Engine has it.
-type filteredSearcher interface {
-	SearchFilter(ctx context.Context, query string, k int, f corpus.Filter) ([]briefing.Hit, error)
 }
 
 // filterOf reads the since, until and source options. A bad date is told to

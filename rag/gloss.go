@@ -19,49 +19,71 @@ type Glosser interface {
 const maxGlossBytes = 2000
 
 // gloss fills Citation.Gloss of a's citations whose document is in
-// GlossFrom when a is in GlossTo: one batch under TranslateTimeout for the
-// quotes not cached. A failure leaves the glosses empty and logs one Warn
-// line; the answer itself is never held back or changed.
+// GlossFrom when a is in GlossTo (see glossTexts). The answer itself is
+// never held back or changed.
 func (e *Engine) gloss(ctx context.Context, s *snapshot, a *briefing.Answer) {
-	if e.opts.Glosser == nil || a.Lang != e.opts.GlossTo || a.Refused || len(a.Citations) == 0 {
+	if a.Refused || len(a.Citations) == 0 {
 		return
 	}
 	cites := make([]briefing.Citation, len(a.Citations))
 	copy(cites, a.Citations) // the caller's slice may be cached elsewhere
-	var todo []int
-	var texts []string
+	texts := make([]string, len(cites))
 	for i, c := range cites {
-		if c.Quote == "" || len(c.Quote) > maxGlossBytes || s.Meta(c.Passage.DocID).Lang != e.opts.GlossFrom {
+		texts[i] = c.Quote
+	}
+	for i, g := range e.glossTexts(ctx, s, a.Lang, texts, func(i int) string { return cites[i].Passage.DocID }) {
+		cites[i].Gloss = g
+	}
+	a.Citations = cites
+}
+
+// glossTexts returns the machine translations of texts into lang, "" for
+// each text that gets none: lang is not GlossTo, the text's document (doc
+// of its index) is not in GlossFrom, the text is empty or over
+// maxGlossBytes, or translating it changed nothing (names, numbers). One
+// batch under TranslateTimeout translates the texts not cached. A failure
+// leaves every gloss not cached empty and logs one Warn line; it returns
+// nil when there is nothing to translate with.
+func (e *Engine) glossTexts(ctx context.Context, s *snapshot, lang string, texts []string, doc func(int) string) []string {
+	if e.opts.Glosser == nil || lang != e.opts.GlossTo {
+		return nil
+	}
+	glosses := make([]string, len(texts))
+	var todo []int
+	var batch []string
+	for i, text := range texts {
+		if text == "" || len(text) > maxGlossBytes || s.Meta(doc(i)).Lang != e.opts.GlossFrom {
 			continue
 		}
-		if g, ok := e.glosses.Get(c.Quote); ok {
-			cites[i].Gloss = g
+		if g, ok := e.glosses.Get(text); ok {
+			glosses[i] = g
 			continue
 		}
 		todo = append(todo, i)
-		texts = append(texts, c.Quote)
+		batch = append(batch, text)
 	}
-	if len(todo) > 0 {
-		tctx, cancel := context.WithTimeout(ctx, e.opts.TranslateTimeout)
-		out, err := e.opts.Glosser.TranslateBatch(tctx, texts)
-		cancel()
-		switch {
-		case err != nil:
-			if ctx.Err() == nil {
-				e.log.Warn("quote translation failed; the answer goes without glosses", "err", err)
+	if len(todo) == 0 {
+		return glosses
+	}
+	tctx, cancel := context.WithTimeout(ctx, e.opts.TranslateTimeout)
+	out, err := e.opts.Glosser.TranslateBatch(tctx, batch)
+	cancel()
+	switch {
+	case err != nil:
+		if ctx.Err() == nil {
+			e.log.Warn("quote translation failed; the quotes go without glosses", "err", err)
+		}
+	case len(out) != len(batch):
+		e.log.Warn("quote translation returned the wrong number of texts; the quotes go without glosses", "want", len(batch), "got", len(out))
+	default:
+		for j, i := range todo {
+			g := strings.TrimSpace(out[j])
+			if g == strings.Join(strings.Fields(batch[j]), " ") {
+				g = "" // nothing translated (names, numbers): no gloss
 			}
-		case len(out) != len(texts):
-			e.log.Warn("quote translation returned the wrong number of texts; the answer goes without glosses", "want", len(texts), "got", len(out))
-		default:
-			for j, i := range todo {
-				g := strings.TrimSpace(out[j])
-				if g == strings.Join(strings.Fields(texts[j]), " ") {
-					g = "" // nothing translated (names, numbers): no gloss
-				}
-				e.glosses.Add(texts[j], g)
-				cites[i].Gloss = g
-			}
+			e.glosses.Add(batch[j], g)
+			glosses[i] = g
 		}
 	}
-	a.Citations = cites
+	return glosses
 }

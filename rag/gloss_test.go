@@ -166,3 +166,49 @@ func TestGlossWithApertium(t *testing.T) {
 		t.Errorf("gloss = %q, want an English translation of %q", g, a.Citations[0].Quote)
 	}
 }
+
+// TestSearchGlossesForeignPassages: an English search asking for glosses
+// gets each Italian passage's translation; the hits are those of the plain
+// search, and an Italian search gets none.
+func TestSearchGlossesForeignPassages(t *testing.T) {
+	t.Parallel()
+	g := &fakeGlosser{}
+	e := mustEngine(t, "", rag.Options{Glosser: g, GlossFrom: "it", GlossTo: "en"}, mustDefaultDocs(t))
+	ctx := context.Background()
+	plain, err := e.Find(ctx, briefing.SearchRequest{Query: englishSeedQuestion, K: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if g.asked() != 0 {
+		t.Errorf("without SearchRequest.Gloss the glosser was asked for %d texts, want 0", g.asked())
+	}
+	hits, err := e.Find(ctx, briefing.SearchRequest{Query: englishSeedQuestion, K: 3, Gloss: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(hits) != 3 || len(plain) != 3 {
+		t.Fatalf("%d glossed and %d plain hits, want 3 and 3", len(hits), len(plain))
+	}
+	for i, h := range hits {
+		if want := "EN<" + h.Passage.Text + ">"; h.Gloss != want {
+			t.Errorf("hit %d gloss = %q, want %q", i+1, h.Gloss, want)
+		}
+		h.Gloss = ""
+		if !reflect.DeepEqual(h, plain[i]) {
+			t.Errorf("hit %d = %+v, want the plain search's %+v", i+1, h, plain[i])
+		}
+	}
+	n := g.asked()
+	it, err := e.Find(ctx, briefing.SearchRequest{Query: "Quando il parlamento russo ha ratificato il trattato?", Gloss: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, h := range it {
+		if h.Gloss != "" {
+			t.Errorf("Italian search: hit %d gloss = %q, want none", i+1, h.Gloss)
+		}
+	}
+	if g.asked() != n {
+		t.Errorf("Italian search: glosser asked for %d texts, want 0", g.asked()-n)
+	}
+}

@@ -63,7 +63,7 @@ type engine interface {
 	Index(ctx context.Context, docs []corpus.Document, progress func(briefing.IndexProgress)) (briefing.IndexReport, error)
 	Rebuild(ctx context.Context, docs []corpus.Document, progress func(briefing.IndexProgress)) (briefing.IndexReport, error)
 	Search(ctx context.Context, query string, k int) ([]briefing.Hit, error)
-	SearchFilter(ctx context.Context, query string, k int, f corpus.Filter) ([]briefing.Hit, error)
+	Find(ctx context.Context, req briefing.SearchRequest) ([]briefing.Hit, error)
 	Explain(ctx context.Context, query string, k int) (rag.Explanation, error)
 	Answer(ctx context.Context, req briefing.Request) (briefing.Answer, error)
 	Summarize(ctx context.Context, req briefing.SummaryRequest) (briefing.Answer, error)

@@ -226,4 +226,13 @@ func TestAskGlossesItalianQuotes(t *testing.T) {
 	if r.code != 0 || strings.Contains(r.stdout, "machine translation") {
 		t.Errorf("with quote_translator none: exit %d, output has a gloss:\n%s", r.code, r.stdout)
 	}
+	// search glosses whole passages the same way.
+	r = cli(t, map[string]string{"BRIEFING_INDEX_DIR": "memory"}, "", "search", "--json", "--k", "1", q)
+	var found struct{ Hits []cliout.HitJSON }
+	if err := json.Unmarshal([]byte(r.stdout), &found); err != nil || len(found.Hits) != 1 {
+		t.Fatalf("search --json: %v, %d hits:\n%s", err, len(found.Hits), r.stdout)
+	}
+	if h := found.Hits[0]; !strings.Contains(h.Text, "parlamento russo") || !strings.Contains(h.Gloss, "Russian parliament") {
+		t.Errorf("search hit text %q, gloss %q: want the Italian passage and its English gloss", h.Text, h.Gloss)
+	}
 }

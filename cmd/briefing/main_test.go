@@ -500,6 +500,7 @@ type fakeEngine struct {
 	answer    briefing.Answer
 	err       error
 	gotReq    briefing.Request
+	gotSearch briefing.SearchRequest
 	indexErr  error
 	documents []briefing.DocumentInfo
 }
@@ -512,8 +513,9 @@ func (f *fakeEngine) Rebuild(ctx context.Context, docs []corpus.Document, progre
 	return f.Index(ctx, docs, progress)
 }
 
-func (f *fakeEngine) SearchFilter(ctx context.Context, q string, k int, _ corpus.Filter) ([]briefing.Hit, error) {
-	return f.Search(ctx, q, k)
+func (f *fakeEngine) Find(ctx context.Context, req briefing.SearchRequest) ([]briefing.Hit, error) {
+	f.gotSearch = req
+	return f.Search(ctx, req.Query, req.K)
 }
 
 func (f *fakeEngine) Search(ctx context.Context, q string, k int) ([]briefing.Hit, error) {

@@ -86,7 +86,7 @@ answer or refuse.`,
 				_, err = io.WriteString(a.stdout, safetext.Terminal(b.String()))
 				return err
 			}
-			hits, err := s.eng.SearchFilter(ctx, q, k, f)
+			hits, err := s.eng.Find(ctx, briefing.SearchRequest{Query: q, K: k, Filter: f, Gloss: true})
 			if err != nil {
 				return fmt.Errorf("search: %w", err)
 			}

@@ -75,9 +75,12 @@ type HitJSON struct {
 	Start     int     `json:"start"`
 	End       int     `json:"end"`
 	Text      string  `json:"text"`
-	Source    string  `json:"source"`
-	Date      string  `json:"date"`
-	URL       string  `json:"url"`
+	// Gloss is a machine translation of Text into the query's language
+	// when the passage is in another one.
+	Gloss  string `json:"gloss,omitempty"`
+	Source string `json:"source"`
+	Date   string `json:"date"`
+	URL    string `json:"url"`
 }
 
 // TimingsJSON are an answer's timings in milliseconds.
@@ -153,7 +156,7 @@ func Hits(hits []briefing.Hit) []HitJSON {
 		out = append(out, HitJSON{
 			Rank: h.Rank, Score: h.Score, Fused: h.Fused, Dense: h.Dense, Lexical: h.Lexical,
 			PassageID: p.ID, DocID: p.DocID, Title: p.Title, Paragraph: p.Paragraph,
-			Start: p.Start, End: p.End, Text: p.Text,
+			Start: p.Start, End: p.End, Text: p.Text, Gloss: h.Gloss,
 			Source: p.Source, Date: p.Date, URL: p.URL,
 		})
 	}

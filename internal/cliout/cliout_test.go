@@ -121,6 +121,20 @@ func TestWriteHits(t *testing.T) {
 		!strings.Contains(b.String(), "   riga\\x07 uno riga due\n") {
 		t.Errorf("WriteHits =\n%s", b.String())
 	}
+	if strings.Contains(b.String(), "machine translation") {
+		t.Errorf("WriteHits without a gloss labels one:\n%s", b.String())
+	}
+	b.Reset()
+	hits[0].Gloss = "line\x1b[2J one\nline two"
+	if err := WriteHits(&b, hits); err != nil {
+		t.Fatal(err)
+	}
+	if want := "   riga\\x07 uno riga due\n   machine translation, rough: “line\\x1b[2J one line two”\n"; !strings.HasSuffix(b.String(), want) {
+		t.Errorf("WriteHits with a gloss =\n%s\nwant it to end %q", b.String(), want)
+	}
+	if j := Hits(hits); len(j) != 1 || j[0].Gloss != hits[0].Gloss {
+		t.Errorf("Hits = %+v, want the gloss kept", j)
+	}
 }
 
 func TestWriteIndex(t *testing.T) {

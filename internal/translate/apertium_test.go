@@ -5,11 +5,13 @@ import (
 	"context"
 	"errors"
 	"os"
+	"sort"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/briefing/briefing/corpus"
 	"github.com/briefing/briefing/internal/placenames"
 	"github.com/briefing/briefing/internal/translate"
 )
@@ -293,4 +295,44 @@ func BenchmarkGlossAnswer(b *testing.B) {
 		n++
 	}
 	b.ReportMetric(float64(b.Elapsed().Microseconds())/1000/float64(n), "ms/answer")
+}
+
+// BenchmarkGlossSearch translates five whole passages of the seed
+// articles (the default chunking) in one batch, as the engine glosses a
+// /search for an English query when none is cached.
+func BenchmarkGlossSearch(b *testing.B) {
+	places, err := placenames.ItalianToEnglish()
+	if err != nil {
+		b.Fatal(err)
+	}
+	docs, _, err := corpus.Load(context.Background(), corpus.Default())
+	if err != nil {
+		b.Fatal(err)
+	}
+	// The five longest passages the engine would gloss (at most 2,000
+	// bytes): a search's worst case.
+	var passages []string
+	for _, d := range docs {
+		for _, p := range corpus.Chunk(d, corpus.ChunkOptions{}) {
+			if len(p.Text) <= 2000 {
+				passages = append(passages, p.Text)
+			}
+		}
+	}
+	sort.Slice(passages, func(i, j int) bool { return len(passages[i]) > len(passages[j]) })
+	if len(passages) < 5 {
+		b.Fatalf("%d passages in the seed articles, want 5", len(passages))
+	}
+	passages = passages[:5]
+	tr := newApertium(b, translate.Options{Pairs: translate.GlossPairs, Names: places})
+	ctx := context.Background()
+	b.ReportAllocs()
+	n := 0
+	for b.Loop() {
+		if _, err := tr.TranslateBatch(ctx, passages); err != nil {
+			b.Fatal(err)
+		}
+		n++
+	}
+	b.ReportMetric(float64(b.Elapsed().Microseconds())/1000/float64(n), "ms/search")
 }
