@@ -230,7 +230,9 @@ func (a *app) engineOptions(cfg Config, logger *slog.Logger) (rag.Options, error
 		if err != nil {
 			return rag.Options{}, fmt.Errorf("retrieval.quote_translator: %w", err)
 		}
-		tr, err := translate.NewApertium(translate.Options{DataDir: a.getenv("APERTIUM_DATADIR"), Pairs: translate.GlossPairs, Names: places, Logger: logger})
+		gopts := translate.GlossOptions(places)
+		gopts.DataDir, gopts.Logger = a.getenv("APERTIUM_DATADIR"), logger
+		tr, err := translate.NewApertium(gopts)
 		if err != nil {
 			// Optional: English readers then get the Italian quotes alone.
 			logger.Warn("quote translation off", "err", err)

@@ -127,7 +127,7 @@ func TestGlossPlaceNames(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tr := newApertium(t, translate.Options{Pairs: translate.GlossPairs, Names: names})
+	tr := newApertium(t, translate.GlossOptions(names))
 	tests := []struct{ it, want string }{
 		{"Mosca ha condiviso la tecnologia missilistica con Pyongyang.", "Moscow"},
 		{"La Corea del Nord ha sostenuto la guerra della Russia contro l’Ucraina.", "Ukraine"},
@@ -283,7 +283,7 @@ func BenchmarkGlossAnswer(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	tr := newApertium(b, translate.Options{Pairs: translate.GlossPairs, Names: places})
+	tr := newApertium(b, translate.GlossOptions(places))
 	quotes := lines(b, "testdata/quotes_it.txt")
 	ctx := context.Background()
 	b.ReportAllocs()
@@ -324,7 +324,7 @@ func BenchmarkGlossSearch(b *testing.B) {
 		b.Fatalf("%d passages in the seed articles, want 5", len(passages))
 	}
 	passages = passages[:5]
-	tr := newApertium(b, translate.Options{Pairs: translate.GlossPairs, Names: places})
+	tr := newApertium(b, translate.GlossOptions(places))
 	ctx := context.Background()
 	b.ReportAllocs()
 	n := 0

@@ -21,7 +21,7 @@ import (
 // only parallel text here: SQuAD-it's 646 Italian questions (machine
 // translations of SQuAD's) beside the English originals with the same id,
 // with the place names the engine gives it.
-// The floors hold what was measured (word F1 0.513, the Italian left
+// The floors hold what was measured (word F1 0.514, the Italian left
 // as it is 0.190; names 868 of 1,282): a change to the chain or its text
 // handling that loses words or names fails here.
 func TestGlossQualityOnSQuADPairs(t *testing.T) {
@@ -57,8 +57,9 @@ func TestGlossQualityOnSQuADPairs(t *testing.T) {
 // TestGlossQualityOnSeedSentences measures the chain, with its place
 // names, on the seed articles' own sentences against English translations
 // written by hand (testdata/seed_sentences_en.tsv). Measured: word F1
-// 0.589, capitalised words kept 187 of 252; without the place names and
-// name rules 0.572 and 159 of 252, the Italian as it is 0.084.
+// 0.601, capitalised words kept 187 of 252; without EnglishArticles 0.589,
+// without the place names and name rules too 0.572 and 159 of 252, the
+// Italian as it is 0.084.
 func TestGlossQualityOnSeedSentences(t *testing.T) {
 	t.Parallel()
 	var src, ref []string
@@ -71,8 +72,8 @@ func TestGlossQualityOnSeedSentences(t *testing.T) {
 	}
 	f1, names, kept := glossScore(t, src, ref)
 	t.Logf("%d sentences: word F1 %.3f, names kept %d of %d", len(src), f1, kept, names)
-	if f1 < 0.58 {
-		t.Errorf("word F1 %.3f against the hand translations, want ≥ 0.58", f1)
+	if f1 < 0.595 {
+		t.Errorf("word F1 %.3f against the hand translations, want ≥ 0.595", f1)
 	}
 	if share := float64(kept) / float64(names); share < 0.72 {
 		t.Errorf("names kept %d of %d (%.3f), want ≥ 0.72", kept, names, share)
@@ -87,7 +88,7 @@ func glossScore(t *testing.T, src, ref []string) (f1 float64, names, kept int) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tr := newApertium(t, translate.Options{Pairs: translate.GlossPairs, Names: places})
+	tr := newApertium(t, translate.GlossOptions(places))
 	out, err := tr.TranslateBatch(context.Background(), src)
 	if err != nil {
 		t.Fatal(err)

@@ -37,6 +37,14 @@ var DefaultPairs = []string{"eng-spa", "spa-ita"}
 // VISL CG-3's cg-proc, Debian's cg3).
 var GlossPairs = []string{"ita-spa", "spa-eng"}
 
+// GlossOptions are the Options of the Italian→English chain that glosses
+// quotes: GlossPairs, places (Italian: English names) carried through as
+// names, and EnglishArticles. DataDir, Processes and Logger are left to
+// the caller.
+func GlossOptions(places map[string]string) Options {
+	return Options{Pairs: GlossPairs, Names: places, Edit: EnglishArticles(places)}
+}
+
 // minChunk is the fewest texts of a batch worth a pipeline of their own.
 const minChunk = 32
 
@@ -66,6 +74,9 @@ type Options struct {
 	// capitalised words in a row holding an article ("Kim Jong Un") are
 	// then kept as written too. Apertium reads some names as common words.
 	Names map[string]string
+	// Edit, when set, rewrites each translation last (EnglishArticles
+	// for the gloss chain).
+	Edit func(string) string
 }
 
 // Translator translates along its Pairs (English to Italian by default)
@@ -77,9 +88,10 @@ type Translator struct {
 	stages   [][]string // argument vectors with resolved program paths
 	maxInput int
 	logger   *slog.Logger
-	names    *names        // nil: none
-	slots    chan *slot    // the idle pipelines (a slot holds nil until first use)
-	starting chan struct{} // held by Start, which takes every slot at once
+	names    *names              // nil: none
+	edit     func(string) string // nil: none
+	slots    chan *slot          // the idle pipelines (a slot holds nil until first use)
+	starting chan struct{}       // held by Start, which takes every slot at once
 
 	mu     sync.Mutex
 	closed bool
@@ -167,6 +179,7 @@ func newTranslator(stages [][]string, opts Options) *Translator {
 		stages:   stages,
 		maxInput: opts.MaxInputBytes,
 		logger:   opts.Logger,
+		edit:     opts.Edit,
 		slots:    make(chan *slot, n),
 		starting: make(chan struct{}, 1),
 		live:     map[*pipeline]bool{},
@@ -247,8 +260,22 @@ func (t *Translator) TranslateBatch(ctx context.Context, texts []string) ([]stri
 }
 
 // translate writes the translations of texts into out, carrying names
-// through as their target forms when the Translator has them.
+// through as their target forms when the Translator has them, edited by
+// its Edit.
 func (t *Translator) translate(ctx context.Context, texts, out []string) error {
+	if err := t.translateNames(ctx, texts, out); err != nil {
+		return err
+	}
+	if t.edit != nil {
+		for i := range out {
+			out[i] = t.edit(out[i])
+		}
+	}
+	return nil
+}
+
+// translateNames is translate without the Edit.
+func (t *Translator) translateNames(ctx context.Context, texts, out []string) error {
 	for i, text := range texts {
 		if len(text) > t.maxInput {
 			return fmt.Errorf("translate: text %d has %d bytes, limit %d: %w", i, len(text), t.maxInput, ErrTooLong)
