@@ -88,6 +88,9 @@ func FromCLDR(dir string) ([]Pair, error) {
 	}
 	var cands []cand
 	for _, t := range it.Territories {
+		if t.Type == "XA" || t.Type == "XB" {
+			continue // CLDR's pseudo-locales, not places
+		}
 		e, ok := enTerr[key{t.Type, t.Alt}]
 		if !ok {
 			e = enTerr[key{t.Type, ""}]
@@ -99,7 +102,7 @@ func FromCLDR(dir string) ([]Pair, error) {
 		cands = append(cands, cand{Pair{strings.TrimSpace(t.Name), e}, rank, "t:" + t.Type + ":" + t.Alt})
 	}
 	for _, z := range it.Zones {
-		if z.City == "" || strings.HasPrefix(z.Type, "Etc/") {
+		if z.City == "" || strings.HasPrefix(z.Type, "Etc/") || oceanZone(z.Type) {
 			continue
 		}
 		e, ok := enCity[z.Type]
@@ -125,6 +128,16 @@ func FromCLDR(dir string) ([]Pair, error) {
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Italian < out[j].Italian })
 	return out, nil
+}
+
+// oceanZone reports a time zone of the Atlantic, Indian or Pacific
+// Ocean: their exemplar "cities" name islands and archipelagos as often as
+// towns, in the singular or not ("Canarie": Canary; "Marchesi", also a
+// surname: Marquesas), and the islands that are territories have
+// territory names of their own.
+func oceanZone(zone string) bool {
+	area, _, _ := strings.Cut(zone, "/")
+	return area == "Atlantic" || area == "Indian" || area == "Pacific"
 }
 
 func capitalised(s string) bool {
