@@ -174,13 +174,14 @@ func continuesWord(s string) bool {
 }
 
 // sentenceStart reports whether a word after before starts a sentence:
-// nothing but spaces, quotes and brackets since the start of the text or
-// since a sentence or clause mark.
+// nothing but spaces, quotes and brackets since the start of the text, a
+// sentence or clause mark, or a line break (a heading ends without a
+// mark, and a quote may begin with its section's).
 func sentenceStart(before string) bool {
 	s := strings.TrimRightFunc(before, func(r rune) bool {
-		return unicode.IsSpace(r) || strings.ContainsRune(`"'“”‘’«»([`, r)
+		return unicode.IsSpace(r) && r != '\n' || strings.ContainsRune(`"'“”‘’«»([`, r)
 	})
-	return s == "" || strings.ContainsRune(".!?…:;", lastRune(s))
+	return s == "" || strings.ContainsRune(".!?…:;\n", lastRune(s))
 }
 
 // hyphenatedName returns the word s starts with when it is a capitalised

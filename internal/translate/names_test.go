@@ -36,6 +36,9 @@ func TestProtectNames(t *testing.T) {
 		{"Lo ha scritto «La Stampa» ieri.", "Lo ha scritto «Zqxjaa» ieri.", []string{"La Stampa"}},
 		{"Il Cremlino tace. La Russia no.", "Il Cremlino tace. La Russia no.", nil},
 		{"ha detto La guerra", "ha detto La guerra", nil},
+		// A line break starts a sentence: a heading ends without a mark.
+		{"Corea del Nord e Russia\n\nIl Cremlino ha detto.", "Zqxjaa e Russia\n\nIl Cremlino ha detto.", []string{"North Korea"}},
+		{"Vertice a Roma\nSalta il vertice.", "Vertice a Roma\nSalta il vertice.", nil},
 		// A text holding the placeholder prefix is left alone.
 		{"Zqxjaa a Mosca", "Zqxjaa a Mosca", nil},
 		{"", "", nil},
