@@ -42,6 +42,9 @@ const (
 	hangOnce = `echo $$ > "$0.pid"; if mkdir "$0" 2>/dev/null; then exec sleep 3600; fi; exec cat`
 	// dieOnce exits with a message on its first run and echoes afterwards.
 	dieOnce = `if mkdir "$0" 2>/dev/null; then echo "no dictionary here" >&2; exit 3; fi; exec cat`
+	// stopsReading says why on stderr, then closes its input and hangs
+	// with its output open: only a write can fail.
+	stopsReading = `echo "no dictionary here" >&2; exec 0<&-; exec sleep 3600`
 	// skipOnce answers its first run with a record nobody asked for first.
 	skipOnce = `if mkdir "$0" 2>/dev/null; then printf '[99]stray\000'; fi; exec cat`
 )
@@ -131,19 +134,21 @@ func TestDeadPipelineIsRestarted(t *testing.T) {
 	}
 }
 
-// A program that exits before reading its input fails the write with a
-// broken pipe (a batch larger than the pipe's buffer makes that likely):
-// the error still carries what the program said.
-func TestDeadPipelineFailsTheWriteWithItsStderr(t *testing.T) {
+// A program that stops reading its input fails the write with a broken
+// pipe while its output is still open (a batch larger than the pipe's
+// buffer): the error carries what the program said.
+func TestFailedWriteCarriesTheStderr(t *testing.T) {
 	t.Parallel()
-	tr, _ := fake(t, dieOnce, Options{})
+	tr, _ := fake(t, stopsReading, Options{})
 	texts := make([]string, 100)
 	for i := range texts {
 		texts[i] = strings.Repeat("Who? ", 800)
 	}
-	_, err := tr.TranslateBatch(context.Background(), texts)
-	if err == nil || !strings.Contains(err.Error(), "no dictionary here") {
-		t.Fatalf("TranslateBatch of 400 kB on a pipeline that exits: %v, want its stderr in the error", err)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	_, err := tr.TranslateBatch(ctx, texts)
+	if err == nil || !strings.Contains(err.Error(), "broken pipe") || !strings.Contains(err.Error(), "no dictionary here") {
+		t.Fatalf("TranslateBatch of 400 kB on a pipeline that stops reading: %v, want a broken pipe with its stderr", err)
 	}
 }
 
