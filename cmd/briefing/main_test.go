@@ -665,10 +665,12 @@ func TestSummary(t *testing.T) {
 		args []string
 		// docs the citations must come from.
 		docs []string
+		lang string
 	}{
-		{"whole corpus", nil, []string{"treaty", "troops"}},
-		{"one document", []string{"--doc", "troops"}, []string{"troops"}},
-		{"a topic", []string{"soldati", "uccisi"}, []string{"treaty", "troops"}},
+		{"whole corpus", nil, []string{"treaty", "troops"}, "it"},
+		{"one document", []string{"--doc", "troops"}, []string{"troops"}, "it"},
+		{"a topic", []string{"soldati", "uccisi"}, []string{"treaty", "troops"}, "it"},
+		{"in English", []string{"--lang", "en", "--doc", "troops"}, []string{"troops"}, "en"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -684,11 +686,17 @@ func TestSummary(t *testing.T) {
 			if got.Text == "" || len(got.Citations) == 0 {
 				t.Fatalf("summary = %+v, want text with citations", got)
 			}
+			if got.Lang != tt.lang {
+				t.Errorf("summary language %q, want %q", got.Lang, tt.lang)
+			}
 			for _, c := range got.Citations {
 				if !slices.Contains(tt.docs, c.DocID) {
 					t.Errorf("citation [%d] from %s, want one of %v", c.N, c.DocID, tt.docs)
 				}
 			}
 		})
+	}
+	if r := cli(t, quiet, "", "--corpus", dir, "summary", "--lang", "fr"); r.code != 2 || !strings.Contains(r.stderr, `--lang "fr": want en or it`) {
+		t.Errorf("summary --lang fr: exit %d, stderr %q; want a usage error", r.code, r.stderr)
 	}
 }
