@@ -49,6 +49,12 @@ type app struct {
 	// closers release what the commands opened (the translator's
 	// processes), in reverse order, when the command returns.
 	closers []func() error
+	// startQuestions and startGlosses, when set, start the question and
+	// the quote translator's pipelines, which are otherwise started by the
+	// first question that needs them (a fifth of a second, and the gloss
+	// pipeline's memory): serve starts the first in the background, eval
+	// what it measures before it times anything.
+	startQuestions, startGlosses func(context.Context) error
 }
 
 func (a *app) clock() time.Time {

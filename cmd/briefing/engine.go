@@ -222,6 +222,7 @@ func (a *app) engineOptions(cfg Config, logger *slog.Logger) (rag.Options, error
 			break
 		}
 		a.closers = append(a.closers, tr.Close)
+		a.startQuestions = tr.Start
 		opts.Translator, opts.TranslateFrom, opts.TranslateTo = tr, "en", "it"
 	}
 	switch cfg.Retrieval.QuoteTranslator {
@@ -239,6 +240,7 @@ func (a *app) engineOptions(cfg Config, logger *slog.Logger) (rag.Options, error
 			break
 		}
 		a.closers = append(a.closers, tr.Close)
+		a.startGlosses = tr.Start
 		opts.Glosser, opts.GlossFrom, opts.GlossTo = tr, "it", "en"
 	}
 	opts.SummaryTokenBudget = cfg.LLM.SummaryTokenBudget

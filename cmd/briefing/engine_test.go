@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -234,5 +235,38 @@ func TestAskGlossesItalianQuotes(t *testing.T) {
 	}
 	if h := found.Hits[0]; !strings.Contains(h.Text, "parlamento russo") || !strings.Contains(h.Gloss, "Russian parliament") {
 		t.Errorf("search hit text %q, gloss %q: want the Italian passage and its English gloss", h.Text, h.Gloss)
+	}
+}
+
+// TestEvalStartsTheTranslatorsFirst: eval starts the question translator
+// (and with --gloss the quote translator) before it times anything, even
+// when no question needs them: its latencies are of a running engine.
+func TestEvalStartsTheTranslatorsFirst(t *testing.T) {
+	t.Parallel()
+	tr, err := translate.NewApertium(translate.Options{Pairs: translate.GlossPairs})
+	if err != nil {
+		if os.Getenv("BRIEFING_REQUIRE_APERTIUM") != "" {
+			t.Fatalf("apertium: %v", err)
+		}
+		t.Skipf("apertium not installed: %v", err)
+	}
+	tr.Close() // it only proved Apertium is installed
+	file := filepath.Join(t.TempDir(), "q.jsonl")
+	q := `{"id": "q1", "lang": "it", "question": "Quando è stato ratificato il trattato?", "evidence": ["6 novembre"], "answer_any": [["6 novembre"]], "answerable": true}`
+	if err := os.WriteFile(file, []byte(q+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		args []string
+		want int
+	}{{[]string{"eval", file}, 1}, {[]string{"eval", "--gloss", file}, 2}} {
+		eng := &fakeEngine{answer: briefing.Answer{Lang: "it", Text: "Il 6 novembre."}}
+		r := cliWith(t, eng, quiet, "", append([]string{"--log-level", "debug"}, tt.args...)...)
+		if r.code != 0 {
+			t.Fatalf("%v: exit %d, stderr:\n%s", tt.args, r.code, r.stderr)
+		}
+		if got := strings.Count(r.stderr, "apertium pipeline started"); got != tt.want {
+			t.Errorf("%v: %d pipelines started, want %d:\n%s", tt.args, got, tt.want, r.stderr)
+		}
 	}
 }

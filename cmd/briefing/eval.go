@@ -53,9 +53,21 @@ as ask and the bot do, so the latencies include them.`,
 			if err != nil {
 				return err
 			}
+			// Latencies are of a running engine, not of its translators'
+			// first start.
+			starts := []func(context.Context) error{a.startQuestions}
 			var eng eval.Engine = s.eng
 			if gloss {
 				eng = glossing{s.eng}
+				starts = append(starts, a.startGlosses)
+			}
+			for _, start := range starts {
+				if start == nil {
+					continue
+				}
+				if err := start(ctx); err != nil {
+					s.logger.Warn("translator did not start; the first question starts it", "err", err)
+				}
 			}
 			rep, err := eval.Run(ctx, eng, s.docs, qs, k)
 			if err != nil {

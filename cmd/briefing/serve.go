@@ -81,6 +81,21 @@ a deadline) and closes the gateway. See docs/discord.md.`,
 			}
 			s.logger.Info("serving", "documents", len(s.docs), "passages", s.report.Passages,
 				"mode", map[bool]string{true: "http", false: "gateway"}[d.HTTPListen != ""], "llm", cfg.LLM.BaseURL != "")
+			// The first English question need not wait for the question
+			// translator to load; the quote translator (170 MB) still waits
+			// for its first English reader.
+			wctx, stopWarm := context.WithCancel(ctx)
+			warmed := make(chan struct{})
+			go func() {
+				defer close(warmed)
+				if a.startQuestions == nil {
+					return
+				}
+				if err := a.startQuestions(wctx); err != nil && wctx.Err() == nil {
+					s.logger.Warn("question translator did not start; the first English question starts it", "err", err)
+				}
+			}()
+			defer func() { stopWarm(); <-warmed }()
 			if err := b.Run(ctx); err != nil && !errors.Is(err, context.Canceled) {
 				return fmt.Errorf("serve: %w", err)
 			}

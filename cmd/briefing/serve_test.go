@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -16,6 +17,7 @@ import (
 
 	"github.com/briefing/briefing/internal/discordtest"
 	"github.com/briefing/briefing/internal/openaitest"
+	"github.com/briefing/briefing/internal/translate"
 )
 
 // syncBuffer is a bytes.Buffer safe for the concurrent writes of a server,
@@ -363,5 +365,52 @@ func TestServeShutdownGivesTheExtractiveAnswer(t *testing.T) {
 	}
 	if !strings.Contains(string(last.Raw), "11 novembre") || !strings.Contains(string(last.Raw), "risposta estrattiva") {
 		t.Errorf("last edit before exit = %s, want the extractive answer\n%s", last.Raw, stderr.String())
+	}
+}
+
+// TestServeStartsTheQuestionTranslator: serve starts the question
+// translator in the background, before any question, and leaves the quote
+// translator to its first English reader.
+func TestServeStartsTheQuestionTranslator(t *testing.T) {
+	t.Parallel()
+	tr, err := translate.NewApertium(translate.Options{})
+	if err != nil {
+		if os.Getenv("BRIEFING_REQUIRE_APERTIUM") != "" {
+			t.Fatalf("apertium: %v", err)
+		}
+		t.Skipf("apertium not installed: %v", err)
+	}
+	tr.Close() // it only proved Apertium is installed
+	fake := discordtest.New(t, discordtest.Options{})
+	env := map[string]string{
+		"BRIEFING_DISCORD_TOKEN":        strings.TrimPrefix(fake.Token(), "Bot "),
+		"BRIEFING_DISCORD_API_BASE_URL": fake.APIBase(),
+		"BRIEFING_DISCORD_GUILD_IDS":    "10",
+		"BRIEFING_INDEX_DIR":            "memory",
+		"BRIEFING_OPS_LISTEN":           "127.0.0.1:0",
+		"BRIEFING_LOG_LEVEL":            "debug",
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	runCtx, stop := context.WithCancel(ctx)
+	var stdout, stderr syncBuffer
+	done := make(chan int, 1)
+	go func() {
+		done <- run(runCtx, []string{"serve"}, strings.NewReader(""), &stdout, &stderr, func(k string) string { return env[k] })
+	}()
+	if err := stderr.waitFor(ctx, "apertium pipeline started"); err != nil {
+		t.Fatalf("%v\n%s", err, stderr.String())
+	}
+	stop()
+	select {
+	case code := <-done:
+		if code != exitOK {
+			t.Errorf("serve exited %d, want 0\n%s", code, stderr.String())
+		}
+	case <-ctx.Done():
+		t.Fatal("serve did not stop after cancellation")
+	}
+	if n := strings.Count(stderr.String(), "apertium pipeline started"); n != 1 {
+		t.Errorf("%d pipelines started, want the question translator's alone:\n%s", n, stderr.String())
 	}
 }
