@@ -52,12 +52,7 @@ func TestServeCorpusAdmin(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
-	runCtx, stop := context.WithCancel(ctx)
-	var stdout, stderr syncBuffer
-	done := make(chan int, 1)
-	go func() {
-		done <- run(runCtx, []string{"serve"}, strings.NewReader(""), &stdout, &stderr, func(k string) string { return env[k] })
-	}()
+	stderr, stop, done := startServe(ctx, env)
 	defer func() {
 		stop()
 		select {

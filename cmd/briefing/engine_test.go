@@ -192,19 +192,29 @@ func TestApertiumDataDirFromEnvironment(t *testing.T) {
 	}
 }
 
+// requireApertium skips t when Apertium's two chains (questions and
+// glosses) are not installed, and fails it instead under
+// BRIEFING_REQUIRE_APERTIUM, which .ci/run sets.
+func requireApertium(t *testing.T) {
+	t.Helper()
+	for _, pairs := range [][]string{translate.DefaultPairs, translate.GlossPairs} {
+		tr, err := translate.NewApertium(translate.Options{Pairs: pairs})
+		if err != nil {
+			if os.Getenv("BRIEFING_REQUIRE_APERTIUM") != "" {
+				t.Fatalf("apertium: %v", err)
+			}
+			t.Skipf("apertium not installed: %v", err)
+		}
+		tr.Close() // it only proved the chain is installed
+	}
+}
+
 // TestAskGlossesItalianQuotes: an English question over the Italian
 // articles gets each quote's English machine translation beside it, in
 // the text and in JSON; retrieval.quote_translator: none turns it off.
 func TestAskGlossesItalianQuotes(t *testing.T) {
 	t.Parallel()
-	tr, err := translate.NewApertium(translate.Options{Pairs: translate.GlossPairs})
-	if err != nil {
-		if os.Getenv("BRIEFING_REQUIRE_APERTIUM") != "" {
-			t.Fatalf("apertium: %v", err)
-		}
-		t.Skipf("apertium not installed: %v", err)
-	}
-	tr.Close() // it only proved Apertium is installed
+	requireApertium(t)
 	q := "When did the Russian parliament ratify the mutual defence treaty?"
 	r := cli(t, map[string]string{"BRIEFING_INDEX_DIR": "memory"}, "", "ask", q)
 	if r.code != 0 {
@@ -243,14 +253,7 @@ func TestAskGlossesItalianQuotes(t *testing.T) {
 // when no question needs them: its latencies are of a running engine.
 func TestEvalStartsTheTranslatorsFirst(t *testing.T) {
 	t.Parallel()
-	tr, err := translate.NewApertium(translate.Options{Pairs: translate.GlossPairs})
-	if err != nil {
-		if os.Getenv("BRIEFING_REQUIRE_APERTIUM") != "" {
-			t.Fatalf("apertium: %v", err)
-		}
-		t.Skipf("apertium not installed: %v", err)
-	}
-	tr.Close() // it only proved Apertium is installed
+	requireApertium(t)
 	file := filepath.Join(t.TempDir(), "q.jsonl")
 	q := `{"id": "q1", "lang": "it", "question": "Quando è stato ratificato il trattato?", "evidence": ["6 novembre"], "answer_any": [["6 novembre"]], "answerable": true}`
 	if err := os.WriteFile(file, []byte(q+"\n"), 0o600); err != nil {

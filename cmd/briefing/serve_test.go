@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"net"
 	"net/http"
-	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -17,7 +16,6 @@ import (
 
 	"github.com/briefing/briefing/internal/discordtest"
 	"github.com/briefing/briefing/internal/openaitest"
-	"github.com/briefing/briefing/internal/translate"
 )
 
 // syncBuffer is a bytes.Buffer safe for the concurrent writes of a server,
@@ -60,6 +58,32 @@ func (s *syncBuffer) waitFor(ctx context.Context, sub string) error {
 	}
 }
 
+// gatewayEnv is the environment of a "briefing serve" on the embedded
+// corpus, in memory, against fake over the gateway, registering its
+// commands in guild 10.
+func gatewayEnv(fake *discordtest.Server) map[string]string {
+	return map[string]string{
+		"BRIEFING_DISCORD_TOKEN":        strings.TrimPrefix(fake.Token(), "Bot "),
+		"BRIEFING_DISCORD_API_BASE_URL": fake.APIBase(),
+		"BRIEFING_DISCORD_GUILD_IDS":    "10",
+		"BRIEFING_INDEX_DIR":            "memory",
+		"BRIEFING_OPS_LISTEN":           "127.0.0.1:0",
+	}
+}
+
+// startServe runs "briefing serve" with env in the background until stop
+// or ctx ends; done receives its exit code, stderr collects its log.
+func startServe(ctx context.Context, env map[string]string) (stderr *syncBuffer, stop context.CancelFunc, done <-chan int) {
+	runCtx, stop := context.WithCancel(ctx)
+	stderr = &syncBuffer{}
+	exit := make(chan int, 1)
+	go func() {
+		var stdout syncBuffer
+		exit <- run(runCtx, []string{"serve"}, strings.NewReader(""), &stdout, stderr, func(k string) string { return env[k] })
+	}()
+	return stderr, stop, exit
+}
+
 func (s *syncBuffer) String() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -73,21 +97,10 @@ func (s *syncBuffer) String() string {
 func TestServeAnswersOverTheGateway(t *testing.T) {
 	t.Parallel()
 	fake := discordtest.New(t, discordtest.Options{})
-	env := map[string]string{
-		"BRIEFING_DISCORD_TOKEN":        strings.TrimPrefix(fake.Token(), "Bot "),
-		"BRIEFING_DISCORD_API_BASE_URL": fake.APIBase(),
-		"BRIEFING_DISCORD_GUILD_IDS":    "10",
-		"BRIEFING_INDEX_DIR":            "memory",
-		"BRIEFING_OPS_LISTEN":           "127.0.0.1:0",
-	}
+	env := gatewayEnv(fake)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	runCtx, stop := context.WithCancel(ctx)
-	var stdout, stderr syncBuffer
-	done := make(chan int, 1)
-	go func() {
-		done <- run(runCtx, []string{"serve"}, strings.NewReader(""), &stdout, &stderr, func(k string) string { return env[k] })
-	}()
+	stderr, stop, done := startServe(ctx, env)
 
 	if _, err := fake.WaitFor(ctx, func(r discordtest.Request) bool {
 		return r.Method == http.MethodPut && strings.HasSuffix(r.Path, "/guilds/10/commands")
@@ -165,12 +178,7 @@ func TestServeHTTPInteractions(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	runCtx, stop := context.WithCancel(ctx)
-	var stdout, stderr syncBuffer
-	done := make(chan int, 1)
-	go func() {
-		done <- run(runCtx, []string{"serve"}, strings.NewReader(""), &stdout, &stderr, func(k string) string { return env[k] })
-	}()
+	stderr, stop, done := startServe(ctx, env)
 
 	// The endpoint takes connections once its listener is open, which the
 	// bot logs before serving.
@@ -264,12 +272,7 @@ func TestServeReloadUnderItsDeadline(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	runCtx, stop := context.WithCancel(ctx)
-	var stdout, stderr syncBuffer
-	done := make(chan int, 1)
-	go func() {
-		done <- run(runCtx, []string{"serve"}, strings.NewReader(""), &stdout, &stderr, func(k string) string { return env[k] })
-	}()
+	stderr, stop, done := startServe(ctx, env)
 	if _, err := fake.WaitFor(ctx, func(r discordtest.Request) bool {
 		return r.Method == http.MethodPut && strings.HasSuffix(r.Path, "/guilds/10/commands")
 	}); err != nil {
@@ -328,12 +331,7 @@ func TestServeShutdownGivesTheExtractiveAnswer(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 40*time.Second)
 	defer cancel()
-	runCtx, stop := context.WithCancel(ctx)
-	var stdout, stderr syncBuffer
-	done := make(chan int, 1)
-	go func() {
-		done <- run(runCtx, []string{"serve"}, strings.NewReader(""), &stdout, &stderr, func(k string) string { return env[k] })
-	}()
+	stderr, stop, done := startServe(ctx, env)
 	if _, err := fake.WaitFor(ctx, func(r discordtest.Request) bool {
 		return r.Method == http.MethodPut && strings.HasSuffix(r.Path, "/guilds/10/commands")
 	}); err != nil {
@@ -373,31 +371,13 @@ func TestServeShutdownGivesTheExtractiveAnswer(t *testing.T) {
 // translator to its first English reader.
 func TestServeStartsTheQuestionTranslator(t *testing.T) {
 	t.Parallel()
-	tr, err := translate.NewApertium(translate.Options{})
-	if err != nil {
-		if os.Getenv("BRIEFING_REQUIRE_APERTIUM") != "" {
-			t.Fatalf("apertium: %v", err)
-		}
-		t.Skipf("apertium not installed: %v", err)
-	}
-	tr.Close() // it only proved Apertium is installed
+	requireApertium(t)
 	fake := discordtest.New(t, discordtest.Options{})
-	env := map[string]string{
-		"BRIEFING_DISCORD_TOKEN":        strings.TrimPrefix(fake.Token(), "Bot "),
-		"BRIEFING_DISCORD_API_BASE_URL": fake.APIBase(),
-		"BRIEFING_DISCORD_GUILD_IDS":    "10",
-		"BRIEFING_INDEX_DIR":            "memory",
-		"BRIEFING_OPS_LISTEN":           "127.0.0.1:0",
-		"BRIEFING_LOG_LEVEL":            "debug",
-	}
+	env := gatewayEnv(fake)
+	env["BRIEFING_LOG_LEVEL"] = "debug"
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	runCtx, stop := context.WithCancel(ctx)
-	var stdout, stderr syncBuffer
-	done := make(chan int, 1)
-	go func() {
-		done <- run(runCtx, []string{"serve"}, strings.NewReader(""), &stdout, &stderr, func(k string) string { return env[k] })
-	}()
+	stderr, stop, done := startServe(ctx, env)
 	if err := stderr.waitFor(ctx, "apertium pipeline started"); err != nil {
 		t.Fatalf("%v\n%s", err, stderr.String())
 	}
