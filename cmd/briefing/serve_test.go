@@ -58,6 +58,21 @@ func (s *syncBuffer) waitFor(ctx context.Context, sub string) error {
 	}
 }
 
+// stopServe cancels a serve of startServe, as SIGTERM does, and fails t
+// unless it exits 0 before ctx ends.
+func stopServe(ctx context.Context, t *testing.T, stop context.CancelFunc, done <-chan int, stderr *syncBuffer) {
+	t.Helper()
+	stop()
+	select {
+	case code := <-done:
+		if code != exitOK {
+			t.Errorf("serve exited %d, want 0\n%s", code, stderr.String())
+		}
+	case <-ctx.Done():
+		t.Fatal("serve did not stop after cancellation")
+	}
+}
+
 // gatewayEnv is the environment of a "briefing serve" on the embedded
 // corpus, in memory, against fake over the gateway, registering its
 // commands in guild 10.
@@ -117,15 +132,7 @@ func TestServeAnswersOverTheGateway(t *testing.T) {
 	}); err != nil {
 		t.Fatalf("no answer edited in: %v\n%s", err, stderr.String())
 	}
-	stop()
-	select {
-	case code := <-done:
-		if code != exitOK {
-			t.Errorf("serve exited %d, want 0\n%s", code, stderr.String())
-		}
-	case <-ctx.Done():
-		t.Fatal("serve did not stop after cancellation")
-	}
+	stopServe(ctx, t, stop, done, stderr)
 	if strings.Contains(stderr.String(), env["BRIEFING_DISCORD_TOKEN"]) {
 		t.Error("the bot token appears in the logs")
 	}
@@ -241,15 +248,7 @@ func TestServeHTTPInteractions(t *testing.T) {
 		t.Errorf("/healthz = %d, want 200", health.StatusCode)
 	}
 
-	stop()
-	select {
-	case code := <-done:
-		if code != exitOK {
-			t.Errorf("serve exited %d\n%s", code, stderr.String())
-		}
-	case <-ctx.Done():
-		t.Fatal("serve did not stop")
-	}
+	stopServe(ctx, t, stop, done, stderr)
 	if strings.Contains(stderr.String(), env["BRIEFING_DISCORD_PUBLIC_KEY"]) || strings.Contains(stderr.String(), env["BRIEFING_DISCORD_TOKEN"]) {
 		t.Error("a secret appears in the logs")
 	}
@@ -296,15 +295,7 @@ func TestServeReloadUnderItsDeadline(t *testing.T) {
 			t.Fatalf("no reply containing %q: %v\n%s", st.want, err, stderr.String())
 		}
 	}
-	stop()
-	select {
-	case code := <-done:
-		if code != exitOK {
-			t.Errorf("serve exited %d, want 0\n%s", code, stderr.String())
-		}
-	case <-ctx.Done():
-		t.Fatal("serve did not stop after cancellation")
-	}
+	stopServe(ctx, t, stop, done, stderr)
 }
 
 // TestServeShutdownGivesTheExtractiveAnswer covers case 9 with the real
@@ -346,15 +337,7 @@ func TestServeShutdownGivesTheExtractiveAnswer(t *testing.T) {
 	case <-ctx.Done():
 		t.Fatalf("the LLM was never asked\n%s", stderr.String())
 	}
-	stop() // SIGTERM
-	select {
-	case code := <-done:
-		if code != exitOK {
-			t.Errorf("serve exited %d, want 0\n%s", code, stderr.String())
-		}
-	case <-ctx.Done():
-		t.Fatal("serve did not stop after cancellation")
-	}
+	stopServe(ctx, t, stop, done, stderr) // SIGTERM
 	var last discordtest.Request
 	for _, r := range fake.Requests() {
 		if r.Method == http.MethodPatch && r.Status == 200 && strings.Contains(r.Path, in.Token+"/messages/@original") {
@@ -381,15 +364,7 @@ func TestServeStartsTheQuestionTranslator(t *testing.T) {
 	if err := stderr.waitFor(ctx, "apertium pipeline started"); err != nil {
 		t.Fatalf("%v\n%s", err, stderr.String())
 	}
-	stop()
-	select {
-	case code := <-done:
-		if code != exitOK {
-			t.Errorf("serve exited %d, want 0\n%s", code, stderr.String())
-		}
-	case <-ctx.Done():
-		t.Fatal("serve did not stop after cancellation")
-	}
+	stopServe(ctx, t, stop, done, stderr)
 	if n := strings.Count(stderr.String(), "apertium pipeline started"); n != 1 {
 		t.Errorf("%d pipelines started, want the question translator's alone:\n%s", n, stderr.String())
 	}
