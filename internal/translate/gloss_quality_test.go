@@ -57,7 +57,7 @@ func TestGlossQualityOnSQuADPairs(t *testing.T) {
 // TestGlossQualityOnSeedSentences measures the chain, with its place
 // names, on the seed articles' own sentences against English translations
 // written by hand (testdata/seed_sentences_en.tsv). Measured: word F1
-// 0.601, capitalised words kept 187 of 252; without EnglishArticles 0.589,
+// 0.606, capitalised words kept 187 of 252; without EnglishEdits 0.589,
 // without the place names and name rules too 0.572 and 159 of 252, the
 // Italian as it is 0.084.
 func TestGlossQualityOnSeedSentences(t *testing.T) {
@@ -72,8 +72,8 @@ func TestGlossQualityOnSeedSentences(t *testing.T) {
 	}
 	f1, names, kept := glossScore(t, src, ref)
 	t.Logf("%d sentences: word F1 %.3f, names kept %d of %d", len(src), f1, kept, names)
-	if f1 < 0.595 {
-		t.Errorf("word F1 %.3f against the hand translations, want ≥ 0.595", f1)
+	if f1 < 0.60 {
+		t.Errorf("word F1 %.3f against the hand translations, want ≥ 0.60", f1)
 	}
 	if share := float64(kept) / float64(names); share < 0.72 {
 		t.Errorf("names kept %d of %d (%.3f), want ≥ 0.72", kept, names, share)

@@ -39,10 +39,10 @@ var GlossPairs = []string{"ita-spa", "spa-eng"}
 
 // GlossOptions are the Options of the Italian→English chain that glosses
 // quotes: GlossPairs, places (Italian: English names) carried through as
-// names, and EnglishArticles. DataDir, Processes and Logger are left to
+// names, and EnglishEdits. DataDir, Processes and Logger are left to
 // the caller.
 func GlossOptions(places map[string]string) Options {
-	return Options{Pairs: GlossPairs, Names: places, Edit: EnglishArticles(places)}
+	return Options{Pairs: GlossPairs, Names: places, Edit: EnglishEdits(places)}
 }
 
 // minChunk is the fewest texts of a batch worth a pipeline of their own.
@@ -74,8 +74,8 @@ type Options struct {
 	// capitalised words in a row holding an article ("Kim Jong Un") are
 	// then kept as written too. Apertium reads some names as common words.
 	Names map[string]string
-	// Edit, when set, rewrites each translation last (EnglishArticles
-	// for the gloss chain).
+	// Edit, when set, rewrites each translation last (EnglishEdits for
+	// the gloss chain).
 	Edit func(string) string
 }
 

@@ -44,14 +44,14 @@ func TestEnglishArticles(t *testing.T) {
 	}
 }
 
-// wordRun is a word, for FuzzEnglishArticles.
+// wordRun is a word, for FuzzEnglishEdits.
 var wordRun = regexp.MustCompile(`[\pL\pN]+`)
 
-// FuzzEnglishArticles: the edit only drops "the" or turns it into "on";
-// every other word stays, in order.
-func FuzzEnglishArticles(f *testing.F) {
-	edit := EnglishArticles(map[string]string{"Corea del Nord": "North Korea", "Russia": "Russia", "Stati Uniti": "United States"})
-	for _, s := range []string{"The 7 January 2016, the North Korea", "in the 1948, the Russia.", "the the Russia Russia", "théthe 12 May"} {
+// FuzzEnglishEdits: the edits only drop "the", turn it into "on" or turn
+// "among" into "between"; every other word stays, in order.
+func FuzzEnglishEdits(f *testing.F) {
+	edit := EnglishEdits(map[string]string{"Corea del Nord": "North Korea", "Russia": "Russia", "Stati Uniti": "United States"})
+	for _, s := range []string{"The 7 January 2016, the North Korea", "in the 1948, the Russia.", "the the Russia Russia", "théthe 12 May", "among Russia and Ukraine", "éamong A and B"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
@@ -59,7 +59,7 @@ func FuzzEnglishArticles(f *testing.F) {
 		rest := func(s string) []string {
 			var kept []string
 			for _, w := range wordRun.FindAllString(s, -1) {
-				if w != "the" && w != "The" && w != "on" && w != "On" {
+				if !slices.Contains([]string{"the", "The", "on", "On", "among", "Among", "between", "Between"}, w) {
 					kept = append(kept, w)
 				}
 			}
@@ -69,4 +69,23 @@ func FuzzEnglishArticles(f *testing.F) {
 			t.Errorf("EnglishArticles(%q) = %q: other words %q, want %q", s, out, b, a)
 		}
 	})
+}
+
+func TestEnglishBetween(t *testing.T) {
+	t.Parallel()
+	tests := []struct{ in, want string }{
+		{"the conflict among Russia and Ukraine", "the conflict between Russia and Ukraine"},
+		{"Among the two states and their allies", "Between the two states and their allies"},
+		{"worries among the western allies.", "worries among the western allies."},
+		{"among the observers, and then", "among the observers, and then"},
+		{"among one two three four five six seven and eight", "among one two three four five six seven and eight"},
+		{"the crowd amongst them and us", "the crowd amongst them and us"},
+		{"éamong A and B", "éamong A and B"},
+		{"", ""},
+	}
+	for _, tt := range tests {
+		if got := EnglishBetween(tt.in); got != tt.want {
+			t.Errorf("EnglishBetween(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
 }

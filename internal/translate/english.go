@@ -164,3 +164,37 @@ func datesWithoutThe(s string) string {
 	b.WriteString(s[last:])
 	return b.String()
 }
+
+// Italian "tra" (and "fra") is both "between" and "among", and Apertium
+// writes "among" for both; English says "between" of two parties named
+// with "and" ("tra Mosca e Pyongyang").
+var amongTwo = regexp.MustCompile(`\b([Aa])mong(\s+(?:[\pL\pN’'-]+\s+){0,5}?and\s+[\pL\pN])`)
+
+// EnglishBetween writes "between" for an "among" that an "and" follows
+// within six words, with no punctuation between them: "among Russia and
+// Ukraine", "among the two states and", not "among the western allies".
+func EnglishBetween(s string) string {
+	var b strings.Builder
+	last := 0
+	for _, m := range amongTwo.FindAllStringSubmatchIndex(s, -1) {
+		if r, _ := utf8.DecodeLastRuneInString(s[:m[0]]); unicode.IsLetter(r) || unicode.IsDigit(r) {
+			continue // \b is ASCII's: "éamong" holds no word "among"
+		}
+		b.WriteString(s[last:m[0]])
+		if s[m[2]] == 'A' {
+			b.WriteString("Between")
+		} else {
+			b.WriteString("between")
+		}
+		last = m[2] + len("among")
+	}
+	b.WriteString(s[last:])
+	return b.String()
+}
+
+// EnglishEdits returns EnglishArticles for places followed by
+// EnglishBetween: the last step of the Italian→English gloss chain.
+func EnglishEdits(places map[string]string) func(string) string {
+	articles := EnglishArticles(places)
+	return func(s string) string { return EnglishBetween(articles(s)) }
+}
