@@ -71,7 +71,8 @@ var texts = map[string]msgs{
 			"• `/summary [topic:] [document:]` a cited briefing of everything, a topic or one document.\n" +
 			"• `/sources` list the documents.\n" +
 			"• Mention me in an allowed channel: I answer in a thread, and follow-ups there keep the context.\n\n" +
-			"Use **Show sources** under an answer to read the full passages, and 👍/👎 to tell us how it went.",
+			"Use **Show sources** under an answer to read the full passages, and 👍/👎 to tell us how it went. " +
+			"Quotes from Italian articles stay as written, with a rough machine translation under them.",
 		Continued:  "(continued)",
 		AsOf:       "as of %s",
 		AsOfReload: "as of the last reload, %s",
