@@ -57,6 +57,11 @@ type app struct {
 	startQuestions, startGlosses func(context.Context) error
 }
 
+// startTimeout bounds starting a translator ahead of its first question:
+// a pipeline that hangs while loading is killed, and the first question
+// that needs it starts it again.
+const startTimeout = 30 * time.Second
+
 func (a *app) clock() time.Time {
 	if a.now == nil {
 		return time.Now()

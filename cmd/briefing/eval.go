@@ -65,7 +65,10 @@ as ask and the bot do, so the latencies include them.`,
 				if start == nil {
 					continue
 				}
-				if err := start(ctx); err != nil {
+				sctx, cancel := context.WithTimeout(ctx, startTimeout)
+				err := start(sctx)
+				cancel()
+				if err != nil {
 					s.logger.Warn("translator did not start; the first question starts it", "err", err)
 				}
 			}

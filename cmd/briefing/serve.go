@@ -84,14 +84,15 @@ a deadline) and closes the gateway. See docs/discord.md.`,
 			// The first English question need not wait for the question
 			// translator to load; the quote translator (170 MB) still waits
 			// for its first English reader.
-			wctx, stopWarm := context.WithCancel(ctx)
+			wctx, stopWarm := context.WithTimeout(ctx, startTimeout)
 			warmed := make(chan struct{})
 			go func() {
 				defer close(warmed)
 				if a.startQuestions == nil {
 					return
 				}
-				if err := a.startQuestions(wctx); err != nil && wctx.Err() == nil {
+				// Canceled: serve is ending. A failure or the deadline is worth a line.
+				if err := a.startQuestions(wctx); err != nil && !errors.Is(wctx.Err(), context.Canceled) {
 					s.logger.Warn("question translator did not start; the first English question starts it", "err", err)
 				}
 			}()
