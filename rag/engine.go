@@ -69,10 +69,11 @@ type Options struct {
 	// TranslateFrom and TranslateTo are the languages the Translator
 	// works between: a question in From over a corpus in To is translated.
 	TranslateFrom, TranslateTo string
-	// Glosser translates quotes into the question's language for
-	// Citation.Gloss, when a request asks (Request.Gloss); nil means no
-	// glosses. GlossFrom and GlossTo are its languages: a quote from a
-	// document in From, in an answer in To, is glossed.
+	// Glosser translates quotes and searched passages into the question's
+	// language for Citation.Gloss and Hit.Gloss, when a request asks
+	// (Request.Gloss, SearchRequest.Gloss); nil means no glosses. GlossFrom
+	// and GlossTo are its languages: a text from a document in From, for a
+	// question in To, is glossed.
 	Glosser            Glosser
 	GlossFrom, GlossTo string
 	// TranslateTimeout bounds one translation, and the glosses of one
@@ -168,7 +169,7 @@ type Engine struct {
 	// embeds over the network.
 	indexSem chan struct{}
 	// rewrites caches query translations by language pair and question;
-	// glosses quote translations by quote; queryVecs query embeddings by
+	// glosses quote and passage translations by text; queryVecs query embeddings by
 	// text; summaries generated summaries
 	// by index version and request.
 	rewrites  *lru.Cache[string, string]

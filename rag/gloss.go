@@ -7,7 +7,7 @@ import (
 	"github.com/briefing/briefing"
 )
 
-// Glosser translates texts, in order, for Citation.Gloss.
+// Glosser translates texts, in order, for Citation.Gloss and Hit.Gloss.
 type Glosser interface {
 	TranslateBatch(ctx context.Context, texts []string) ([]string, error)
 }

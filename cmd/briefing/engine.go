@@ -179,6 +179,20 @@ func loadCorpus(ctx context.Context, cfg Config, logger *slog.Logger, fetcher *f
 	return docs, res.Sources, nil
 }
 
+// apertium opens an Apertium translator with opts, its data from
+// $APERTIUM_DATADIR, closed when the command returns; when Apertium is
+// missing it logs off with the cause and returns nil.
+func (a *app) apertium(opts translate.Options, logger *slog.Logger, off string) *translate.Translator {
+	opts.DataDir, opts.Logger = a.getenv("APERTIUM_DATADIR"), logger
+	tr, err := translate.NewApertium(opts)
+	if err != nil {
+		logger.Warn(off, "err", err)
+		return nil
+	}
+	a.closers = append(a.closers, tr.Close)
+	return tr
+}
+
 // engineOptions copies the configuration into rag.Options, building the LLM
 // client and the embedding provider when configured. Secrets are read here,
 // from the environment variables the configuration names, and go no further
@@ -212,36 +226,24 @@ func (a *app) engineOptions(cfg Config, logger *slog.Logger) (rag.Options, error
 	if cfg.Embedder.Provider == "hashed" {
 		opts.HashedDimensions = cfg.Embedder.Dimensions
 	}
-	switch cfg.Retrieval.Translator {
-	case "apertium":
-		tr, err := translate.NewApertium(translate.Options{DataDir: a.getenv("APERTIUM_DATADIR"), Logger: logger})
-		if err != nil {
-			// Optional: English questions then reach Italian text through
-			// the glossary alone.
-			logger.Warn("question translation off", "err", err)
-			break
+	if cfg.Retrieval.Translator == "apertium" {
+		// Optional: without it English questions reach Italian text
+		// through the glossary alone.
+		if tr := a.apertium(translate.Options{}, logger, "question translation off"); tr != nil {
+			a.startQuestions = tr.Start
+			opts.Translator, opts.TranslateFrom, opts.TranslateTo = tr, "en", "it"
 		}
-		a.closers = append(a.closers, tr.Close)
-		a.startQuestions = tr.Start
-		opts.Translator, opts.TranslateFrom, opts.TranslateTo = tr, "en", "it"
 	}
-	switch cfg.Retrieval.QuoteTranslator {
-	case "apertium":
+	if cfg.Retrieval.QuoteTranslator == "apertium" {
 		places, err := placenames.ItalianToEnglish()
 		if err != nil {
 			return rag.Options{}, fmt.Errorf("retrieval.quote_translator: %w", err)
 		}
-		gopts := translate.GlossOptions(places)
-		gopts.DataDir, gopts.Logger = a.getenv("APERTIUM_DATADIR"), logger
-		tr, err := translate.NewApertium(gopts)
-		if err != nil {
-			// Optional: English readers then get the Italian quotes alone.
-			logger.Warn("quote translation off", "err", err)
-			break
+		// Optional: without it English readers get the Italian quotes alone.
+		if tr := a.apertium(translate.GlossOptions(places), logger, "quote translation off"); tr != nil {
+			a.startGlosses = tr.Start
+			opts.Glosser, opts.GlossFrom, opts.GlossTo = tr, "it", "en"
 		}
-		a.closers = append(a.closers, tr.Close)
-		a.startGlosses = tr.Start
-		opts.Glosser, opts.GlossFrom, opts.GlossTo = tr, "it", "en"
 	}
 	opts.SummaryTokenBudget = cfg.LLM.SummaryTokenBudget
 	opts.RewriteQueries = cfg.LLM.RewriteQueries

@@ -1,6 +1,8 @@
 package translate
 
 import (
+	"cmp"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -39,11 +41,9 @@ func newNames(forms map[string]string) *names {
 	for _, fs := range n.byFirst {
 		// Longest first ("Corea del Nord" before "Corea"), then by text
 		// for a stable choice.
-		for i := 1; i < len(fs); i++ {
-			for j := i; j > 0 && (len(fs[j].src) > len(fs[j-1].src) || len(fs[j].src) == len(fs[j-1].src) && fs[j].src < fs[j-1].src); j-- {
-				fs[j], fs[j-1] = fs[j-1], fs[j]
-			}
-		}
+		slices.SortFunc(fs, func(a, b nameForm) int {
+			return cmp.Or(cmp.Compare(len(b.src), len(a.src)), strings.Compare(a.src, b.src))
+		})
 	}
 	return n
 }
